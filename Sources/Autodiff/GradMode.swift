@@ -1,0 +1,16 @@
+/// Whether ops record graph nodes. On by default; off inside `withoutGradients` and during a
+/// backward pass that does not create a graph. Task-local, so parallel tests and threads
+/// do not see each other's mode.
+public enum GradMode {
+    @TaskLocal package static var isEnabled = true
+}
+
+/// Runs `body` without recording any graph (evaluation, optimiser updates, metrics).
+public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.$isEnabled.withValue(false, operation: body)
+}
+
+/// Runs `body` with graph recording switched on (used by double backward).
+package func withGradients<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.$isEnabled.withValue(true, operation: body)
+}

@@ -1,0 +1,52 @@
+/// Elementwise functions of one tensor. Constant-valued kinds (`step`, `sign`) have zero
+/// derivative and are used as masks inside backward rules.
+package enum UnaryKind: Sendable {
+    case negate, exp, log, sigmoid, tanh, relu, softplus, sqrt, square, abs
+    /// 1 where x > 0, else 0.
+    case step
+    /// -1, 0 or 1.
+    case sign
+    case scale(Double)
+    case addScalar(Double)
+    case power(Double)
+}
+
+@inline(__always)
+private func unaryLoop<T: TensorScalar>(_ kind: UnaryKind, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    switch kind {
+    case .negate: for i in 0..<n { y[i] = -x[i] }
+    case .exp: for i in 0..<n { y[i] = T.exp(x[i]) }
+    case .log: for i in 0..<n { y[i] = T.log(x[i]) }
+    case .sigmoid:
+        for i in 0..<n {
+            let v = x[i]
+            if v >= 0 { y[i] = 1 / (1 + T.exp(-v)) } else { let e = T.exp(v); y[i] = e / (1 + e) }
+        }
+    case .tanh: for i in 0..<n { y[i] = T.tanh(x[i]) }
+    case .relu: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? v : 0 }
+    case .softplus:
+        // log(1 + e^v) = max(v, 0) + log1p(e^{-|v|}), stable for large |v|.
+        for i in 0..<n { let v = x[i]; y[i] = Swift.max(v, 0) + T.log1p(T.exp(-Swift.abs(v))) }
+    case .sqrt: for i in 0..<n { y[i] = T.sqrt(x[i]) }
+    case .square: for i in 0..<n { y[i] = x[i] * x[i] }
+    case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
+    case .step: for i in 0..<n { y[i] = x[i] > 0 ? 1 : 0 }
+    case .sign: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? 1 : (v < 0 ? -1 : 0) }
+    case .scale(let a): let a = T(a); for i in 0..<n { y[i] = a * x[i] }
+    case .addScalar(let a): let a = T(a); for i in 0..<n { y[i] = x[i] + a }
+    case .power(let p):
+        if p == 2 { for i in 0..<n { y[i] = x[i] * x[i] } } else {
+            let p = T(p); for i in 0..<n { y[i] = T.pow(x[i], p) }
+        }
+    }
+}
+
+/// Applies `kind` to every element of `x` into new storage.
+package func unaryKernel(_ kind: UnaryKind, _ x: Storage) -> Storage {
+    let y = Storage(count: x.count, dtype: x.dtype)
+    switch x.dtype {
+    case .float32: unaryLoop(kind, x.pointer(Float.self), y.pointer(Float.self), x.count)
+    case .float64: unaryLoop(kind, x.pointer(Double.self), y.pointer(Double.self), x.count)
+    }
+    return y
+}

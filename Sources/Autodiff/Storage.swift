@@ -1,0 +1,56 @@
+/// A contiguous, row-major buffer of `count` elements of one dtype.
+///
+/// Storage is shared between a tensor and its reshapes / stop-gradient views, and is written
+/// in place only by optimisers (through `package` API) once no graph refers to the old values.
+package final class Storage {
+    package let count: Int
+    package let dtype: DType
+    package let raw: UnsafeMutableRawPointer
+
+    /// Allocates uninitialised storage; every kernel writes all of its output.
+    package init(count: Int, dtype: DType) {
+        precondition(count >= 0, "Storage count must be non-negative, got \(count)")
+        self.count = count
+        self.dtype = dtype
+        raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * dtype.byteCount, alignment: 64)
+        switch dtype {
+        case .float32: raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        case .float64: raw.bindMemory(to: Double.self, capacity: max(count, 1))
+        }
+    }
+
+    /// Allocates storage filled with zeros.
+    package convenience init(zeros count: Int, dtype: DType) {
+        self.init(count: count, dtype: dtype)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1) * dtype.byteCount)
+    }
+
+    deinit { raw.deallocate() }
+
+    /// Typed pointer; the caller must pass the storage's own element type.
+    @inline(__always)
+    package func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
+        raw.assumingMemoryBound(to: T.self)
+    }
+
+    /// Typed buffer view.
+    @inline(__always)
+    package func buffer<T: TensorScalar>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
+        UnsafeMutableBufferPointer(start: pointer(T.self), count: count)
+    }
+
+    /// The values converted to Double (for inspection, tests and serialisation).
+    package func doubles() -> [Double] {
+        switch dtype {
+        case .float32: return buffer(Float.self).map(Double.init)
+        case .float64: return Array(buffer(Double.self))
+        }
+    }
+
+    /// A copy of this storage.
+    package func copy() -> Storage {
+        let result = Storage(count: count, dtype: dtype)
+        result.raw.copyMemory(from: raw, byteCount: count * dtype.byteCount)
+        return result
+    }
+}

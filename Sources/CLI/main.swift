@@ -1,0 +1,2 @@
+import Influence
+print("weasel")
