@@ -31,5 +31,6 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TestSupport"]),
         .testTarget(name: "WeakSupTests", dependencies: ["WeakSup", "NN", "Autodiff", "TestSupport"]),
         .testTarget(name: "InfluenceTests", dependencies: ["Influence", "WeakSup", "NN", "Autodiff", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]
 )

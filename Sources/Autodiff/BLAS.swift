@@ -39,6 +39,9 @@ package enum BLAS {
         openblas_set_num_threads(Int32(count))
     }
 
+    /// OpenBLAS's current thread count.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
     /// Solves the symmetric positive definite system `A X = B` in place by Cholesky (LAPACK `dposv`).
     /// `a` is n×n (overwritten by its factor), `b` is n×nrhs in row-major order (overwritten by X).
     /// - Returns: LAPACK's `info`: 0 on success, `k > 0` if the leading minor of order k is not

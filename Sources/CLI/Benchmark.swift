@@ -1,0 +1,27 @@
+import Autodiff
+import Foundation
+
+/// Times `body` `repetitions` times after one warm-up run; each timed run executes `body`
+/// `iterations` times and counts as the per-iteration mean. Benchmarks are commands, never tests.
+func measure(repetitions: Int, iterations: Int = 1, _ body: () -> Void) -> (median: Double, min: Double) {
+    body()
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for _ in 0..<max(repetitions, 1) {
+        let elapsed = clock.measure { for _ in 0..<iterations { body() } }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        samples.append(seconds / Double(iterations))
+    }
+    samples.sort()
+    let mid = samples.count / 2
+    let median = samples.count % 2 == 1 ? samples[mid] : (samples[mid - 1] + samples[mid]) / 2
+    return (median, samples[0])
+}
+
+/// One workload's entry in a benchmark's JSON output.
+func timingEntry(_ timing: (median: Double, min: Double)) -> [String: Any] {
+    ["median_s": timing.median, "min_s": timing.min]
+}
+
+/// The thread count to report: OpenBLAS's own setting (from `OPENBLAS_NUM_THREADS` by default).
+var benchmarkThreads: Int { BLAS.threadCount }

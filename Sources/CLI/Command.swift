@@ -1,0 +1,56 @@
+/// A node of the `weasel` command tree: either runs something or groups subcommands.
+struct Command: Sendable {
+    let name: String
+    let summary: String
+    var options: [OptionSpec] = []
+    var subcommands: [Command] = []
+    var run: (@Sendable (ParsedArguments) throws -> Void)? = nil
+
+    /// The help text, which is the command's documentation.
+    func help(path: [String]) -> String {
+        let fullName = path.joined(separator: " ")
+        var lines = ["\(fullName) — \(summary)", ""]
+        if subcommands.isEmpty {
+            lines.append("usage: \(fullName)\(options.isEmpty ? "" : " [options]")")
+        } else {
+            lines.append("usage: \(fullName) <subcommand> [options]")
+            lines.append("")
+            lines.append("subcommands:")
+            let width = subcommands.map(\.name.count).max() ?? 0
+            for sub in subcommands { lines.append("  \(sub.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(sub.summary)") }
+        }
+        if !options.isEmpty {
+            lines.append("")
+            lines.append("options:")
+            let labels = options.map { "--\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") }
+            let width = labels.map(\.count).max() ?? 0
+            for (label, spec) in zip(labels, options) {
+                let defaultText = spec.defaultValue.map { " (default: \($0))" } ?? ""
+                lines.append("  \(label.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(spec.help)\(defaultText)")
+            }
+        }
+        lines.append("")
+        lines.append("Run '\(fullName)\(subcommands.isEmpty ? "" : " <subcommand>") --help' for details.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Finds the subcommand named by the leading words of `arguments` and runs it.
+    /// - Returns: the text to print when help was requested, otherwise nil.
+    func dispatch(_ arguments: [String], path: [String]) throws -> String? {
+        if let first = arguments.first, !first.hasPrefix("-") {
+            if let sub = subcommands.first(where: { $0.name == first }) {
+                return try sub.dispatch(Array(arguments.dropFirst()), path: path + [first])
+            }
+            if !subcommands.isEmpty { throw CLIError.usage("unknown subcommand '\(first)' for '\(path.joined(separator: " "))'") }
+        }
+        let parsed = try parseArguments(arguments, options: options)
+        if parsed.helpRequested || run == nil {
+            if run == nil && !parsed.helpRequested && !arguments.isEmpty {
+                throw CLIError.usage("'\(path.joined(separator: " "))' needs a subcommand")
+            }
+            return help(path: path)
+        }
+        try run!(parsed)
+        return nil
+    }
+}

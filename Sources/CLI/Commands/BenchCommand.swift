@@ -1,0 +1,62 @@
+import Autodiff
+import Foundation
+
+let benchCommand = Command(
+    name: "bench",
+    summary: "measure speed (build with -c release); prints one JSON object",
+    subcommands: [benchAutodiffCommand]
+)
+
+let benchAutodiffCommand = Command(
+    name: "autodiff",
+    summary: "MLP forward+backward, one exact HVP over 4000 samples, a 1024×1024 matmul",
+    options: [
+        .value("dtype", "float32|float64", "element type of every tensor", default: "float32"),
+        .value("reps", "N", "timed repetitions per workload (median reported)", default: "5"),
+    ],
+    run: { arguments in
+        let dtype = DType(rawValue: try arguments.choice("dtype", ["float32", "float64"], default: "float32"))!
+        let reps = try arguments.int("reps", default: 5)
+        guard reps >= 1 else { throw CLIError.usage("--reps must be at least 1") }
+        print(try jsonString(runAutodiffBenchmark(dtype: dtype, repetitions: reps)))
+    }
+)
+
+/// The three autodiff workloads of the foundation issue, on seeded synthetic data.
+func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
+    var generator = SeededGenerator(seed: 2024)
+    let model = DenseNetwork(sizes: [57, 50, 50, 25, 2], dtype: dtype, using: &generator)
+
+    // (a) forward + backward on one batch of 64 with soft-target cross-entropy.
+    let batch = Tensor.randomNormal([64, 57], dtype: dtype, using: &generator)
+    let batchTargets = Tensor.randomNormal([64, 2], dtype: dtype, using: &generator).softmax()
+    let forwardBackward = measure(repetitions: repetitions, iterations: 200) {
+        let loss = softTargetCrossEntropy(model.logits(batch), targets: batchTargets)
+        _ = gradients(of: loss, wrt: model.parameters)
+    }
+
+    // (b) one exact HVP of the mean loss over 4000 samples (forward pass included).
+    let samples = Tensor.randomNormal([4000, 57], dtype: dtype, using: &generator)
+    let sampleTargets = Tensor.randomNormal([4000, 2], dtype: dtype, using: &generator).softmax()
+    let direction = model.parameters.map { Tensor.randomNormal($0.shape, dtype: dtype, using: &generator) }
+    let hvp = measure(repetitions: repetitions, iterations: 5) {
+        let loss = softTargetCrossEntropy(model.logits(samples), targets: sampleTargets)
+        _ = hessianVectorProduct(of: loss, wrt: model.parameters, along: direction)
+    }
+
+    // (c) a 1024×1024 by 1024×1024 matrix product.
+    let a = Tensor.randomNormal([1024, 1024], dtype: dtype, using: &generator)
+    let b = Tensor.randomNormal([1024, 1024], dtype: dtype, using: &generator)
+    let matmul = measure(repetitions: repetitions) { _ = withoutGradients { a.matmul(b) } }
+
+    return [
+        "suite": "autodiff",
+        "dtype": dtype.rawValue,
+        "threads": benchmarkThreads,
+        "results": [
+            "mlp_forward_backward": timingEntry(forwardBackward),
+            "hvp_4000": timingEntry(hvp),
+            "matmul_1024": timingEntry(matmul),
+        ],
+    ]
+}

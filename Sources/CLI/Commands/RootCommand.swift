@@ -1,0 +1,6 @@
+/// The `weasel` command tree.
+let root = Command(
+    name: "weasel",
+    summary: "weak supervision with neural end models, label models and influence functions",
+    subcommands: [demoCommand, benchCommand]
+)
