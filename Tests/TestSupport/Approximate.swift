@@ -38,3 +38,22 @@ public func numericalGradients(_ inputs: [Tensor], epsilon: Double = 1e-6, _ f: 
 
 /// The flat list of values of several tensors.
 public func flatten(_ tensors: [Tensor]) -> [Double] { tensors.flatMap(\.scalars) }
+
+/// Central finite differences of `loss()` with respect to every element of `tensors`, perturbing
+/// them in place (for module parameters, which are captured by the model). Test-only.
+public func numericalGradients(inPlace tensors: [Tensor], epsilon: Double = 1e-6, loss: () -> Tensor) -> [[Double]] {
+    tensors.map { tensor in
+        let base = tensor.scalars
+        defer { tensor.assignForTesting(base) }
+        return base.indices.map { k in
+            var shifted = base
+            shifted[k] = base[k] + epsilon
+            tensor.assignForTesting(shifted)
+            let plus = withoutGradients { loss().item }
+            shifted[k] = base[k] - epsilon
+            tensor.assignForTesting(shifted)
+            let minus = withoutGradients { loss().item }
+            return (plus - minus) / (2 * epsilon)
+        }
+    }
+}

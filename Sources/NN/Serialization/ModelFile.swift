@@ -1,0 +1,157 @@
+import Foundation
+
+/// A model whose architecture is a `Codable` configuration, so it can be saved and rebuilt.
+public protocol SavableModel: Module {
+    associatedtype Configuration: Codable & Equatable
+    /// The `kind` string written to model files.
+    static var kind: String { get }
+    var configuration: Configuration { get }
+    init(_ configuration: Configuration, dtype: DType, using generator: inout SeededGenerator)
+}
+
+extension MLP: SavableModel { public static var kind: String { "mlp" } }
+extension SequenceClassifier: SavableModel { public static var kind: String { "sequence-classifier" } }
+
+/// One named array in a model file: row-major `values` of the given `shape`.
+public struct NamedArray: Codable, Equatable, Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var values: [Double]
+}
+
+/// The JSON layout of a model file (see README, "Model files"):
+///
+///     {"format": "weasel-model", "version": 1, "kind": "mlp", "dtype": "float32",
+///      "architecture": {...the model's Configuration...},
+///      "parameters": [{"name": "linear0.weight", "shape": [50, 57], "values": [...]}, ...],
+///      "buffers":    [{"name": "norm0.running_mean", "shape": [50], "values": [...]}, ...]}
+///
+/// Parameters and buffers appear in the model's `namedParameters` / `namedBuffers` order with
+/// PyTorch's names and layouts; values are row-major. Unknown extra keys are ignored on load.
+public struct ModelFile<Configuration: Codable & Equatable>: Codable {
+    public var format = "weasel-model"
+    public var version = 1
+    public var kind: String
+    public var dtype: String
+    public var architecture: Configuration
+    public var parameters: [NamedArray]
+    public var buffers: [NamedArray]
+}
+
+/// Why a model file could not be read; every message names the file and the problem.
+public struct ModelFileError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let problem: String
+    public var description: String { "model file \(path): \(problem)" }
+}
+
+extension SavableModel {
+    /// Writes the model to `url` as JSON, atomically (a temporary file renamed into place), so an
+    /// interrupted save never leaves a half-written file.
+    public func save(to url: URL) throws {
+        let dtype = parameters.first?.dtype ?? .float32
+        let file = ModelFile(kind: Self.kind, dtype: dtype.rawValue, architecture: configuration,
+                             parameters: namedParameters.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) },
+                             buffers: namedBuffers.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) })
+        try writeJSONAtomically(file, to: url)
+    }
+
+    /// Reads a model written by `save(to:)`. Fails with a `ModelFileError` naming the problem:
+    /// unreadable or malformed JSON, another kind of model, a missing, extra or misshapen
+    /// parameter, or a non-finite value.
+    public static func load(from url: URL) throws -> Self {
+        let path = url.path
+        let file: ModelFile<Configuration> = try readJSON(ModelFile<Configuration>.self, from: url, what: "model file")
+        guard file.format == "weasel-model" else { throw ModelFileError(path: path, problem: "format is '\(file.format)', expected 'weasel-model'") }
+        guard file.version == 1 else { throw ModelFileError(path: path, problem: "version \(file.version) is not supported (expected 1)") }
+        guard file.kind == kind else { throw ModelFileError(path: path, problem: "holds a '\(file.kind)' model, expected '\(kind)'") }
+        guard let dtype = DType(rawValue: file.dtype) else { throw ModelFileError(path: path, problem: "unknown dtype '\(file.dtype)'") }
+        var generator = SeededGenerator(seed: 0)
+        let model = Self(file.architecture, dtype: dtype, using: &generator)
+        try fill(model.namedParameters, from: file.parameters, section: "parameter", path: path)
+        try fill(model.namedBuffers, from: file.buffers, section: "buffer", path: path)
+        return model
+    }
+}
+
+private func fill(_ targets: [(name: String, tensor: Tensor)], from arrays: [NamedArray], section: String, path: String) throws {
+    var byName: [String: NamedArray] = [:]
+    for array in arrays {
+        guard byName.updateValue(array, forKey: array.name) == nil else {
+            throw ModelFileError(path: path, problem: "\(section) '\(array.name)' appears twice")
+        }
+    }
+    for (name, tensor) in targets {
+        guard let array = byName.removeValue(forKey: name) else {
+            throw ModelFileError(path: path, problem: "missing \(section) '\(name)'")
+        }
+        guard array.shape == tensor.shape else {
+            throw ModelFileError(path: path, problem: "\(section) '\(name)' has shape \(array.shape), the architecture needs \(tensor.shape)")
+        }
+        guard array.values.count == tensor.count else {
+            throw ModelFileError(path: path, problem: "\(section) '\(name)' has \(array.values.count) values for shape \(array.shape)")
+        }
+        if let bad = array.values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelFileError(path: path, problem: "\(section) '\(name)' has a non-finite value at index \(bad)")
+        }
+        tensor.assign(scalars: array.values)
+    }
+    if let extra = byName.keys.sorted().first {
+        throw ModelFileError(path: path, problem: "unexpected \(section) '\(extra)' (not in the architecture)")
+    }
+}
+
+/// Encodes `value` as JSON and writes it atomically: to a temporary file beside `url`, then renamed.
+public func writeJSONAtomically<T: Encodable>(_ value: T, to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(value)
+    try writeAtomically(data, to: url)
+}
+
+/// Writes `data` to a temporary file in `url`'s directory, then renames it over `url`.
+public func writeAtomically(_ data: Data, to url: URL) throws {
+    let directory = url.deletingLastPathComponent()
+    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+        try data.write(to: temporary)
+        if FileManager.default.fileExists(atPath: url.path) {
+            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        } else {
+            try FileManager.default.moveItem(at: temporary, to: url)
+        }
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw ModelFileError(path: url.path, problem: "could not be written (\(error.localizedDescription))")
+    }
+}
+
+/// Reads and decodes a JSON file, turning every failure into a `ModelFileError` that names the
+/// file and, for decoding errors, the field.
+public func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+        throw ModelFileError(path: url.path, problem: "cannot be read (\(error.localizedDescription))")
+    }
+    do { return try JSONDecoder().decode(type, from: data) } catch let error as DecodingError {
+        throw ModelFileError(path: url.path, problem: describe(error))
+    } catch {
+        throw ModelFileError(path: url.path, problem: "is not valid JSON (\(error.localizedDescription))")
+    }
+}
+
+private func describe(_ error: DecodingError) -> String {
+    func pathText(_ path: [CodingKey]) -> String {
+        path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "'"
+    }
+    switch error {
+    case .dataCorrupted(let context):
+        return context.codingPath.isEmpty ? "is not valid JSON" : "bad value at \(pathText(context.codingPath)): \(context.debugDescription)"
+    case .keyNotFound(let key, let context):
+        return "missing field '\(key.stringValue)' at \(pathText(context.codingPath))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+        return "wrong type at \(pathText(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+        return "cannot be decoded"
+    }
+}
