@@ -43,6 +43,11 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let problem: String
     public var description: String { "model file \(path): \(problem)" }
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
 }
 
 extension SavableModel {
