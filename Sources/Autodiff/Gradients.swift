@@ -31,26 +31,29 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
         }
     }
 
-    var cotangents: [ObjectIdentifier: Tensor] = [:]
+    var accumulator = CotangentAccumulator(inPlace: !createGraph)
     func body() {
-        cotangents[ObjectIdentifier(output)] = seedTensor
+        accumulator.values[ObjectIdentifier(output)] = seedTensor
         for t in order.reversed() {
             let id = ObjectIdentifier(t)
-            guard needed.contains(id), let g = cotangents[id], let node = t.node else { continue }
-            if !targetIDs.contains(id) { cotangents[id] = nil }  // free intermediate cotangents early
+            guard needed.contains(id), let g = accumulator.values[id], let node = t.node else { continue }
+            if !targetIDs.contains(id) { accumulator.remove(id) }  // free intermediate cotangents early
+            if !createGraph, let partial = node.partialBackward {
+                accumulator.add(partial(g), to: node.inputs[0])
+                continue
+            }
             let needs = node.inputs.map { isNeeded($0, needed, targetIDs) }
             let inputGrads = node.backward(g, node.inputs, t, needs)
             for (input, grad) in zip(node.inputs, inputGrads) {
                 guard let grad, isNeeded(input, needed, targetIDs) else { continue }
                 precondition(grad.shape == input.shape,
                              "Backward of \(node.name) gave shape \(grad.shape) for input \(input.shape)")
-                let key = ObjectIdentifier(input)
-                cotangents[key] = cotangents[key].map { $0 + grad } ?? grad
+                accumulator.add(grad, to: input)
             }
         }
     }
     if createGraph { withGradients(body) } else { withoutGradients(body) }
-    return targets.map { cotangents[ObjectIdentifier($0)] ?? Tensor.zeros($0.shape, dtype: $0.dtype) }
+    return targets.map { accumulator.values[ObjectIdentifier($0)] ?? Tensor.zeros($0.shape, dtype: $0.dtype) }
 }
 
 @inline(__always)

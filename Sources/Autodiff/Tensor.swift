@@ -38,10 +38,12 @@ public final class Tensor {
 
     /// The result of an op: records a graph node when recording is on and an input needs a gradient.
     package static func result(
-        _ name: String, shape: [Int], storage: Storage, inputs: [Tensor], backward: @escaping BackwardRule
+        _ name: String, shape: [Int], storage: Storage, inputs: [Tensor], backward: @escaping BackwardRule,
+        partialBackward: ((Tensor) -> PartialCotangent)? = nil
     ) -> Tensor {
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
-            return Tensor(shape: shape, storage: storage, node: Node(name: name, inputs: inputs, backward: backward))
+            let node = Node(name: name, inputs: inputs, backward: backward, partialBackward: partialBackward)
+            return Tensor(shape: shape, storage: storage, node: node)
         }
         return Tensor(shape: shape, storage: storage)
     }
@@ -119,6 +121,25 @@ extension Tensor {
         return Tensor(shape: shape, scalars: values, dtype: dtype)
     }
 
+    /// A constant mask whose entries are `scale` with probability `keepProbability` and 0 otherwise
+    /// (dropout). Written straight into storage.
+    public static func bernoulliMask(_ shape: [Int], keepProbability: Double, scale: Double, dtype: DType = .float32,
+                                     using generator: inout SeededGenerator) -> Tensor {
+        let count = shape.reduce(1, *)
+        let storage = Storage(count: count, dtype: dtype)
+        // Compare 53-bit uniforms against the threshold in integer space: the same draws as nextUniform().
+        let threshold = UInt64(keepProbability * 0x1.0p53)
+        switch dtype {
+        case .float32:
+            let p = storage.pointer(Float.self), s = Float(scale)
+            for i in 0..<count { p[i] = (generator.next() >> 11) < threshold ? s : 0 }
+        case .float64:
+            let p = storage.pointer(Double.self)
+            for i in 0..<count { p[i] = (generator.next() >> 11) < threshold ? scale : 0 }
+        }
+        return Tensor(shape: shape, storage: storage)
+    }
+
     /// A new leaf with the same values that requires gradients (shares storage).
     public func requiringGradient() -> Tensor {
         Tensor(shape: shape, storage: storage, requiresGrad: true)
@@ -176,16 +197,16 @@ extension Tensor: CustomStringConvertible {
 // MARK: - In-place updates (optimisers only)
 
 extension Tensor {
-    /// Overwrites this tensor's values with `other`'s. Only for optimisers and loading weights:
+    /// Overwrites this tensor's values with `other`'s, in place. For optimisers and loading weights:
     /// the caller guarantees no live graph needs the old values.
-    package func assign(_ other: Tensor) {
+    public func assign(_ other: Tensor) {
         precondition(other.shape == shape, "assign: shape \(other.shape) does not match \(shape)")
         precondition(other.dtype == dtype, "assign: dtype \(other.dtype) does not match \(dtype)")
         storage.raw.copyMemory(from: other.storage.raw, byteCount: count * dtype.byteCount)
     }
 
     /// Overwrites this tensor's values from Doubles.
-    package func assign(scalars values: [Double]) {
+    public func assign(scalars values: [Double]) {
         precondition(values.count == count, "assign: \(values.count) values for shape \(shape)")
         switch dtype {
         case .float32: let p = storage.pointer(Float.self); for i in values.indices { p[i] = Float(values[i]) }

@@ -56,8 +56,8 @@ struct LayerGradientTests {
     @Test("BatchNorm1d in training and evaluation mode")
     func batchNorm() {
         let norm = BatchNorm1d(featureCount: 3, dtype: .float64)
-        norm.weight.assignForTesting([1.5, -0.5, 2])
-        norm.bias.assignForTesting([0.1, 0.2, -0.3])
+        norm.weight.assign(scalars: [1.5, -0.5, 2])
+        norm.bias.assign(scalars: [0.1, 0.2, -0.3])
         let x = randomInput([5, 3], seed: 5)
         expectGradientsMatch(norm, extra: [x]) { probe(norm(x)) }
         norm.eval()

@@ -88,8 +88,8 @@ struct NNHessianTests {
         // Central differences of exact gradients along v.
         func gradientShifted(_ step: Double) -> [Double] {
             let saved = mlp.parameters.map(\.scalars)
-            defer { for (p, s) in zip(mlp.parameters, saved) { p.assignForTesting(s) } }
-            for (p, d) in zip(mlp.parameters, v) { p.assignForTesting(zip(p.scalars, d.scalars).map { $0 + step * $1 }) }
+            defer { for (p, s) in zip(mlp.parameters, saved) { p.assign(scalars: s) } }
+            for (p, d) in zip(mlp.parameters, v) { p.assign(scalars: zip(p.scalars, d.scalars).map { $0 + step * $1 }) }
             return gradients(of: loss(), wrt: mlp.parameters).flatMap(\.scalars)
         }
         let numeric = zip(gradientShifted(1e-5), gradientShifted(-1e-5)).map { ($0 - $1) / 2e-5 }

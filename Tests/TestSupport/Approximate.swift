@@ -44,14 +44,14 @@ public func flatten(_ tensors: [Tensor]) -> [Double] { tensors.flatMap(\.scalars
 public func numericalGradients(inPlace tensors: [Tensor], epsilon: Double = 1e-6, loss: () -> Tensor) -> [[Double]] {
     tensors.map { tensor in
         let base = tensor.scalars
-        defer { tensor.assignForTesting(base) }
+        defer { tensor.assign(scalars: base) }
         return base.indices.map { k in
             var shifted = base
             shifted[k] = base[k] + epsilon
-            tensor.assignForTesting(shifted)
+            tensor.assign(scalars: shifted)
             let plus = withoutGradients { loss().item }
             shifted[k] = base[k] - epsilon
-            tensor.assignForTesting(shifted)
+            tensor.assign(scalars: shifted)
             let minus = withoutGradients { loss().item }
             return (plus - minus) / (2 * epsilon)
         }

@@ -1,5 +1,17 @@
 /// Elementwise functions of two tensors.
-package enum BinaryKind: Sendable { case add, subtract, multiply, divide }
+package enum BinaryKind: Sendable {
+    case add, subtract, multiply, divide
+
+    /// The op's name in graph nodes and messages.
+    package var name: String {
+        switch self {
+        case .add: return "add"
+        case .subtract: return "subtract"
+        case .multiply: return "multiply"
+        case .divide: return "divide"
+        }
+    }
+}
 
 /// How two shapes broadcast: the result is viewed as a `rows × columns` matrix and each operand
 /// is read at `row * rowStride + column * columnStride` (stride 0 along a broadcast axis).

@@ -83,7 +83,15 @@ package func softmaxKernel(_ x: Storage, rowLength: Int, log: Bool) -> Storage {
             var m = -T.infinity
             for c in 0..<rowLength { m = Swift.max(m, s[c]) }
             var total: T = 0
-            for c in 0..<rowLength { let e = T.exp(s[c] - m); d[c] = e; total += e }
+            if T.self == Float.self {
+                let sf = UnsafeRawPointer(s).assumingMemoryBound(to: Float.self)
+                let df = UnsafeMutableRawPointer(d).assumingMemoryBound(to: Float.self)
+                let mf = Float(m)
+                for c in 0..<rowLength { df[c] = FastFloatMath.exp(sf[c] - mf) }
+                for c in 0..<rowLength { total += d[c] }
+            } else {
+                for c in 0..<rowLength { let e = T.exp(s[c] - m); d[c] = e; total += e }
+            }
             if log {
                 let logTotal = T.log(total) + m
                 for c in 0..<rowLength { d[c] = s[c] - logTotal }

@@ -11,6 +11,29 @@ package enum UnaryKind: Sendable {
     case power(Double)
 }
 
+extension UnaryKind {
+    /// The op's name in graph nodes and messages (a literal: interpolating the enum would reflect).
+    package var name: String {
+        switch self {
+        case .negate: return "negate"
+        case .exp: return "exp"
+        case .log: return "log"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .relu: return "relu"
+        case .softplus: return "softplus"
+        case .sqrt: return "sqrt"
+        case .square: return "square"
+        case .abs: return "abs"
+        case .step: return "step"
+        case .sign: return "sign"
+        case .scale: return "scale"
+        case .addScalar: return "addScalar"
+        case .power: return "power"
+        }
+    }
+}
+
 @inline(__always)
 private func unaryLoop<T: TensorScalar>(_ kind: UnaryKind, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
     switch kind {
@@ -45,7 +68,10 @@ private func unaryLoop<T: TensorScalar>(_ kind: UnaryKind, _ x: UnsafePointer<T>
 package func unaryKernel(_ kind: UnaryKind, _ x: Storage) -> Storage {
     let y = Storage(count: x.count, dtype: x.dtype)
     switch x.dtype {
-    case .float32: unaryLoop(kind, x.pointer(Float.self), y.pointer(Float.self), x.count)
+    case .float32:
+        if !FastFloatMath.apply(kind, x.pointer(Float.self), y.pointer(Float.self), x.count) {
+            unaryLoop(kind, x.pointer(Float.self), y.pointer(Float.self), x.count)
+        }
     case .float64: unaryLoop(kind, x.pointer(Double.self), y.pointer(Double.self), x.count)
     }
     return y

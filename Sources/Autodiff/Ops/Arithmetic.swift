@@ -7,10 +7,10 @@ extension Tensor {
     }
 
     package func binary(_ kind: BinaryKind, _ other: Tensor) -> Tensor {
-        checkSameDType(other, "\(kind)")
+        checkSameDType(other, kind.name)
         let plan = BroadcastPlan(shape, other.shape)
         let storage = binaryKernel(kind, plan, self.storage, other.storage)
-        return .result("\(kind)", shape: plan.shape, storage: storage, inputs: [self, other]) { g, x, out, needs in
+        return .result(kind.name, shape: plan.shape, storage: storage, inputs: [self, other]) { g, x, out, needs in
             let (a, b) = (x[0], x[1])
             switch kind {
             case .add:

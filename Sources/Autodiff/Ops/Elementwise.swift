@@ -2,7 +2,7 @@
 extension Tensor {
     package func unary(_ kind: UnaryKind) -> Tensor {
         let storage = unaryKernel(kind, self.storage)
-        return .result("\(kind)", shape: shape, storage: storage, inputs: [self]) { g, x, out, _ in
+        return .result(kind.name, shape: shape, storage: storage, inputs: [self]) { g, x, out, _ in
             let x = x[0]
             switch kind {
             case .negate: return [-g]

@@ -33,9 +33,9 @@ extension Tensor {
         let full = shape[axis]
         var outShape = shape; outShape[axis] = length
         let storage = sliceKernel(self.storage, view: AxisView(shape: shape, axis: axis), start: start, length: length)
-        return .result("slice", shape: outShape, storage: storage, inputs: [self]) { g, _, _, _ in
+        return .result("slice", shape: outShape, storage: storage, inputs: [self], backward: { g, _, _, _ in
             [g.padded(axis: axis, start: start, fullLength: full)]
-        }
+        }, partialBackward: { g in .slice(g, axis: axis, start: start) })
     }
 
     /// Places this tensor at `start` along `axis` inside zeros of extent `fullLength` (adjoint of slicing).
@@ -57,9 +57,9 @@ extension Tensor {
         for i in indices { precondition(i >= 0 && i < rowCount, "Row index \(i) out of range 0..<\(rowCount)") }
         var outShape = shape; outShape[0] = indices.count
         let storage = gatherRowsKernel(self.storage, rowLength: rowLength, indices: indices)
-        return .result("gather", shape: outShape, storage: storage, inputs: [self]) { g, _, _, _ in
+        return .result("gather", shape: outShape, storage: storage, inputs: [self], backward: { g, _, _, _ in
             [g.scatteringRows(indices, rowCount: rowCount)]
-        }
+        }, partialBackward: { g in .rows(g, indices: indices) })
     }
 
     /// Adds row r into row `indices[r]` of zeros with `rowCount` rows (adjoint of gathering).

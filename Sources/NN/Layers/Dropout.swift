@@ -13,8 +13,9 @@ public final class Dropout: Module, Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard isTraining && probability > 0 else { return input }
-        let keep = 1 - probability, scale = 1 / keep
-        let mask = (0..<input.count).map { _ in generator.nextUniform() < keep ? scale : 0 }
-        return input * Tensor(shape: input.shape, scalars: mask, dtype: input.dtype)
+        var local = generator  // a local copy: no exclusivity checks per element
+        defer { generator = local }
+        return input * Tensor.bernoulliMask(input.shape, keepProbability: 1 - probability, scale: 1 / (1 - probability),
+                                            dtype: input.dtype, using: &local)
     }
 }

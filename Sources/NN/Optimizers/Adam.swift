@@ -62,6 +62,6 @@ private func adamKernel<T: TensorScalar>(
         let grad = g[i] + l2 * p[i]
         m[i] = beta1 * m[i] + (1 - beta1) * grad
         v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
-        p[i] = p[i] * shrink - stepSize * m[i] / (T.sqrt(v[i]) / correction2 + epsilon)
+        p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
     }
 }

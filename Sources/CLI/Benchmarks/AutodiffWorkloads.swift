@@ -1,26 +1,4 @@
 import Autodiff
-import Foundation
-
-let benchCommand = Command(
-    name: "bench",
-    summary: "measure speed (build with -c release); prints one JSON object",
-    subcommands: [benchAutodiffCommand]
-)
-
-let benchAutodiffCommand = Command(
-    name: "autodiff",
-    summary: "MLP forward+backward, one exact HVP over 4000 samples, a 1024×1024 matmul",
-    options: [
-        .value("dtype", "float32|float64", "element type of every tensor", default: "float32"),
-        .value("reps", "N", "timed repetitions per workload (median reported)", default: "5"),
-    ],
-    run: { arguments in
-        let dtype = DType(rawValue: try arguments.choice("dtype", ["float32", "float64"], default: "float32"))!
-        let reps = try arguments.int("reps", default: 5)
-        guard reps >= 1 else { throw CLIError.usage("--reps must be at least 1") }
-        print(try jsonString(runAutodiffBenchmark(dtype: dtype, repetitions: reps)))
-    }
-)
 
 /// The three autodiff workloads of the foundation issue, on seeded synthetic data.
 func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
