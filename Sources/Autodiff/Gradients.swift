@@ -1,7 +1,8 @@
 /// Reverse-mode differentiation over the recorded graph.
 ///
 /// Returns `∂output/∂x` for each `x` in `targets` (zeros, of `x`'s shape, where `output` does not
-/// depend on `x`). `output` must have one element unless a `seed` cotangent of its shape is given.
+/// depend on `x`). `output` must have one element unless a `seed` cotangent of its shape is given;
+/// then the result is the vector-Jacobian product `seedᵀ ∂output/∂x`.
 ///
 /// With `createGraph: true` the backward rules run with recording on, so the returned gradients
 /// are graph nodes themselves and can be differentiated again (double backward, Hessian-vector
@@ -14,7 +15,9 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
     let seedTensor: Tensor
     if let seed {
         precondition(seed.shape == output.shape, "gradients: seed shape \(seed.shape) differs from output \(output.shape)")
-        seedTensor = stopGradient(seed)
+        // With createGraph the seed's own graph is kept (PyTorch's grad_outputs semantics), so a
+        // vector-Jacobian product stays differentiable in its cotangent as well.
+        seedTensor = createGraph ? seed : stopGradient(seed)
     } else {
         precondition(output.count == 1, "gradients of a non-scalar output (shape \(output.shape)) need a seed")
         seedTensor = Tensor.ones(output.shape, dtype: output.dtype)

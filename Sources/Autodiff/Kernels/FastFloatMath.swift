@@ -7,7 +7,11 @@ enum FastFloatMath {
     @inline(__always)
     static func exp(_ input: Float) -> Float {
         let x = Swift.min(Swift.max(input, -87.3), 88)
-        let n = (x * 1.442_695_04 + 0.5).rounded(.down)  // nearest integer to x / ln 2
+        // n = round(x / ln 2) by the magic-number trick: adding 1.5·2²³ rounds to an integer and
+        // leaves it in the low mantissa bits (no floor call, no trapping Float→Int conversion,
+        // so the loop stays branch-free and vectorises on baseline x86-64).
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         var r = x - n * 0.693_359_375                     // x − n ln 2 in two parts (Cody–Waite)
         r = r - n * -2.121_944_4e-4
         let z = r * r
@@ -18,10 +22,7 @@ enum FastFloatMath {
         p = p * r + 1.666_666_5e-1
         p = p * r + 5.000_000_1e-1
         let y = p * z + r + 1
-        // 2^n without a (trapping) Float→Int conversion: adding 1.5·2²³ puts n in the low mantissa
-        // bits; wrapping integer ops keep the loop branch-free so it vectorises.
-        let integer = (n + 12_582_912).bitPattern &- 0x4B40_0000
-        let scale = Float(bitPattern: (integer &+ 127) << 23)
+        let scale = Float(bitPattern: ((shifted.bitPattern &- 0x4B40_0000) &+ 127) << 23)  // 2^n
         return y * scale
     }
 

@@ -7,7 +7,7 @@
 ///
 /// Parameters `weight_ih_l0 [4H, I]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`, `bias_hh_l0 [4H]`
 /// (and `…_reverse` for the backward direction), all `U(−1/√H, 1/√H)`. The input projection of
-/// all time steps is one gemm; each step adds one `h W_hhᵀ` gemm.
+/// all time steps is one gemm; each direction is the fused `Tensor.lstmLayer` op.
 public final class LSTM: Module {
     public let inputSize: Int
     public let hiddenSize: Int
@@ -54,33 +54,13 @@ public final class LSTM: Module {
         precondition(input.rank == 3 && input.shape[2] == inputSize,
                      "LSTM(input \(inputSize)) needs [batch, steps, \(inputSize)], got \(input.shape)")
         let (batch, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
-        let flat = input.reshaped([batch * steps, inputSize])
         var outputs: [Tensor] = [], finalHidden: [Tensor] = [], finalCell: [Tensor] = []
         for (direction, w) in weights.enumerated() {
-            let projected = (flat.matmul(w[0], transposeOther: true) + (w[2] + w[3])).reshaped([batch, steps, 4 * h])
-            var hidden = Tensor.zeros([batch, h], dtype: input.dtype), cell = Tensor.zeros([batch, h], dtype: input.dtype)
-            var perStep = [Tensor?](repeating: nil, count: steps)
-            for step in (direction == 0 ? Array(0..<steps) : Array((0..<steps).reversed())) {
-                let gates = projected.sliced(axis: 1, start: step, length: 1).reshaped([batch, 4 * h])
-                    + hidden.matmul(w[1], transposeOther: true)
-                let i = gates.sliced(axis: 1, start: 0, length: h).sigmoid()
-                let f = gates.sliced(axis: 1, start: h, length: h).sigmoid()
-                let g = gates.sliced(axis: 1, start: 2 * h, length: h).tanh()
-                let o = gates.sliced(axis: 1, start: 3 * h, length: h).sigmoid()
-                var newCell = f * cell + i * g
-                var newHidden = o * newCell.tanh()
-                if let mask {
-                    let m = mask.sliced(axis: 1, start: step, length: 1)  // [batch, 1]
-                    if m.scalars.contains(where: { $0 == 0 }) {
-                        newCell = cell + m * (newCell - cell)
-                        newHidden = hidden + m * (newHidden - hidden)
-                    }
-                }
-                cell = newCell; hidden = newHidden
-                perStep[step] = hidden.reshaped([batch, 1, h])
-            }
-            outputs.append(concat(perStep.map { $0! }, axis: 1))
-            finalHidden.append(hidden); finalCell.append(cell)
+            let states = input.lstmLayer(inputWeight: w[0], bias: w[2] + w[3], recurrentWeight: w[1], mask: mask, reverse: direction == 1)
+            let last = states.sliced(axis: 1, start: direction == 1 ? 0 : steps - 1, length: 1).reshaped([batch, 2 * h])
+            outputs.append(states.sliced(axis: 2, start: 0, length: h))
+            finalHidden.append(last.sliced(axis: 1, start: 0, length: h))
+            finalCell.append(last.sliced(axis: 1, start: h, length: h))
         }
         return Output(outputs: concat(outputs, axis: 2), finalHidden: finalHidden, finalCell: finalCell)
     }

@@ -51,7 +51,7 @@ public final class SequenceClassifier: Module, Layer {
                 mask = Tensor(shape: tokens.shape, scalars: values.map { $0 == Double(pad) ? 0 : 1 }, dtype: tokens.dtype)
             }
         }
-        let states = lstm(embedded.to(embedding.weight.dtype), mask: mask)
+        let states = lstm(embedded, mask: mask)
         return readout(concat(states.finalHidden, axis: 1))
     }
 }
