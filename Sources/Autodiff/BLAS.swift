@@ -39,6 +39,10 @@ package enum BLAS {
         openblas_set_num_threads(Int32(count))
     }
 
+    /// The kernel family OpenBLAS chose for this CPU (e.g. "Cooperlake", "Haswell"); the
+    /// `OPENBLAS_CORETYPE` environment variable overrides its detection.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
     /// OpenBLAS's current thread count.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 

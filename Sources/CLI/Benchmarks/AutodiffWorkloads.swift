@@ -27,14 +27,11 @@ func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
     let b = Tensor.randomNormal([1024, 1024], dtype: dtype, using: &generator)
     let matmul = measure(repetitions: repetitions) { _ = withoutGradients { a.matmul(b) } }
 
-    return [
-        "suite": "autodiff",
-        "dtype": dtype.rawValue,
-        "threads": benchmarkThreads,
-        "results": [
+    var output = benchmarkHeader(suite: "autodiff", dtype: dtype)
+    output["results"] = [
             "mlp_forward_backward": timingEntry(forwardBackward),
             "hvp_4000": timingEntry(hvp),
             "matmul_1024": timingEntry(matmul),
-        ],
     ]
+    return output
 }

@@ -23,5 +23,8 @@ func timingEntry(_ timing: (median: Double, min: Double)) -> [String: Any] {
     ["median_s": timing.median, "min_s": timing.min]
 }
 
-/// The thread count to report: OpenBLAS's own setting (from `OPENBLAS_NUM_THREADS` by default).
-var benchmarkThreads: Int { BLAS.threadCount }
+/// The fields every benchmark reports about how BLAS ran.
+func benchmarkHeader(suite: String, dtype: DType) -> [String: Any] {
+    ["suite": suite, "dtype": dtype.rawValue, "threads": BLAS.threadCount, "blas_core": BLAS.coreName]
+}
+

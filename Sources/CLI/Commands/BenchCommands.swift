@@ -46,6 +46,8 @@ let benchNNCommand = Command(
             default: results[name] = timingEntry(lstmEpochWorkload(dtype: dtype, repetitions: reps))
             }
         }
-        print(try jsonString(["suite": "nn", "dtype": dtype.rawValue, "threads": benchmarkThreads, "results": results]))
+        var output = benchmarkHeader(suite: "nn", dtype: dtype)
+        output["results"] = results
+        print(try jsonString(output))
     }
 )
