@@ -1,0 +1,164 @@
+import Foundation
+
+/// A pull parser over JSON bytes (typically a memory-mapped file), so large WRENCH files stream
+/// into flat arrays without building an object tree — one copy of the data, not two.
+/// Errors carry the line number; callers add the file, record and field.
+struct JSONReader {
+    struct SyntaxError: Error { let line: Int; let message: String }
+
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var position = 0
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var line: Int { 1 + bytes[..<position].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+
+    func error(_ message: String) -> SyntaxError { SyntaxError(line: line, message: message) }
+
+    mutating func skipWhitespace() {
+        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+    }
+
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    var isAtEnd: Bool { mutating get { peek() == nil } }
+
+    mutating func expect(_ byte: UInt8) throws {
+        guard peek() == byte else {
+            throw error(position < bytes.count ? "expected '\(Character(UnicodeScalar(byte)))'" : "unexpected end of file (truncated JSON?)")
+        }
+        position += 1
+    }
+
+    /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
+    mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        if peek() == UInt8(ascii: "}") { position += 1; return }
+        while true {
+            let key = try readString()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+            guard let next = peek() else { throw error("unexpected end of file (truncated JSON?)") }
+            position += 1
+            if next == UInt8(ascii: "}") { return }
+            guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
+        }
+    }
+
+    /// Iterates the elements of an array; `body` must consume each element.
+    mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        if peek() == UInt8(ascii: "]") { position += 1; return }
+        while true {
+            try body(&self)
+            guard let next = peek() else { throw error("unexpected end of file (truncated JSON?)") }
+            position += 1
+            if next == UInt8(ascii: "]") { return }
+            guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']'") }
+        }
+    }
+
+    mutating func readString() throws -> String {
+        try expect(UInt8(ascii: "\""))
+        var scalars = String.UnicodeScalarView()
+        var start = position
+        var buffer: [UInt8] = []
+        while true {
+            guard position < bytes.count else { throw error("unterminated string (truncated JSON?)") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                buffer.append(contentsOf: bytes[start..<position])
+                position += 1
+                scalars.append(contentsOf: String(decoding: buffer, as: UTF8.self).unicodeScalars)
+                return String(scalars)
+            }
+            if byte == UInt8(ascii: "\\") {
+                buffer.append(contentsOf: bytes[start..<position])
+                position += 1
+                guard position < bytes.count else { throw error("unterminated escape") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5C)
+                case UInt8(ascii: "/"): buffer.append(0x2F)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try readHex4()
+                    if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count,
+                       bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                        position += 2
+                        let low = try readHex4()
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    buffer.append(contentsOf: Array(String(UnicodeScalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+                default: throw error("invalid escape '\\\(Character(UnicodeScalar(escape)))'")
+                }
+                start = position
+                continue
+            }
+            position += 1
+        }
+    }
+
+    private mutating func readHex4() throws -> UInt32 {
+        guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+            throw error("invalid \\u escape")
+        }
+        position += 4
+        return value
+    }
+
+    mutating func readNumber() throws -> Double {
+        skipWhitespace()
+        let start = position
+        while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+        guard position > start else {
+            if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
+                throw error("non-finite number (NaN/Infinity)")
+            }
+            throw error(position < bytes.count ? "expected a number" : "unexpected end of file (truncated JSON?)")
+        }
+        guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
+            throw error("malformed number")
+        }
+        return value
+    }
+
+    /// An integer, or nil for JSON `null`.
+    mutating func readOptionalInt() throws -> Int? {
+        if try readNull() { return nil }
+        let value = try readNumber()
+        guard value == value.rounded(), abs(value) < 1e15 else { throw error("expected an integer, got \(value)") }
+        return Int(value)
+    }
+
+    mutating func readNull() throws -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        guard position + 4 <= bytes.count, String(decoding: bytes[position..<position + 4], as: UTF8.self) == "null" else {
+            throw error("invalid literal")
+        }
+        position += 4
+        return true
+    }
+
+    /// Skips any value.
+    mutating func skipValue() throws {
+        switch peek() {
+        case UInt8(ascii: "{"): try readObject { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { try $0.skipValue() }
+        case UInt8(ascii: "\""): _ = try readString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            while position < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[position]) { position += 1 }
+        case nil: throw error("unexpected end of file (truncated JSON?)")
+        default: _ = try readNumber()
+        }
+    }
+}

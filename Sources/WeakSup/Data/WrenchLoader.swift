@@ -1,0 +1,245 @@
+import Foundation
+import Autodiff
+
+/// Loads WRENCH dataset folders: `train.json`, `valid.json`, `test.json`, optional `label.json`
+/// (class names by index) and optional `lfs.json` (LF names and descriptions).
+///
+/// Each split file maps record ids to `{"label": c, "weak_labels": [...], "data": {...}}`, where
+/// `data.feature` is the feature vector, `data.tokens` a list of token ids, or `data.text` a string
+/// that is whitespace-tokenised into a vocabulary built on train (0 = padding, 1 = unknown).
+/// Files are memory-mapped and parsed in one pass into flat arrays. Every record is validated:
+/// equal LF counts, votes in `-1..<C`, finite features of equal width; errors name the file, the
+/// record id and the field. Rows are ordered by id (numerically when every id is an integer).
+public enum WrenchLoader {
+    public static func load(directory: URL) throws -> WeakDataset {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(file: directory.path, "is not a directory")
+        }
+        var classNames: [String]?
+        let labelFile = directory.appendingPathComponent("label.json")
+        if fileManager.fileExists(atPath: labelFile.path) { classNames = try readClassNames(labelFile) }
+
+        var raw: [WeakDataset.Split: RawSplit] = [:]
+        for split in WeakDataset.Split.allCases {
+            let file = directory.appendingPathComponent("\(split.rawValue).json")
+            guard fileManager.fileExists(atPath: file.path) else {
+                throw DataError(file: file.path, "missing split file (a WRENCH folder needs train.json, valid.json and test.json)")
+            }
+            raw[split] = try parseSplit(file)
+        }
+        // Consistent LF counts and feature widths across splits.
+        let reference = raw[.train]!
+        for split in [WeakDataset.Split.valid, .test] {
+            let other = raw[split]!
+            if let m = reference.lfCount, let n = other.lfCount, m != n {
+                throw DataError(file: other.file, record: other.ids.first, field: "weak_labels", "has \(n) LFs, train.json has \(m)")
+            }
+            if let d = reference.featureWidth, let e = other.featureWidth, d != e {
+                throw DataError(file: other.file, record: other.ids.first, field: "data.feature", "has \(e) features, train.json has \(d)")
+            }
+        }
+        // The number of classes: label.json, else the gold labels, else the votes.
+        let allLabels = raw.values.flatMap { $0.labels.compactMap { $0 } }
+        let classCount = classNames?.count ?? max(2, (allLabels.max() ?? raw.values.flatMap(\.votes).max() ?? 1) + 1)
+        let names = classNames ?? (0..<classCount).map { "class\($0)" }
+        for split in raw.values { try split.validate(classCount: classCount) }
+
+        let lfCount = reference.lfCount ?? 0
+        var lfNames = (0..<lfCount).map { "lf\($0)" }, lfDescriptions = Array(repeating: "", count: lfCount)
+        let lfFile = directory.appendingPathComponent("lfs.json")
+        if fileManager.fileExists(atPath: lfFile.path) {
+            (lfNames, lfDescriptions) = try readLFDescriptions(lfFile, lfCount: lfCount)
+        }
+        var vocabulary: [String: Int]? = reference.texts.map { buildVocabulary($0) }
+        if reference.tokens != nil { vocabulary = nil }
+        let splits = raw.mapValues { $0.makeSplit(vocabulary: vocabulary) }
+        let vocabularySize = vocabulary.map { $0.count + 2 }
+            ?? raw.values.compactMap { $0.tokens?.flatMap { $0 }.max() }.max().map { $0 + 1 }
+        return WeakDataset(name: directory.lastPathComponent, classNames: names, lfNames: lfNames, lfDescriptions: lfDescriptions,
+                           train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!, vocabularySize: vocabularySize)
+    }
+
+    /// One split as parsed, before ordering and tokenisation.
+    struct RawSplit {
+        var file: String
+        var ids: [String] = []
+        var labels: [Int?] = []
+        var votes: [Int] = []
+        var lfCount: Int?
+        var features: [Float] = []
+        var featureWidth: Int?
+        var texts: [String]?
+        var tokens: [[Int]]?
+
+        func validate(classCount: Int) throws {
+            for (row, id) in ids.enumerated() {
+                if let label = labels[row], !(0..<classCount).contains(label) {
+                    throw DataError(file: file, record: id, field: "label", "label \(label) is not in 0..<\(classCount)")
+                }
+                if let m = lfCount {
+                    for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
+                        throw DataError(file: file, record: id, field: "weak_labels",
+                                        "vote \(votes[row * m + j]) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
+                    }
+                }
+            }
+        }
+
+        /// Orders rows by id and builds the split.
+        func makeSplit(vocabulary: [String: Int]?) -> DatasetSplit {
+            let numeric = ids.compactMap { Int($0) }
+            let order = numeric.count == ids.count ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
+            let m = lfCount ?? 0, d = featureWidth ?? 0
+            var orderedFeatures: [Float] = []
+            if d > 0 { orderedFeatures.reserveCapacity(features.count); for i in order { orderedFeatures += features[(i * d)..<((i + 1) * d)] } }
+            let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, votes: order.flatMap { votes[($0 * m)..<(($0 + 1) * m)] })
+            let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
+            var tokenRows = tokens.map { t in order.map { t[$0] } }
+            if tokenRows == nil, let texts, let vocabulary {
+                tokenRows = order.map { texts[$0].split(whereSeparator: \.isWhitespace).map { vocabulary[String($0)] ?? 1 } }
+            }
+            return DatasetSplit(ids: order.map { ids[$0] },
+                                features: d > 0 ? Tensor(shape: [ids.count, d], floats: orderedFeatures) : nil,
+                                tokens: tokenRows, texts: texts.map { t in order.map { t[$0] } },
+                                labelMatrix: matrix, goldLabels: gold)
+        }
+    }
+
+    static func parseSplit(_ url: URL) throws -> RawSplit {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw DataError(file: url.path, "cannot be read (\(error.localizedDescription))")
+        }
+        var split = RawSplit(file: url.path)
+        var currentID: String?, currentField: String?
+        do {
+            try data.withUnsafeBytes { bytes in
+                var reader = JSONReader(bytes: bytes)
+                try reader.readObject { reader, id in
+                    currentID = id; currentField = nil
+                    try parseRecord(&reader, id: id, into: &split, field: &currentField)
+                }
+                guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
+            }
+        } catch let error as JSONReader.SyntaxError {
+            throw DataError(file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
+        }
+        return split
+    }
+
+    private static func parseRecord(_ reader: inout JSONReader, id: String, into split: inout RawSplit, field: inout String?) throws {
+        var label: Int?, votes: [Int]?, feature: [Double]?, text: String?, tokens: [Int]?
+        try reader.readObject { reader, key in
+            field = key
+            switch key {
+            case "label": label = try reader.readOptionalInt()
+            case "weak_labels":
+                var values: [Int] = []
+                try reader.readArray { reader in
+                    guard let vote = try reader.readOptionalInt() else { throw reader.error("null vote (use -1 to abstain)") }
+                    values.append(vote)
+                }
+                votes = values
+            case "data":
+                try reader.readObject { reader, dataKey in
+                    field = "data.\(dataKey)"
+                    switch dataKey {
+                    case "feature":
+                        var values: [Double] = []
+                        try reader.readArray { reader in
+                            let value = try reader.readNumber()
+                            guard value.isFinite else { throw reader.error("non-finite feature value") }
+                            values.append(value)
+                        }
+                        feature = values
+                    case "text": text = try reader.readString()
+                    case "tokens":
+                        var values: [Int] = []
+                        try reader.readArray { reader in
+                            guard let token = try reader.readOptionalInt(), token >= 0 else { throw reader.error("token ids must be non-negative integers") }
+                            values.append(token)
+                        }
+                        tokens = values
+                    default: try reader.skipValue()
+                    }
+                }
+            default: try reader.skipValue()
+            }
+        }
+        guard let votes else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
+        if let m = split.lfCount, votes.count != m {
+            throw DataError(file: split.file, record: id, field: "weak_labels", "has \(votes.count) votes, expected \(m) (as in record \(split.ids[0]))")
+        }
+        if split.ids.isEmpty {
+            split.lfCount = votes.count
+            split.featureWidth = feature?.count
+            if text != nil { split.texts = [] }
+            if tokens != nil { split.tokens = [] }
+        }
+        if let width = split.featureWidth {
+            guard let feature else { throw DataError(file: split.file, record: id, field: "data.feature", "is missing") }
+            guard feature.count == width else {
+                throw DataError(file: split.file, record: id, field: "data.feature", "has \(feature.count) values, expected \(width) (as in record \(split.ids[0]))")
+            }
+            split.features += feature.map(Float.init)
+        }
+        if split.texts != nil {
+            guard let text else { throw DataError(file: split.file, record: id, field: "data.text", "is missing") }
+            split.texts!.append(text)
+        }
+        if split.tokens != nil {
+            guard let tokens else { throw DataError(file: split.file, record: id, field: "data.tokens", "is missing") }
+            split.tokens!.append(tokens)
+        }
+        split.ids.append(id)
+        split.labels.append(label)
+        split.votes += votes
+    }
+
+    /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].
+    static func readClassNames(_ url: URL) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw DataError(file: url.path, "is not a JSON object mapping class indices to names")
+        }
+        var names: [Int: String] = [:]
+        for (key, value) in object {
+            guard let index = Int(key), index >= 0 else { throw DataError(file: url.path, field: key, "class keys must be indices 0, 1, …") }
+            names[index] = "\(value)"
+        }
+        guard names.keys.sorted() == Array(0..<names.count) else { throw DataError(file: url.path, "class indices must be 0..<\(names.count)") }
+        return (0..<names.count).map { names[$0]! }
+    }
+
+    /// `{"lfs": [{"id": 0, "name"?: …, "rule"?: …}, …]}` → names and descriptions.
+    static func readLFDescriptions(_ url: URL, lfCount: Int) throws -> ([String], [String]) {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let lfs = object["lfs"] as? [[String: Any]] else {
+            throw DataError(file: url.path, "expected an object with an 'lfs' array")
+        }
+        var names = (0..<lfCount).map { "lf\($0)" }, descriptions = Array(repeating: "", count: lfCount)
+        for (position, lf) in lfs.enumerated() {
+            let index = (lf["id"] as? Int) ?? position
+            guard (0..<lfCount).contains(index) else {
+                throw DataError(file: url.path, record: "\(position)", field: "id", "LF id \(index) is not in 0..<\(lfCount)")
+            }
+            if let name = lf["name"] as? String { names[index] = name }
+            descriptions[index] = (lf["rule"] as? String) ?? (lf["description"] as? String) ?? ""
+        }
+        return (names, descriptions)
+    }
+
+    /// Token → id for every whitespace-separated token of the training texts (ids from 2).
+    static func buildVocabulary(_ texts: [String]) -> [String: Int] {
+        var vocabulary: [String: Int] = [:]
+        for text in texts {
+            for token in text.split(whereSeparator: \.isWhitespace) where vocabulary[String(token)] == nil {
+                vocabulary[String(token)] = vocabulary.count + 2
+            }
+        }
+        return vocabulary
+    }
+}

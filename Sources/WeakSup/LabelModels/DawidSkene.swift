@@ -1,0 +1,76 @@
+import Foundation
+import Autodiff
+
+/// Dawid–Skene (1979) by expectation–maximisation: a class prior π and, per LF, a confusion
+/// matrix `μ_j[c][k] = P(LF j votes k | y = c, LF j votes)`; abstains are treated as missing.
+///
+/// Initialised from majority-vote soft labels. M-step with additive smoothing α:
+/// `π_c ∝ Σ_i T_ic + α`, `μ_j[c][k] ∝ Σ_{i: L_ij = k} T_ic + α`. E-step:
+/// `T_ic ∝ π_c Π_{j votes} μ_j[c][L_ij]`. Stops when the mean log-likelihood changes by less than
+/// `tolerance` or after `maxIterations`.
+public final class DawidSkene: LabelModel {
+    public let name = "dawid-skene"
+    public var smoothing: Double
+    public var tolerance: Double
+    public var maxIterations: Int
+    public private(set) var classCount = 2
+    public private(set) var prior: [Double] = []
+    /// `confusion[j][c][k]`.
+    public private(set) var confusion: [[[Double]]] = []
+    public private(set) var iterations = 0
+
+    public init(smoothing: Double = 0.01, tolerance: Double = 1e-6, maxIterations: Int = 200) {
+        precondition(smoothing >= 0 && tolerance >= 0 && maxIterations >= 1, "DawidSkene: invalid hyperparameters")
+        self.smoothing = smoothing; self.tolerance = tolerance; self.maxIterations = maxIterations
+    }
+
+    public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
+        try validateVotes(L, classCount: c)
+        classCount = c
+        let rows = L.coveredRows, m = L.lfCount
+        let majority = MajorityVote()
+        try majority.fit(labelMatrix: L, classCount: c)
+        var posterior = majority.predictProbabilities(L.rows(rows)).scalars
+        var previous = -Double.infinity
+        iterations = 0
+        for iteration in 1...maxIterations {
+            iterations = iteration
+            // M-step.
+            var classTotals = [Double](repeating: smoothing, count: c)
+            var counts = Array(repeating: Array(repeating: Array(repeating: smoothing, count: c), count: c), count: m)
+            for (r, i) in rows.enumerated() {
+                for k in 0..<c { classTotals[k] += posterior[r * c + k] }
+                for j in 0..<m where L[i, j] != LabelMatrix.abstain {
+                    for k in 0..<c { counts[j][k][L[i, j]] += posterior[r * c + k] }
+                }
+            }
+            let total = classTotals.reduce(0, +)
+            prior = classTotals.map { $0 / total }
+            confusion = counts.map { perClass in perClass.map { row in let s = row.reduce(0, +); return row.map { $0 / s } } }
+            // E-step.
+            var logLikelihood = 0.0
+            for (r, i) in rows.enumerated() {
+                var s = prior.map { Foundation.log($0) }
+                for j in 0..<m where L[i, j] != LabelMatrix.abstain {
+                    for k in 0..<c { s[k] += Foundation.log(confusion[j][k][L[i, j]]) }
+                }
+                let top = s.max()!, e = s.map { Foundation.exp($0 - top) }, z = e.reduce(0, +)
+                logLikelihood += top + Foundation.log(z)
+                for k in 0..<c { posterior[r * c + k] = e[k] / z }
+            }
+            let mean = logLikelihood / Double(max(rows.count, 1))
+            if abs(mean - previous) < tolerance { break }
+            previous = mean
+        }
+    }
+
+    public func predictProbabilities(_ labelMatrix: LabelMatrix) -> Tensor { decomposition.softLabels(labelMatrix) }
+
+    /// σ = exp: `W[j, k, c] = log μ_j[c][k]`, prior `log π_c` — exactly the E-step posterior.
+    public var decomposition: LabelDecomposition {
+        let c = classCount
+        var weights: [Double] = []
+        for j in confusion.indices { for k in 0..<c { for cls in 0..<c { weights.append(Foundation.log(confusion[j][cls][k])) } } }
+        return LabelDecomposition(link: .exp, lfCount: confusion.count, classCount: c, weights: weights, prior: prior.map { Foundation.log($0) })
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Autodiff
+
+/// A label model: fitted on a label matrix, it turns each row's votes into a distribution over
+/// classes (the soft label an end model is trained on).
+public protocol LabelModel: AnyObject {
+    /// The method's name as the CLI spells it (`majority`, `dawid-skene`, `snorkel`).
+    var name: String { get }
+    var classCount: Int { get }
+    /// Fits the model to `labelMatrix` (votes in -1..<classCount).
+    func fit(labelMatrix: LabelMatrix, classCount: Int) throws
+    /// Soft labels `[N, C]` (Float64). Rows without votes get the model's prior (uniform for
+    /// majority vote); use `LabelMatrix.coveredRows` to leave them out of training.
+    func predictProbabilities(_ labelMatrix: LabelMatrix) -> Tensor
+    /// The soft labels written as `σ(Σ_j W_{j, L_ij, c} + b_c)` normalised over c (DESIGN §5),
+    /// which the influence module consumes.
+    var decomposition: LabelDecomposition { get }
+    /// Each LF's accuracy as the model estimates it (for analysis and tests).
+    func estimatedAccuracies(_ labelMatrix: LabelMatrix) -> [Double]
+}
+
+extension LabelModel {
+    /// By default the expected fraction of each LF's votes that are correct under the model's
+    /// posterior: `(1/n_j) Σ_{i: L_ij ≠ −1} P(y_i = L_ij | λ_i)`.
+    public func estimatedAccuracies(_ labelMatrix: LabelMatrix) -> [Double] {
+        let posterior = predictProbabilities(labelMatrix).scalars, c = classCount
+        return (0..<labelMatrix.lfCount).map { j in
+            var total = 0.0, votes = 0
+            for i in 0..<labelMatrix.rowCount where labelMatrix[i, j] != LabelMatrix.abstain {
+                total += posterior[i * c + labelMatrix[i, j]]; votes += 1
+            }
+            return votes > 0 ? total / Double(votes) : .nan
+        }
+    }
+
+    /// Hard labels: the most probable class, ties broken by a seeded generator; -1 for rows
+    /// without any vote (flagged, not guessed).
+    public func predictHard(_ labelMatrix: LabelMatrix, tieBreakSeed: UInt64 = 0) -> [Int] {
+        var generator = SeededGenerator(seed: tieBreakSeed)
+        let p = predictProbabilities(labelMatrix).scalars, c = classCount
+        return (0..<labelMatrix.rowCount).map { i in
+            guard labelMatrix.row(i).contains(where: { $0 != LabelMatrix.abstain }) else { return LabelMatrix.abstain }
+            let row = Array(p[(i * c)..<((i + 1) * c)]), best = row.max()!
+            let tied = row.indices.filter { abs(row[$0] - best) <= 1e-12 }
+            return tied.count == 1 ? tied[0] : tied[generator.nextInt(below: tied.count)]
+        }
+    }
+}
+
+/// A label model's soft labels in the form the influence module uses (DESIGN §5):
+/// `ŷ_ic = σ(s_ic) / Σ_k σ(s_ik)` with `s_ic = Σ_j W[j, L_ij, c] + prior_c` (abstains add nothing),
+/// `σ` the identity (majority vote) or `exp` (Dawid–Skene, Snorkel; prior = log class balance).
+public struct LabelDecomposition: Codable, Equatable, Sendable {
+    public enum Link: String, Codable, Sendable { case identity, exp }
+
+    public var link: Link
+    public var lfCount: Int
+    public var classCount: Int
+    /// `W[j, k, c]` at index `(j·C + k)·C + c`: the weight source j's vote k puts on class c.
+    public var weights: [Double]
+    /// A constant per-class term (an extra "prior" source), or nil.
+    public var prior: [Double]?
+
+    public init(link: Link, lfCount: Int, classCount: Int, weights: [Double], prior: [Double]?) {
+        precondition(weights.count == lfCount * classCount * classCount, "LabelDecomposition: \(weights.count) weights for \(lfCount)×\(classCount)×\(classCount)")
+        self.link = link; self.lfCount = lfCount; self.classCount = classCount; self.weights = weights; self.prior = prior
+    }
+
+    public func weight(lf j: Int, vote k: Int, class c: Int) -> Double { weights[(j * classCount + k) * classCount + c] }
+
+    /// Soft labels `[N, C]` from the decomposition (rows without votes and a zero score: uniform).
+    public func softLabels(_ L: LabelMatrix) -> Tensor {
+        let c = classCount
+        var out = [Double](repeating: 0, count: L.rowCount * c)
+        for i in 0..<L.rowCount {
+            var s = prior ?? Array(repeating: 0, count: c)
+            for j in 0..<L.lfCount where L[i, j] != LabelMatrix.abstain {
+                for k in 0..<c { s[k] += weight(lf: j, vote: L[i, j], class: k) }
+            }
+            let row: [Double]
+            switch link {
+            case .identity:
+                let total = s.reduce(0, +)
+                row = total > 0 ? s.map { $0 / total } : Array(repeating: 1 / Double(c), count: c)
+            case .exp:
+                let m = s.max()!, e = s.map { Foundation.exp($0 - m) }, total = e.reduce(0, +)
+                row = e.map { $0 / total }
+            }
+            for k in 0..<c { out[i * c + k] = row[k] }
+        }
+        return Tensor(shape: [L.rowCount, c], scalars: out, dtype: .float64)
+    }
+}
+
+/// A label model used before it was fitted, or fitted to unusable data.
+public struct LabelModelError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Checks a label matrix against a class count (shared by every model's `fit`).
+func validateVotes(_ L: LabelMatrix, classCount: Int) throws {
+    guard classCount >= 2 else { throw LabelModelError("a label model needs at least 2 classes, got \(classCount)") }
+    if let bad = L.votes.firstIndex(where: { !(-1..<classCount).contains($0) }) {
+        throw LabelModelError("row \(bad / max(L.lfCount, 1)), LF \(bad % max(L.lfCount, 1)): vote \(L.votes[bad]) is not in -1..<\(classCount)")
+    }
+    guard L.voteCount > 0 else { throw LabelModelError("the label matrix has no votes (every LF abstains on every row)") }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Autodiff
+import NN
+
+/// Snorkel's label model (`snorkel.labeling.model.LabelModel`, v0.9/0.10; Ratner et al. 2019):
+/// conditionally independent LFs whose class-conditional vote probabilities
+/// `μ[j·C + k, c] = P(λ_j = k | y = c)` are learned by matrix completion on the LF agreement
+/// statistics `O = L̄ᵀL̄ / N` (L̄ the one-hot votes, abstains all-zero):
+///
+///     min_μ ‖mask ∘ (O − μ P μᵀ)‖²_F + ‖rowsum(μ P) − diag(O)‖² + ‖l2·(μ − μ₀)‖²_F
+///
+/// where `P = diag(class balance)` and the mask removes each LF's own block. As Snorkel:
+/// `μ₀[j·C + c, c] = clamp(diag(O)·precInit / p_c, 0, 1)`, start at `μ₀ · u` with one
+/// `u ~ U(0, 1)` from the seed, full-batch SGD (momentum 0.9) with our autodiff, then μ clamped to
+/// [ε, 1 − ε] (ε = min(0.01, 10^−⌈log₁₀ N⌉)) and its columns permuted to break the label-swap
+/// symmetry. Soft labels: `ŷ ∝ exp(L̄ · log clip(μ, 0.01, 0.99) + log p)`.
+public final class SnorkelLabelModel: LabelModel {
+    public let name = "snorkel"
+    /// Snorkel's defaults: 100 epochs (full-batch steps), lr 0.01, l2 0, SGD momentum 0.9, prec_init 0.7.
+    public var epochs: Int
+    public var learningRate: Double
+    public var l2: Double
+    public var momentum: Double
+    public var precisionInit: Double
+    public var seed: UInt64
+    /// Known class balance; uniform when nil (Snorkel's default without `Y_dev`).
+    public var classBalance: [Double]?
+    public private(set) var classCount = 2
+    public private(set) var lfCount = 0
+    /// `μ` as `[m·C, C]`, row-major.
+    public private(set) var mu: [Double] = []
+    public private(set) var balance: [Double] = []
+    public private(set) var coverage: [Double] = []
+    public private(set) var finalLoss = Double.nan
+
+    public init(epochs: Int = 100, learningRate: Double = 0.01, l2: Double = 0, momentum: Double = 0.9,
+                precisionInit: Double = 0.7, seed: UInt64 = 0, classBalance: [Double]? = nil) {
+        precondition(epochs >= 1 && learningRate > 0 && l2 >= 0 && precisionInit > 0, "SnorkelLabelModel: invalid hyperparameters")
+        self.epochs = epochs; self.learningRate = learningRate; self.l2 = l2; self.momentum = momentum
+        self.precisionInit = precisionInit; self.seed = seed; self.classBalance = classBalance
+    }
+
+    public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
+        try validateVotes(L, classCount: c)
+        if let classBalance {
+            guard classBalance.count == c, classBalance.allSatisfy({ $0 > 0 }), abs(classBalance.reduce(0, +) - 1) < 1e-6 else {
+                throw LabelModelError("class balance must be \(c) positive numbers summing to 1, got \(classBalance)")
+            }
+        }
+        classCount = c
+        lfCount = L.lfCount
+        let (n, m) = (L.rowCount, L.lfCount), d = m * c
+        balance = classBalance ?? Array(repeating: 1 / Double(c), count: c)
+        coverage = (0..<m).map { j in Double((0..<n).filter { L[$0, j] != LabelMatrix.abstain }.count) / Double(n) }
+
+        // O = L̄ᵀ L̄ / N through one gemm.
+        let indicator = oneHotVotes(L, classCount: c)
+        let overlaps = withoutGradients { indicator.matmul(indicator, transposeSelf: true) * (1 / Double(n)) }
+        let propensity = (0..<d).map { overlaps[$0, $0] }
+        var initial = [Double](repeating: 0, count: d * c)
+        for j in 0..<m { for y in 0..<c { initial[(j * c + y) * c + y] = min(max(propensity[j * c + y] * precisionInit / balance[y], 0), 1) } }
+        var generator = SeededGenerator(seed: seed)
+        let start = generator.nextUniform()
+        var maskValues = [Double](repeating: 1, count: d * d)
+        for j in 0..<m { for a in 0..<c { for b in 0..<c { maskValues[(j * c + a) * d + (j * c + b)] = 0 } } }
+
+        let muInit = Tensor(shape: [d, c], scalars: initial, dtype: .float64)
+        let parameter = Tensor(shape: [d, c], scalars: initial.map { $0 * start }, dtype: .float64, requiresGrad: true)
+        let mask = Tensor(shape: [d, d], scalars: maskValues, dtype: .float64)
+        let classPrior = Tensor(shape: [c], scalars: balance, dtype: .float64)
+        let diagonal = Tensor(shape: [d], scalars: propensity, dtype: .float64)
+        let optimizer = SGD(parameters: [parameter], learningRate: learningRate, momentum: momentum)
+        for _ in 0..<epochs {
+            let scaled = parameter * classPrior                       // μ P
+            let residual = (overlaps - scaled.matmul(parameter, transposeOther: true)) * mask
+            var loss = residual.square().sum() + (scaled.sum(axis: 1) - diagonal).square().sum()
+            if l2 > 0 { loss = loss + ((parameter - muInit) * l2).square().sum() }
+            finalLoss = loss.item
+            guard finalLoss.isFinite else { throw LabelModelError("Snorkel label model: loss is not finite; lower the learning rate") }
+            optimizer.step(gradients(of: loss, wrt: [parameter]))
+        }
+        let epsilon = min(0.01, 1 / Foundation.pow(10, (Foundation.log10(Double(n))).rounded(.up)))
+        mu = parameter.scalars.map { min(max($0, epsilon), 1 - epsilon) }
+        breakPermutationSymmetry()
+    }
+
+    /// Permutes μ's columns (within groups of classes with equal prior) to maximise the summed
+    /// probability that LFs vote for the column's class, fixing which latent class is which.
+    private func breakPermutationSymmetry() {
+        let c = classCount
+        var probabilitySum = Array(repeating: Array(repeating: 0.0, count: c), count: c)  // [vote][class] · p
+        for j in 0..<lfCount { for k in 0..<c { for y in 0..<c { probabilitySum[k][y] += mu[(j * c + k) * c + y] * balance[y] } } }
+        var groups: [Int: [Int]] = [:]
+        for y in 0..<c { groups[Int((balance[y] * 1000).rounded()), default: []].append(y) }
+        var permutation = Array(0..<c)  // new column y takes old column permutation[y]
+        for group in groups.values where group.count > 1 {
+            var best = group, bestScore = -Double.infinity
+            for candidate in permutations(group) {
+                let score = zip(group, candidate).reduce(0.0) { $0 + probabilitySum[$1.0][$1.1] }
+                if score > bestScore + 1e-12 { bestScore = score; best = candidate }
+            }
+            for (y, source) in zip(group, best) { permutation[y] = source }
+        }
+        let old = mu
+        for row in 0..<(lfCount * c) { for y in 0..<c { mu[row * c + y] = old[row * c + permutation[y]] } }
+    }
+
+    public func predictProbabilities(_ labelMatrix: LabelMatrix) -> Tensor { decomposition.softLabels(labelMatrix) }
+
+    /// σ = exp: `W[j, k, c] = log clip(μ[j·C + k, c], 0.01, 0.99)`, prior `log p_c`.
+    public var decomposition: LabelDecomposition {
+        LabelDecomposition(link: .exp, lfCount: lfCount, classCount: classCount,
+                           weights: mu.map { Foundation.log(min(max($0, 0.01), 0.99)) }, prior: balance.map { Foundation.log($0) })
+    }
+
+    /// Snorkel's `get_accuracies`: `Σ_y P(λ_j = y | y) p_y / coverage_j`, probabilities clipped to [0.01, 0.99].
+    public func estimatedAccuracies(_ labelMatrix: LabelMatrix) -> [Double] {
+        let c = classCount
+        return (0..<lfCount).map { j in
+            let agree = (0..<c).reduce(0.0) { $0 + min(max(mu[(j * c + $1) * c + $1], 0.01), 0.99) * balance[$1] }
+            return min(max(agree / max(coverage[j], 1e-12), 1e-6), 1)
+        }
+    }
+}
+
+/// The one-hot votes `[N, m·C]` (column j·C + k is 1 where LF j voted k), Float64.
+func oneHotVotes(_ L: LabelMatrix, classCount c: Int) -> Tensor {
+    Tensor.oneHot(L.votes, classCount: c, dtype: .float64).reshaped([L.rowCount, L.lfCount * c])
+}
+
+/// All orderings of `items`.
+func permutations(_ items: [Int]) -> [[Int]] {
+    guard items.count > 1 else { return [items] }
+    return items.indices.flatMap { i -> [[Int]] in
+        var rest = items; let head = rest.remove(at: i)
+        return permutations(rest).map { [head] + $0 }
+    }
+}

@@ -1,0 +1,73 @@
+import Testing
+import WeakSup
+import TestSupport
+
+@Suite("Label models")
+struct LabelModelTests {
+    static let accuracies = [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.6, 0.8]
+    nonisolated(unsafe) static let data: DatasetSplit = {
+        var generator = SeededGenerator(seed: 17)
+        let synthetic = SyntheticWeakSupervision(accuracies: accuracies, propensities: [0.5, 0.6, 0.4, 0.5, 0.7, 0.3, 0.5, 0.4, 0.6, 0.5])
+        return synthetic.makeSplit(count: 20_000, using: &generator)
+    }()
+
+    func labelAccuracy(_ model: LabelModel) -> Double {
+        let L = Self.data.labelMatrix, gold = Self.data.goldLabels!
+        let covered = L.coveredRows
+        let hard = model.predictHard(L.rows(covered), tieBreakSeed: 1)
+        return Metrics.accuracy(predictions: hard, labels: covered.map { gold[$0] })
+    }
+
+    @Test("Dawid–Skene and the Snorkel model recover each LF's accuracy within 0.03 and beat majority vote")
+    func recoverAccuracies() throws {
+        let L = Self.data.labelMatrix
+        let majority = MajorityVote(), dawidSkene = DawidSkene(), snorkel = SnorkelLabelModel(seed: 1)
+        for model in [majority, dawidSkene, snorkel] as [LabelModel] { try model.fit(labelMatrix: L, classCount: 2) }
+        for model in [dawidSkene, snorkel] as [LabelModel] {
+            let estimated = model.estimatedAccuracies(L)
+            for (j, (e, truth)) in zip(estimated, Self.accuracies).enumerated() {
+                #expect(abs(e - truth) <= 0.03, "\(model.name) LF \(j): estimated \(e), true \(truth)")
+            }
+        }
+        let mv = labelAccuracy(majority), ds = labelAccuracy(dawidSkene), sn = labelAccuracy(snorkel)
+        print("label accuracy on covered rows: MV \(mv), DS \(ds), Snorkel \(sn)")
+        #expect(ds > mv + 0.01)
+        #expect(sn > mv + 0.01)
+    }
+
+    @Test("each model's decomposition reproduces its soft labels")
+    func decompositions() throws {
+        let L = Self.data.labelMatrix.rows(Array(0..<500))
+        for model in [MajorityVote(), DawidSkene(), SnorkelLabelModel(seed: 2)] as [LabelModel] {
+            try model.fit(labelMatrix: L, classCount: 2)
+            let direct = model.predictProbabilities(L).scalars
+            let decomposition = model.decomposition
+            #expect(decomposition.lfCount == 10)
+            #expect(maxRelativeError(decomposition.softLabels(L).scalars, direct) < 1e-12)
+        }
+    }
+
+    @Test("majority vote: vote shares, seeded tie-breaks, uncovered rows flagged")
+    func majority() throws {
+        let L = LabelMatrix(rows: [[0, 0, 1], [1, -1, -1], [0, 1, -1], [-1, -1, -1]])
+        let model = MajorityVote()
+        try model.fit(labelMatrix: L, classCount: 2)
+        let p = model.predictProbabilities(L).scalars
+        #expect(maxRelativeError(p, [2.0 / 3, 1.0 / 3, 0, 1, 0.5, 0.5, 0.5, 0.5]) < 1e-12)
+        let hard = model.predictHard(L, tieBreakSeed: 3)
+        #expect(hard[0] == 0 && hard[1] == 1 && hard[3] == -1)
+        #expect(hard == model.predictHard(L, tieBreakSeed: 3))
+        let tieBreaks = Set((0..<20).map { model.predictHard(L, tieBreakSeed: UInt64($0))[2] })
+        #expect(tieBreaks == [0, 1])
+    }
+
+    @Test("bad votes and empty matrices are rejected with a clear message")
+    func rejectsBadInput() {
+        #expect(throws: LabelModelError("row 0, LF 1: vote 7 is not in -1..<2")) {
+            try DawidSkene().fit(labelMatrix: LabelMatrix(rows: [[0, 7]]), classCount: 2)
+        }
+        #expect(throws: LabelModelError("the label matrix has no votes (every LF abstains on every row)")) {
+            try SnorkelLabelModel().fit(labelMatrix: LabelMatrix(rows: [[-1, -1]]), classCount: 2)
+        }
+    }
+}
