@@ -140,6 +140,11 @@ extension Tensor {
         return Tensor(shape: shape, storage: storage)
     }
 
+    /// A copy of the values in new storage, with no graph (snapshots of weights, for example).
+    public func copied() -> Tensor {
+        Tensor(shape: shape, storage: storage.copy())
+    }
+
     /// A new leaf with the same values that requires gradients (shares storage).
     public func requiringGradient() -> Tensor {
         Tensor(shape: shape, storage: storage, requiresGrad: true)

@@ -71,3 +71,29 @@ struct LabelModelTests {
         }
     }
 }
+
+@Suite("Unipolar labeling functions")
+struct UnipolarLFTests {
+    @Test("Dawid–Skene uses when unipolar LFs abstain: its labels are far better than chance")
+    func unipolar() throws {
+        // Six LFs, each voting only its own class: it fires with probability 0.5 on that class and
+        // 0.08 on the other, so all its information is in whether it fires.
+        var generator = SeededGenerator(seed: 5)
+        var rows: [[Int]] = [], gold: [Int] = []
+        for _ in 0..<5000 {
+            let y = generator.nextInt(below: 2)
+            gold.append(y)
+            rows.append((0..<6).map { j in
+                let target = j % 2
+                return generator.nextUniform() < (y == target ? 0.5 : 0.08) ? target : -1
+            })
+        }
+        let L = LabelMatrix(rows: rows)
+        let covered = L.coveredRows
+        for model in [DawidSkene(), SnorkelLabelModel(seed: 3)] as [LabelModel] {
+            try model.fit(labelMatrix: L, classCount: 2)
+            let accuracy = Metrics.accuracy(predictions: model.predictHard(L.rows(covered)), labels: covered.map { gold[$0] })
+            #expect(accuracy > 0.8, "\(model.name): \(accuracy)")
+        }
+    }
+}

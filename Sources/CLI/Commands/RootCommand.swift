@@ -2,5 +2,5 @@
 let root = Command(
     name: "weasel",
     summary: "weak supervision with neural end models, label models and influence functions",
-    subcommands: [demoCommand, benchCommand]
+    subcommands: [trainCommand, lfsCommand, labelCommand, demoCommand, benchCommand]
 )

@@ -102,7 +102,7 @@ public func alignedTable(header: [String], rows: [[String]], rightAligned: Set<I
         cells.enumerated().map { c, cell in
             let pad = String(repeating: " ", count: widths[c] - cell.count)
             return rightAligned.contains(c) ? pad + cell : cell + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     }
     return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
         .joined(separator: "\n")

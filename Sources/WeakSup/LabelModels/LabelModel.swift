@@ -48,8 +48,10 @@ extension LabelModel {
 }
 
 /// A label model's soft labels in the form the influence module uses (DESIGN §5):
-/// `ŷ_ic = σ(s_ic) / Σ_k σ(s_ik)` with `s_ic = Σ_j W[j, L_ij, c] + prior_c` (abstains add nothing),
+/// `ŷ_ic = σ(s_ic) / Σ_k σ(s_ik)` with `s_ic = Σ_{j votes} W[j, L_ij, c] + Σ_{j abstains} A[j, c] + prior_c`,
 /// `σ` the identity (majority vote) or `exp` (Dawid–Skene, Snorkel; prior = log class balance).
+/// `A` is nil (abstains add nothing) except for models that treat an abstain as evidence
+/// (Dawid–Skene with unipolar LFs, whose information is in when they abstain).
 public struct LabelDecomposition: Codable, Equatable, Sendable {
     public enum Link: String, Codable, Sendable { case identity, exp }
 
@@ -60,10 +62,14 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
     public var weights: [Double]
     /// A constant per-class term (an extra "prior" source), or nil.
     public var prior: [Double]?
+    /// `A[j, c]` at index `j·C + c`: the weight an abstaining source j puts on class c, or nil.
+    public var abstainWeights: [Double]?
 
-    public init(link: Link, lfCount: Int, classCount: Int, weights: [Double], prior: [Double]?) {
+    public init(link: Link, lfCount: Int, classCount: Int, weights: [Double], prior: [Double]?, abstainWeights: [Double]? = nil) {
         precondition(weights.count == lfCount * classCount * classCount, "LabelDecomposition: \(weights.count) weights for \(lfCount)×\(classCount)×\(classCount)")
+        precondition(abstainWeights == nil || abstainWeights!.count == lfCount * classCount, "LabelDecomposition: abstain weights must be m×C")
         self.link = link; self.lfCount = lfCount; self.classCount = classCount; self.weights = weights; self.prior = prior
+        self.abstainWeights = abstainWeights
     }
 
     public func weight(lf j: Int, vote k: Int, class c: Int) -> Double { weights[(j * classCount + k) * classCount + c] }
@@ -74,8 +80,12 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
         var out = [Double](repeating: 0, count: L.rowCount * c)
         for i in 0..<L.rowCount {
             var s = prior ?? Array(repeating: 0, count: c)
-            for j in 0..<L.lfCount where L[i, j] != LabelMatrix.abstain {
-                for k in 0..<c { s[k] += weight(lf: j, vote: L[i, j], class: k) }
+            for j in 0..<L.lfCount {
+                if L[i, j] != LabelMatrix.abstain {
+                    for k in 0..<c { s[k] += weight(lf: j, vote: L[i, j], class: k) }
+                } else if let abstainWeights {
+                    for k in 0..<c { s[k] += abstainWeights[j * c + k] }
+                }
             }
             let row: [Double]
             switch link {

@@ -23,6 +23,11 @@ public struct LabelingFunctionError: Error, CustomStringConvertible, Equatable {
     public let row: Int
     public let vote: Int
     public let classCount: Int
+
+    public init(lf: String, row: Int, vote: Int, classCount: Int) {
+        self.lf = lf; self.row = row; self.vote = vote; self.classCount = classCount
+    }
+
     public var description: String {
         "labeling function '\(lf)' voted \(vote) on row \(row); votes must be class indices 0..<\(classCount) or nil to abstain"
     }

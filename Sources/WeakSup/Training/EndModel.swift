@@ -1,0 +1,43 @@
+import Autodiff
+import NN
+
+/// Which end model to train, and how to build it for a dataset.
+public enum EndModelSpec: Sendable, Equatable {
+    /// An MLP on the features (default 50-50-25, ReLU, dropout 0.3, as in the WeaSEL paper).
+    case mlp(hiddenSizes: [Int] = [50, 50, 25], dropout: Double = 0.3, batchNorm: Bool = false)
+    /// The bi-LSTM sequence classifier on the token view, sequences cut to `maxLength`.
+    case lstm(embeddingSize: Int = 100, hiddenSize: Int = 150, readoutSizes: [Int] = [64, 32], maxLength: Int = 128)
+
+    public static let defaultMLP = EndModelSpec.mlp()
+
+    /// A freshly initialised model for `dataset`, from `seed`.
+    public func makeModel(for dataset: WeakDataset, seed: UInt64, dtype: DType = .float32) throws -> any Layer {
+        var generator = SeededGenerator(seed: seed)
+        switch self {
+        case .mlp(let hidden, let dropout, let batchNorm):
+            guard dataset.featureCount > 0 else { throw DataError(file: dataset.name, "has no features; use the LSTM end model on its tokens") }
+            return MLP(inputCount: dataset.featureCount, hiddenSizes: hidden, outputCount: dataset.classCount,
+                       batchNorm: batchNorm, dropout: dropout, dtype: dtype, using: &generator)
+        case .lstm(let embedding, let hidden, let readout, _):
+            guard let vocabulary = dataset.vocabularySize else { throw DataError(file: dataset.name, "has no token view (data.text or data.tokens); use the MLP end model") }
+            return SequenceClassifier(.init(vocabularySize: vocabulary, embeddingSize: embedding, hiddenSize: hidden,
+                                            bidirectional: true, readoutSizes: readout, outputCount: dataset.classCount, paddingId: 0),
+                                      dtype: dtype, using: &generator)
+        }
+    }
+
+    /// The model's input for a split: features `[N, d]`, or token ids `[N, length]`.
+    public func inputs(_ split: DatasetSplit, dtype: DType = .float32) throws -> Tensor {
+        switch self {
+        case .mlp:
+            guard let features = split.features else { throw DataError(file: "dataset", "a split has no features") }
+            return features.to(dtype)
+        case .lstm(_, _, _, let maxLength):
+            let longest = split.tokens?.map(\.count).max() ?? 0
+            guard let tokens = split.tokenTensor(length: max(1, min(longest, maxLength)), dtype: dtype) else {
+                throw DataError(file: "dataset", "a split has no tokens")
+            }
+            return tokens
+        }
+    }
+}

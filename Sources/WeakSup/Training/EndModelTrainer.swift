@@ -1,0 +1,107 @@
+import Foundation
+import Autodiff
+import NN
+
+/// How an end model is trained (defaults: the WeaSEL paper's end-model settings).
+public struct TrainingOptions: Sendable {
+    public var maxEpochs = 150
+    /// Epochs without improvement of the validation metric before stopping.
+    public var patience = 30
+    public var batchSize = 64
+    public var learningRate = 1e-4
+    public var weightDecay = 7e-7
+    public var seed: UInt64 = 0
+    public var dtype: DType = .float32
+    /// Tune the binary decision threshold on validation F1 (else 0.5).
+    public var tuneThreshold = true
+    /// Receives one line per epoch (progress goes to stderr in the CLI).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init() {}
+}
+
+/// What training produced besides the weights.
+public struct TrainingReport: Sendable {
+    public var epochsRun: Int
+    public var bestEpoch: Int
+    /// ROC-AUC (binary) or accuracy (multi-class) on validation at the best epoch.
+    public var bestValidationScore: Double
+    /// The decision threshold on P(class 1) for binary tasks.
+    public var threshold: Double?
+    /// The validation metric after each epoch.
+    public var validationHistory: [Double]
+}
+
+/// The validation metric that drives early stopping: ROC-AUC for binary tasks, else accuracy.
+public func validationScore(probabilities: Tensor, labels: [Int]) -> Double {
+    let c = probabilities.shape[1], p = probabilities.scalars
+    if c == 2 {
+        let auc = Metrics.rocAUC(scores: (0..<labels.count).map { p[$0 * 2 + 1] }, labels: labels)
+        return auc.isNaN ? 0 : auc
+    }
+    let predictions = (0..<labels.count).map { i in (0..<c).max { p[i * c + $0] < p[i * c + $1] }! }
+    return Metrics.accuracy(predictions: predictions, labels: labels)
+}
+
+/// Trains `model` on soft `targets` (`[N, C]`, rows are distributions) with soft-target
+/// cross-entropy, Adam (L2 weight decay), shuffled minibatches and early stopping on the
+/// validation metric; restores the weights (and BatchNorm statistics) of the best epoch and tunes
+/// the binary threshold on validation F1.
+public func trainEndModel(
+    _ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor? = nil,
+    validationInputs: Tensor, validationLabels: [Int], options: TrainingOptions
+) -> TrainingReport {
+    precondition(inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
+    var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
+    let targets = targets.to(options.dtype), weights = sampleWeights?.to(options.dtype)
+    let parameters = model.parameters
+    let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+    var best = (score: -Double.infinity, epoch: 0)
+    var snapshot = snapshotWeights(model)
+    var history: [Double] = []
+    var epoch = 0
+    while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
+        epoch += 1
+        model.train()
+        // Batches of one row cannot be normalised; drop a trailing single row.
+        for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
+            let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
+                                                   weights: weights?.gatheringRows(batch))
+            optimizer.step(gradients(of: loss, wrt: parameters))
+        }
+        let score = validationScore(probabilities: model.predictProbabilities(validationInputs), labels: validationLabels)
+        history.append(score)
+        if score > best.score { best = (score, epoch); snapshot = snapshotWeights(model) }
+        options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
+                                 targets.shape[1] == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
+    }
+    restoreWeights(model, snapshot)
+    model.eval()
+    var threshold: Double?
+    if targets.shape[1] == 2 {
+        threshold = 0.5
+        if options.tuneThreshold {
+            let p = model.predictProbabilities(validationInputs).scalars
+            threshold = Metrics.bestF1Threshold(scores: (0..<validationLabels.count).map { p[$0 * 2 + 1] }, labels: validationLabels).threshold
+        }
+    }
+    return TrainingReport(epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
+                          validationHistory: history)
+}
+
+/// Copies of every parameter and buffer of `model`.
+public func snapshotWeights(_ model: Module) -> [Tensor] {
+    (model.parameters + model.namedBuffers.map(\.tensor)).map { $0.copied() }
+}
+
+/// Writes a snapshot taken by `snapshotWeights` back into `model`.
+public func restoreWeights(_ model: Module, _ snapshot: [Tensor]) {
+    for (target, saved) in zip(model.parameters + model.namedBuffers.map(\.tensor), snapshot) { target.assign(saved) }
+}
+
+/// Test-set evaluation of a trained model.
+public func evaluate(_ model: any Layer, inputs: Tensor, labels: [Int], classCount: Int, threshold: Double?) -> Evaluation {
+    let p = model.predictProbabilities(inputs).to(.float64).scalars
+    let rows = (0..<labels.count).map { Array(p[($0 * classCount)..<(($0 + 1) * classCount)]) }
+    return Evaluation(probabilities: rows, labels: labels, classCount: classCount, threshold: threshold)
+}

@@ -1,0 +1,45 @@
+import Testing
+import WeakSup
+import TestSupport
+
+@Suite("Metrics against hand-computed values")
+struct MetricsTests {
+    @Test("accuracy, F1, macro-F1, confusion matrix")
+    func classification() {
+        let labels = [1, 1, 1, 0, 0, 0, 0, 1], predictions = [1, 1, 0, 0, 0, 1, 0, 1]
+        // TP 3, FN 1, FP 1, TN 3 → accuracy 6/8, F1(1) = 6/8, F1(0) = 6/8.
+        #expect(Metrics.accuracy(predictions: predictions, labels: labels) == 0.75)
+        #expect(Metrics.f1(predictions: predictions, labels: labels) == 0.75)
+        #expect(Metrics.macroF1(predictions: predictions, labels: labels, classCount: 2) == 0.75)
+        #expect(Metrics.confusionMatrix(predictions: predictions, labels: labels, classCount: 2) == [[3, 1], [1, 3]])
+        #expect(Metrics.f1(predictions: [0, 0], labels: [0, 0]) == 0)
+    }
+
+    @Test("ROC-AUC counts ties as one half")
+    func auc() {
+        // Positives score 0.9, 0.5; negatives 0.5, 0.1: pairs (0.9>0.5) (0.9>0.1) (0.5=0.5 → ½) (0.5>0.1) → 3.5/4.
+        #expect(Metrics.rocAUC(scores: [0.9, 0.5, 0.5, 0.1], labels: [1, 1, 0, 0]) == 0.875)
+        #expect(Metrics.rocAUC(scores: [0.3, 0.3, 0.3], labels: [1, 0, 1]) == 0.5)
+        #expect(Metrics.rocAUC(scores: [0.1, 0.2], labels: [1, 1]).isNaN)
+    }
+
+    @Test("average precision (scikit-learn's definition, tied scores together)")
+    func averagePrecision() {
+        // Scores 0.9(+) 0.8(−) 0.7(+) 0.6(−): recall steps ½ at P=1 and ½ at P=2/3 → 5/6.
+        #expect(isApproximatelyEqual(Metrics.averagePrecision(scores: [0.9, 0.8, 0.7, 0.6], labels: [1, 0, 1, 0]), 5.0 / 6, relative: 1e-12))
+        // A tie between a positive and a negative at the top: one step to recall 1 at precision ½.
+        #expect(Metrics.averagePrecision(scores: [0.5, 0.5], labels: [1, 0]) == 0.5)
+    }
+
+    @Test("log loss and threshold tuning")
+    func logLossAndThreshold() {
+        let loss = Metrics.logLoss(probabilities: [[0.2, 0.8], [0.6, 0.4]], labels: [1, 1])
+        #expect(isApproximatelyEqual(loss, -(Foundation.log(0.8) + Foundation.log(0.4)) / 2, relative: 1e-12))
+        let tuned = Metrics.bestF1Threshold(scores: [0.1, 0.35, 0.4, 0.8], labels: [0, 1, 1, 1])
+        #expect(tuned.threshold == 0.35 && tuned.f1 == 1)
+        let evaluation = Evaluation(probabilities: [[0.9, 0.1], [0.3, 0.7]], labels: [0, 1], classCount: 2)
+        #expect(evaluation.accuracy == 1 && evaluation.auc == 1 && evaluation.threshold == 0.5)
+    }
+}
+
+import Foundation
