@@ -25,10 +25,47 @@ func endModelSpec(_ arguments: ParsedArguments) throws -> EndModelSpec {
     try arguments.choice("model", ["mlp", "lstm"], default: "mlp") == "mlp" ? .defaultMLP : .lstm()
 }
 
+/// WeaSEL's preset and ablation switches.
+let weaselOptionSpecs: [OptionSpec] = [
+    .value("preset", "paper|official", "WeaSEL defaults to start from", default: "official"),
+    .value("encoder-input", WeaselOptions.EncoderInput.allCases.map(\.rawValue).joined(separator: "|"), "ablation: what the encoder sees"),
+    .flag("linear-encoder", "ablation: a single linear layer as encoder"),
+    .value("accuracy", WeaselOptions.AccuracyFunction.allCases.map(\.rawValue).joined(separator: "|"), "ablation: accuracy function"),
+    .value("tau1", "T", "ablation: inverse temperature before the softmax"),
+    .value("tau2", WeaselOptions.AccuracyScale.allCases.map(\.rawValue).joined(separator: "|"), "ablation: accuracy scale"),
+    .value("loss", WeaselOptions.Objective.allCases.map(\.rawValue).joined(separator: "|"), "ablation: training objective"),
+    .value("class-conditional", "on|off", "ablation: accuracies per class (m×C) or per LF (m)"),
+]
+
+func weaselOptions(_ arguments: ParsedArguments) throws -> WeaselOptions {
+    var options = WeaselOptions(preset: WeaselOptions.Preset(rawValue: try arguments.choice("preset", ["paper", "official"], default: "official"))!)
+    func pick<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) throws -> E? where E.RawValue == String {
+        guard arguments.string(name) != nil else { return nil }
+        return E(rawValue: try arguments.choice(name, E.allCases.map(\.rawValue), default: ""))
+    }
+    if let input = try pick("encoder-input", WeaselOptions.EncoderInput.self) { options.encoderInput = input }
+    if arguments.flag("linear-encoder") { options.linearEncoder = true }
+    if let accuracy = try pick("accuracy", WeaselOptions.AccuracyFunction.self) { options.accuracyFunction = accuracy }
+    if arguments.string("tau1") != nil { options.inverseTemperature = try arguments.double("tau1", default: 1) }
+    if let scale = try pick("tau2", WeaselOptions.AccuracyScale.self) { options.accuracyScale = scale }
+    if let objective = try pick("loss", WeaselOptions.Objective.self) { options.objective = objective }
+    if arguments.string("class-conditional") != nil {
+        options.classConditional = try arguments.choice("class-conditional", ["on", "off"], default: "on") == "on"
+    }
+    return options
+}
+
 /// Runs one method end to end; the single place the CLI maps method names to pipelines.
-func runMethod(_ method: String, dataset: WeakDataset, endModel: EndModelSpec, options: TrainingOptions) throws -> PipelineResult {
+func runMethod(_ method: String, dataset: WeakDataset, endModel: EndModelSpec, options: TrainingOptions,
+               weasel: WeaselOptions = .default) throws -> PipelineResult {
     do {
         switch method {
+        case "weasel":
+            let result = try trainWeasel(dataset: dataset, endModel: endModel, options: weasel, training: options)
+            return PipelineResult(model: result.endModel, report: result.report, test: result.test, trainingRows: result.trainingRows,
+                                  targets: result.encoder.encode(features: dataset.train.features?.gatheringRows(result.trainingRows),
+                                                                 labelMatrix: dataset.train.labelMatrix.rows(result.trainingRows)).softLabels,
+                                  encoder: result.encoder)
         case "supervised": return try runSupervised(dataset: dataset, endModel: endModel, options: options)
         default:
             return try runTwoStage(dataset: dataset, labelModel: try makeLabelModel(method, seed: options.seed), endModel: endModel, options: options)
@@ -38,17 +75,18 @@ func runMethod(_ method: String, dataset: WeakDataset, endModel: EndModelSpec, o
     catch let error as PipelineError { throw CLIError.input(error.description) }
 }
 
-let trainMethods = ["majority", "dawid-skene", "snorkel", "supervised"]
+let trainMethods = ["weasel", "majority", "dawid-skene", "snorkel", "supervised"]
 
 let trainCommand = Command(
     name: "train",
     summary: "train an end model with one method and print its test metrics",
-    options: [.value("method", trainMethods.joined(separator: "|"), "how the training labels are made", default: "snorkel")]
-        + endModelOptions + [.value("out", "FILE", "write the trained end model (JSON model file)")],
+    options: [.value("method", trainMethods.joined(separator: "|"), "how the training labels are made", default: "weasel")]
+        + endModelOptions + weaselOptionSpecs + [.value("out", "FILE", "write the trained end model (JSON model file)")],
     run: { arguments in
         let dataset = try loadDataset(arguments)
-        let method = try arguments.choice("method", trainMethods, default: "snorkel")
-        let result = try runMethod(method, dataset: dataset, endModel: try endModelSpec(arguments), options: try trainingOptions(arguments))
+        let method = try arguments.choice("method", trainMethods, default: "weasel")
+        let result = try runMethod(method, dataset: dataset, endModel: try endModelSpec(arguments), options: try trainingOptions(arguments),
+                                   weasel: try weaselOptions(arguments))
         let t = result.test
         print("\(dataset.name)  method \(method)  trained on \(result.trainingRows.count) rows, best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)")
         print(String(format: "test accuracy %.4f  macro-F1 %.4f", t.accuracy, t.macroF1)

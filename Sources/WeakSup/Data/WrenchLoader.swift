@@ -92,8 +92,16 @@ public enum WrenchLoader {
             let numeric = ids.compactMap { Int($0) }
             let order = numeric.count == ids.count ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
             let m = lfCount ?? 0, d = featureWidth ?? 0
-            var orderedFeatures: [Float] = []
-            if d > 0 { orderedFeatures.reserveCapacity(features.count); for i in order { orderedFeatures += features[(i * d)..<((i + 1) * d)] } }
+            // Rows are copied in id order straight into the tensor's storage (no intermediate array).
+            var featureTensor: Tensor?
+            if d > 0 {
+                let storage = Storage(count: ids.count * d, dtype: .float32)
+                let destination = storage.pointer(Float.self)
+                features.withUnsafeBufferPointer { source in
+                    for (row, i) in order.enumerated() { (destination + row * d).update(from: source.baseAddress! + i * d, count: d) }
+                }
+                featureTensor = Tensor(shape: [ids.count, d], storage: storage)
+            }
             let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, votes: order.flatMap { votes[($0 * m)..<(($0 + 1) * m)] })
             let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
             var tokenRows = tokens.map { t in order.map { t[$0] } }
@@ -101,7 +109,7 @@ public enum WrenchLoader {
                 tokenRows = order.map { texts[$0].split(whereSeparator: \.isWhitespace).map { vocabulary[String($0)] ?? 1 } }
             }
             return DatasetSplit(ids: order.map { ids[$0] },
-                                features: d > 0 ? Tensor(shape: [ids.count, d], floats: orderedFeatures) : nil,
+                                features: featureTensor,
                                 tokens: tokenRows, texts: texts.map { t in order.map { t[$0] } },
                                 labelMatrix: matrix, goldLabels: gold)
         }

@@ -52,36 +52,48 @@ public func trainEndModel(
     validationInputs: Tensor, validationLabels: [Int], options: TrainingOptions
 ) -> TrainingReport {
     precondition(inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
-    var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
     let targets = targets.to(options.dtype), weights = sampleWeights?.to(options.dtype)
     let parameters = model.parameters
     let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-    var best = (score: -Double.infinity, epoch: 0)
-    var snapshot = snapshotWeights(model)
-    var history: [Double] = []
-    var epoch = 0
-    while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
-        epoch += 1
-        model.train()
+    return trainWithEarlyStopping(modules: [model], endModel: model, validationInputs: validationInputs,
+                                  validationLabels: validationLabels, classCount: targets.shape[1], options: options) { generator in
         // Batches of one row cannot be normalised; drop a trailing single row.
         for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
             let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
                                                    weights: weights?.gatheringRows(batch))
             optimizer.step(gradients(of: loss, wrt: parameters))
         }
-        let score = validationScore(probabilities: model.predictProbabilities(validationInputs), labels: validationLabels)
-        history.append(score)
-        if score > best.score { best = (score, epoch); snapshot = snapshotWeights(model) }
-        options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
-                                 targets.shape[1] == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
     }
-    restoreWeights(model, snapshot)
-    model.eval()
+}
+
+/// The epoch loop shared by every trainer: run an epoch (all `modules` in training mode), score
+/// the end model on validation, keep a snapshot of every module at the best epoch, stop after
+/// `patience` epochs without improvement, restore the best snapshot, tune the binary threshold.
+func trainWithEarlyStopping(
+    modules: [Module], endModel: any Layer, validationInputs: Tensor, validationLabels: [Int], classCount: Int,
+    options: TrainingOptions, runEpoch: (inout SeededGenerator) -> Void
+) -> TrainingReport {
+    var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
+    var best = (score: -Double.infinity, epoch: 0)
+    var snapshot = modules.map(snapshotWeights)
+    var history: [Double] = []
+    var epoch = 0
+    while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
+        epoch += 1
+        for module in modules { module.train() }
+        runEpoch(&generator)
+        let score = validationScore(probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
+        history.append(score)
+        if score > best.score { best = (score, epoch); snapshot = modules.map(snapshotWeights) }
+        options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
+                                 classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
+    }
+    for (module, saved) in zip(modules, snapshot) { restoreWeights(module, saved); module.eval() }
     var threshold: Double?
-    if targets.shape[1] == 2 {
+    if classCount == 2 {
         threshold = 0.5
         if options.tuneThreshold {
-            let p = model.predictProbabilities(validationInputs).scalars
+            let p = endModel.predictProbabilities(validationInputs).scalars
             threshold = Metrics.bestF1Threshold(scores: (0..<validationLabels.count).map { p[$0 * 2 + 1] }, labels: validationLabels).threshold
         }
     }

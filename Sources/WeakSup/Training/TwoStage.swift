@@ -11,6 +11,13 @@ public struct PipelineResult {
     public var trainingRows: [Int]
     /// The soft labels it was trained towards, `[rows, C]`.
     public var targets: Tensor
+    /// WeaSEL's encoder, when the labels came from one.
+    public var encoder: WeaselEncoder?
+
+    public init(model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor, encoder: WeaselEncoder? = nil) {
+        self.model = model; self.report = report; self.test = test; self.trainingRows = trainingRows
+        self.targets = targets; self.encoder = encoder
+    }
 }
 
 public enum PipelineError: Error, CustomStringConvertible {

@@ -1,0 +1,100 @@
+import Foundation
+import Autodiff
+import NN
+
+/// WeaSEL's encoder: a network on `concat(x, votes)` whose output becomes sample-dependent LF
+/// accuracies θ, which aggregate the votes into soft labels `y_e = softmax(s)`,
+/// `s_c = Σ_j θ_jc λ̄_jc (+ log P(y = c))`.
+///
+/// Internally θ is laid out as `[batch, C·m]` (index `c·m + j`); without class-conditional
+/// accuracies the m values are shared by all classes.
+public final class WeaselEncoder: Module {
+    public let options: WeaselOptions
+    public let lfCount: Int
+    public let classCount: Int
+    public let featureCount: Int
+    public let network: MLP
+    let logPrior: [Double]
+
+    public init(options: WeaselOptions, featureCount: Int, lfCount: Int, classCount: Int, dtype: DType = .float32,
+                using generator: inout SeededGenerator) {
+        self.options = options
+        self.lfCount = lfCount
+        self.classCount = classCount
+        self.featureCount = options.encoderInput == .oneHotVotes ? 0 : featureCount
+        let voteWidth = options.encoderInput == .featuresAndRawVotes ? lfCount : lfCount * classCount
+        network = MLP(inputCount: self.featureCount + voteWidth, hiddenSizes: options.linearEncoder ? [] : options.encoderHiddenSizes,
+                      outputCount: lfCount * (options.classConditional ? classCount : 1), activation: .relu,
+                      batchNorm: options.encoderBatchNorm && !options.linearEncoder, dropout: options.linearEncoder ? 0 : options.encoderDropout,
+                      dtype: dtype, using: &generator)
+        let balance = options.classBalance ?? Array(repeating: 1 / Double(classCount), count: classCount)
+        logPrior = balance.map { Foundation.log($0) }
+    }
+
+    override public var children: [(name: String, module: Module)] { [("network", network)] }
+
+    /// The encoder's input for every row: features (if used) next to the votes (one-hot `[m·C]`
+    /// or raw `[m]`, as the options say).
+    public func makeInput(features: Tensor?, labelMatrix L: LabelMatrix, dtype: DType = .float32) -> Tensor {
+        let votes: Tensor
+        if options.encoderInput == .featuresAndRawVotes {
+            votes = Tensor(shape: [L.rowCount, L.lfCount], scalars: L.votes.map(Double.init), dtype: dtype)
+        } else {
+            votes = Tensor.oneHot(L.votes, classCount: classCount, dtype: dtype).reshaped([L.rowCount, L.lfCount * classCount])
+        }
+        guard featureCount > 0, let features else { return votes }
+        return concat([features.to(dtype), votes], axis: 1)
+    }
+
+    /// One-hot votes with classes outermost, `[N, C·m]` (index `c·m + j`), matching θ's layout.
+    public static func classMajorVotes(_ L: LabelMatrix, classCount c: Int, dtype: DType = .float32) -> Tensor {
+        var values = [Double](repeating: 0, count: L.rowCount * c * L.lfCount)
+        for i in 0..<L.rowCount {
+            for j in 0..<L.lfCount where L[i, j] != LabelMatrix.abstain {
+                values[i * c * L.lfCount + L[i, j] * L.lfCount + j] = 1
+            }
+        }
+        return Tensor(shape: [L.rowCount, c * L.lfCount], scalars: values, dtype: dtype)
+    }
+
+    /// θ as `[batch, C·m]`.
+    public func accuracies(_ input: Tensor) -> Tensor {
+        let (m, c) = (lfCount, classCount)
+        let raw = network(input)
+        let b = raw.shape[0]
+        var theta: Tensor
+        switch options.accuracyFunction {
+        case .scaledSoftmax:
+            let scale = options.accuracyScale.value(lfCount: m, classCount: c)
+            // Softmax over the LFs (per class when class-conditional): rows of length m.
+            theta = (raw * options.inverseTemperature).reshaped([-1, m]).softmax().reshaped([b, -1]) * scale
+        case .sigmoid: theta = raw.sigmoid()
+        case .relu: theta = raw.relu()
+        case .tanh: theta = raw.tanh()
+        }
+        if !options.classConditional { theta = concat(Array(repeating: theta, count: c), axis: 1) }
+        return theta
+    }
+
+    /// Aggregated scores `s [batch, C]` from θ and class-major one-hot votes.
+    public func scores(accuracies theta: Tensor, votes: Tensor) -> Tensor {
+        let b = theta.shape[0]
+        var s = (theta * votes).reshaped([b * classCount, lfCount]).sum(axis: 1).reshaped([b, classCount])
+        if options.addClassPrior { s = s + Tensor(shape: [classCount], scalars: logPrior, dtype: s.dtype) }
+        return s
+    }
+
+    /// θ (`[N, C·m]`) and soft labels `y_e` (`[N, C]`) for rows with votes, in evaluation mode and
+    /// without a graph: the frozen encoder acting as the label model of the trained end model.
+    public func encode(features: Tensor?, labelMatrix: LabelMatrix) -> (accuracies: Tensor, softLabels: Tensor) {
+        let wasTraining = isTraining
+        eval()
+        defer { if wasTraining { train() } }
+        let dtype = network.output.weight.dtype
+        return withoutGradients {
+            let theta = accuracies(makeInput(features: features, labelMatrix: labelMatrix, dtype: dtype))
+            let s = scores(accuracies: theta, votes: Self.classMajorVotes(labelMatrix, classCount: classCount, dtype: dtype))
+            return (theta, s.softmax())
+        }
+    }
+}

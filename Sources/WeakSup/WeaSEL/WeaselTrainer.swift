@@ -1,0 +1,68 @@
+import Foundation
+import Autodiff
+import NN
+
+/// What WeaSEL training produced.
+public struct WeaselResult {
+    public var endModel: any Layer
+    /// The trained encoder; `encoder.encode(...)` gives θ and y_e for any row with votes.
+    public var encoder: WeaselEncoder
+    public var report: TrainingReport
+    public var test: Evaluation
+    /// The training rows used (those with at least one vote).
+    public var trainingRows: [Int]
+}
+
+/// Trains an end model straight from LF votes with WeaSEL (Cachay et al., NeurIPS 2021,
+/// Algorithm 1): for each minibatch the encoder turns (x, votes) into sample-wise LF accuracies θ
+/// and soft labels `y_e = softmax(θᵀλ̄)`; the end model f learns from `sg(y_e)` and the encoder
+/// from `sg(softmax f(x))` (symmetric cross-entropy by default), each with its own Adam. Rows
+/// without any vote are dropped. Early stopping on the end model's validation ROC-AUC (binary) or
+/// accuracy keeps the best weights of both networks; the binary threshold is tuned on validation F1.
+public func trainWeasel(dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
+                        options: WeaselOptions = .default, training: TrainingOptions = TrainingOptions()) throws -> WeaselResult {
+    guard let validLabels = dataset.valid.goldLabels else { throw PipelineError.missingGold("early stopping (validation split)") }
+    guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
+    let (m, c, dtype) = (dataset.lfCount, dataset.classCount, training.dtype)
+    guard m >= 1 else { throw PipelineError.missingGold("WeaSEL needs at least one labeling function; it") }
+    let rows = dataset.train.labelMatrix.coveredRows
+    guard rows.count >= 2 else { throw LabelModelError("WeaSEL: fewer than two training rows have a vote") }
+    let votes = dataset.train.labelMatrix.rows(rows)
+
+    var generator = SeededGenerator(seed: training.seed)
+    let endModel = try spec.makeModel(for: dataset, seed: generator.next(), dtype: dtype)
+    let encoder = WeaselEncoder(options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c, dtype: dtype,
+                                using: &generator)
+    let inputs = try spec.inputs(dataset.train, dtype: dtype).gatheringRows(rows)
+    let encoderInputs = encoder.makeInput(features: dataset.train.features?.gatheringRows(rows), labelMatrix: votes, dtype: dtype)
+    let classMajorVotes = WeaselEncoder.classMajorVotes(votes, classCount: c, dtype: dtype)
+    let prior = options.classBalance ?? Array(repeating: 1 / Double(c), count: c)
+
+    let encoderParameters = encoder.parameters, endParameters = endModel.parameters
+    let encoderOptimizer = Adam(parameters: encoderParameters, learningRate: options.encoderLearningRate, weightDecay: options.encoderWeightDecay)
+    let endOptimizer = Adam(parameters: endParameters, learningRate: training.learningRate, weightDecay: training.weightDecay)
+
+    func batchLoss(_ batch: [Int]) -> Tensor {
+        let s = encoder.scores(accuracies: encoder.accuracies(encoderInputs.gatheringRows(batch)), votes: classMajorVotes.gatheringRows(batch))
+        return options.objective.loss(encoderScores: s, endLogits: endModel(inputs.gatheringRows(batch)), classPrior: prior)
+    }
+
+    let report = trainWithEarlyStopping(modules: [endModel, encoder], endModel: endModel,
+                                        validationInputs: try spec.inputs(dataset.valid, dtype: dtype), validationLabels: validLabels,
+                                        classCount: c, options: training) { generator in
+        for batch in minibatches(count: rows.count, batchSize: training.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
+            if options.encoderFirst {
+                // The official code's order: step the encoder, then train f towards the updated encoder.
+                encoderOptimizer.step(gradients(of: batchLoss(batch), wrt: encoderParameters))
+                endOptimizer.step(gradients(of: batchLoss(batch), wrt: endParameters))
+            } else {
+                let grads = gradients(of: batchLoss(batch), wrt: encoderParameters + endParameters)
+                encoderOptimizer.step(Array(grads[..<encoderParameters.count]))
+                endOptimizer.step(Array(grads[encoderParameters.count...]))
+            }
+        }
+    }
+    let test = evaluate(endModel, inputs: try spec.inputs(dataset.test, dtype: dtype), labels: testLabels,
+                        classCount: c, threshold: report.threshold)
+    return WeaselResult(endModel: endModel, encoder: encoder, report: report, test: test, trainingRows: rows)
+}
