@@ -2,27 +2,34 @@ import Autodiff
 import NN
 
 extension WeaselOptions.Objective {
-    /// The batch loss from the encoder's scores `s` and the end model's logits `f` (both `[b, C]`).
-    /// Where the objective uses stop-gradient, each network only receives its own term's gradient,
-    /// so one backward pass over the sum serves both optimisers.
+    /// The batch loss from the encoder's scores `s` and the end model's logits `f` (both `[b, C]`):
+    /// the sum of `terms`. Where the objective uses stop-gradient, each network only receives its
+    /// own term's gradient, so one backward pass over the sum serves both optimisers.
     func loss(encoderScores s: Tensor, endLogits f: Tensor, classPrior: [Double]) -> Tensor {
+        let parts = terms(encoderScores: s, endLogits: f, classPrior: classPrior)
+        return parts.dropFirst().reduce(parts[0], +)
+    }
+
+    /// The objective's terms: for the symmetric objectives `[end model's term, encoder's term]`
+    /// (`L_f` with target `sg(y_e)`, `L_e` with target `sg(softmax f)`); one term otherwise.
+    public func terms(encoderScores s: Tensor, endLogits f: Tensor, classPrior: [Double]) -> [Tensor] {
         switch self {
         case .symmetricCE:
-            return Loss.softTargetCrossEntropy(logits: f, targets: stopGradient(s.softmax()))
-                + Loss.softTargetCrossEntropy(logits: s, targets: stopGradient(f.softmax()))
+            return [Loss.softTargetCrossEntropy(logits: f, targets: stopGradient(s.softmax())),
+                    Loss.softTargetCrossEntropy(logits: s, targets: stopGradient(f.softmax()))]
         case .symmetricCENoStopGrad:
-            return Loss.softTargetCrossEntropy(logits: f, targets: s.softmax())
-                + Loss.softTargetCrossEntropy(logits: s, targets: f.softmax())
+            return [Loss.softTargetCrossEntropy(logits: f, targets: s.softmax()),
+                    Loss.softTargetCrossEntropy(logits: s, targets: f.softmax())]
         case .oneSidedCE:
-            return Loss.softTargetCrossEntropy(logits: f, targets: s.softmax())
+            return [Loss.softTargetCrossEntropy(logits: f, targets: s.softmax())]
         case .l1:
-            return Loss.l1Distance(logits: f, targets: stopGradient(s.softmax()))
-                + Loss.l1Distance(logits: s, targets: stopGradient(f.softmax()))
+            return [Loss.l1Distance(logits: f, targets: stopGradient(s.softmax())),
+                    Loss.l1Distance(logits: s, targets: stopGradient(f.softmax()))]
         case .squaredHellinger:
-            return Loss.squaredHellinger(logits: f, targets: stopGradient(s.softmax()))
-                + Loss.squaredHellinger(logits: s, targets: stopGradient(f.softmax()))
+            return [Loss.squaredHellinger(logits: f, targets: stopGradient(s.softmax())),
+                    Loss.squaredHellinger(logits: s, targets: stopGradient(f.softmax()))]
         case .mig:
-            return -mutualInformationGain(s.softmax(), f.softmax(), prior: classPrior)
+            return [-mutualInformationGain(s.softmax(), f.softmax(), prior: classPrior)]
         }
     }
 }

@@ -1,0 +1,92 @@
+import Testing
+import WeakSup
+import TestSupport
+
+func smallDataset(seed: UInt64 = 3, train: Int = 600) -> WeakDataset {
+    SyntheticWeakSupervision(accuracies: [0.85, 0.7, 0.75, 0.65], propensities: [0.6, 0.5, 0.7, 0.4], featureCount: 6, separation: 2)
+        .makeDataset(trainCount: train, validCount: 200, testCount: 300, seed: seed)
+}
+
+@Suite("WeaSEL")
+struct WeaselTests {
+    @Test("stop-gradient: the encoder gets no gradient from L_f and the end model none from L_e")
+    func stopGradient() throws {
+        let dataset = smallDataset()
+        var generator = SeededGenerator(seed: 1)
+        for preset in WeaselOptions.Preset.allCases {
+            let options = WeaselOptions(preset: preset)
+            let encoder = WeaselEncoder(options: options, featureCount: 6, lfCount: 4, classCount: 2, using: &generator)
+            let endModel = MLP(inputCount: 6, hiddenSizes: [8], outputCount: 2, using: &generator)
+            let rows = Array(0..<32), L = dataset.train.labelMatrix.rows(rows)
+            let s = encoder.scores(accuracies: encoder.accuracies(encoder.makeInput(features: dataset.train.features!.gatheringRows(rows), labelMatrix: L)),
+                                   votes: WeaselEncoder.classMajorVotes(L, classCount: 2))
+            let f = endModel(dataset.train.features!.gatheringRows(rows))
+            let terms = WeaselOptions.Objective.symmetricCE.terms(encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
+            let parameters = encoder.parameters + endModel.parameters, split = encoder.parameters.count
+            let fromEndTerm = gradients(of: terms[0], wrt: parameters), fromEncoderTerm = gradients(of: terms[1], wrt: parameters)
+            #expect(fromEndTerm[..<split].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(preset): encoder got gradient from L_f")
+            #expect(fromEncoderTerm[split...].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(preset): end model got gradient from L_e")
+            #expect(fromEndTerm[split...].contains { $0.scalars.contains { $0 != 0 } })
+            #expect(fromEncoderTerm[..<split].contains { $0.scalars.contains { $0 != 0 } })
+            // Without stop-gradient the end model's term does reach the encoder (the test can fail).
+            let open = WeaselOptions.Objective.symmetricCENoStopGrad.terms(encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
+            #expect(gradients(of: open[0], wrt: parameters)[..<split].contains { $0.scalars.contains { $0 != 0 } })
+        }
+    }
+
+    @Test("θ is positive and sums to τ₂ per row (per class when class-conditional); y_e rows sum to 1")
+    func accuracies() {
+        let dataset = smallDataset()
+        var generator = SeededGenerator(seed: 2)
+        for preset in WeaselOptions.Preset.allCases {
+            let options = WeaselOptions(preset: preset)
+            let encoder = WeaselEncoder(options: options, featureCount: 6, lfCount: 4, classCount: 2, using: &generator)
+            let rows = dataset.train.labelMatrix.coveredRows
+            let (theta, softLabels) = encoder.encode(features: dataset.train.features!.gatheringRows(rows), labelMatrix: dataset.train.labelMatrix.rows(rows))
+            let tau2 = options.accuracyScale == .sqrtLFs ? 2.0 : 4.0  // √4, or √4·2
+            let values = theta.scalars
+            #expect(values.allSatisfy { $0 > 0 })
+            for i in 0..<rows.count {
+                for c in 0..<2 {  // θ laid out [C·m]; both halves sum to τ₂
+                    let sum = (0..<4).reduce(0.0) { $0 + values[i * 8 + c * 4 + $1] }
+                    #expect(isApproximatelyEqual(sum, tau2, relative: 1e-5), "\(preset) row \(i)")
+                }
+            }
+            let p = softLabels.scalars
+            #expect((0..<rows.count).allSatisfy { isApproximatelyEqual(p[2 * $0] + p[2 * $0 + 1], 1, relative: 1e-5) })
+        }
+    }
+
+    @Test("rows without votes are excluded; the same seed gives the same metrics")
+    func coverageAndDeterminism() throws {
+        let dataset = smallDataset(seed: 4, train: 400)
+        var training = TrainingOptions()
+        training.maxEpochs = 6
+        training.seed = 5
+        let a = try trainWeasel(dataset: dataset, training: training)
+        let b = try trainWeasel(dataset: dataset, training: training)
+        #expect(a.trainingRows == dataset.train.labelMatrix.coveredRows)
+        #expect(a.trainingRows.count < dataset.train.count)
+        #expect(a.test == b.test)
+        #expect(a.report.validationHistory == b.report.validationHistory)
+    }
+
+    @Test("one perfect LF and 50 copies of a coin flip: WeaSEL reaches ≥ 0.9× the supervised AUC, majority vote ≈ 0.5")
+    func robustToDuplicates() throws {
+        let base = SyntheticWeakSupervision(accuracies: [0.8], propensities: [1], featureCount: 8, separation: 1.2)
+            .makeDataset(trainCount: 1500, validCount: 300, testCount: 500, seed: 11)
+        let dataset = try base.withRobustnessLFs(mode: .duplicate, count: 50, seed: 12)
+        var training = TrainingOptions()
+        training.maxEpochs = 40
+        training.patience = 10
+        training.learningRate = 1e-3
+        var options = WeaselOptions.default
+        options.encoderLearningRate = 1e-3
+        let weasel = try trainWeasel(dataset: dataset, options: options, training: training)
+        let supervised = try runSupervised(dataset: dataset, options: training)
+        let majority = try runTwoStage(dataset: dataset, labelModel: MajorityVote(), options: training)
+        print("duplicates: WeaSEL AUC \(weasel.test.auc!), supervised \(supervised.test.auc!), majority \(majority.test.auc!)")
+        #expect(weasel.test.auc! >= 0.9 * supervised.test.auc!)
+        #expect(abs(majority.test.auc! - 0.5) < 0.1)
+    }
+}
