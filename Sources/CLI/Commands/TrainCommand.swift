@@ -67,37 +67,40 @@ func runMethod(_ method: String, dataset: WeakDataset, endModel: EndModelSpec, o
                                                                  labelMatrix: dataset.train.labelMatrix.rows(result.trainingRows)).softLabels,
                                   encoder: result.encoder)
         case "supervised": return try runSupervised(dataset: dataset, endModel: endModel, options: options)
+        case "supervised-valid": return try runSupervisedOnValidation(dataset: dataset, endModel: endModel, options: options)
         default:
             return try runTwoStage(dataset: dataset, labelModel: try makeLabelModel(method, seed: options.seed), endModel: endModel, options: options)
         }
     } catch let error as LabelModelError { throw CLIError.input(error.description) }
     catch let error as DataError { throw CLIError.input(error.description) }
     catch let error as PipelineError { throw CLIError.input(error.description) }
+    catch let error as ModelFileError { throw CLIError.input(error.description) }
 }
 
-let trainMethods = ["weasel", "majority", "dawid-skene", "snorkel", "supervised"]
+let trainMethods = ["weasel", "majority", "dawid-skene", "snorkel", "supervised", "supervised-valid"]
 
 let trainCommand = Command(
     name: "train",
     summary: "train an end model with one method and print its test metrics",
     options: [.value("method", trainMethods.joined(separator: "|"), "how the training labels are made", default: "weasel")]
-        + endModelOptions + weaselOptionSpecs + [.value("out", "FILE", "write the trained end model (JSON model file)")],
+        + endModelOptions + weaselOptionSpecs + [.value("out", "FILE", "write the trained model: end model, threshold, and how its labels were made (JSON)")],
     run: { arguments in
         let dataset = try loadDataset(arguments)
         let method = try arguments.choice("method", trainMethods, default: "weasel")
         let result = try runMethod(method, dataset: dataset, endModel: try endModelSpec(arguments), options: try trainingOptions(arguments),
                                    weasel: try weaselOptions(arguments))
         let t = result.test
-        print("\(dataset.name)  method \(method)  trained on \(result.trainingRows.count) rows, best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)")
+        let trainedOn = method == "supervised-valid" ? "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
+            : "\(result.trainingRows.count) training rows, best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)"
+        print("\(dataset.name)  method \(method)  trained on \(trainedOn)")
         print(String(format: "test accuracy %.4f  macro-F1 %.4f", t.accuracy, t.macroF1)
               + (t.f1.map { String(format: "  F1 %.4f", $0) } ?? "") + (t.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "")
-              + (t.threshold.map { String(format: "  (threshold %.3f)", $0) } ?? ""))
+              + (t.threshold.map { String(format: "  (threshold %.3f)", $0) } ?? "")
+              + String(format: "  [validation %@ %.4f]", dataset.classCount == 2 ? "AUC" : "accuracy", result.report.bestValidationScore))
         if let out = arguments.string("out") {
-            let url = URL(fileURLWithPath: out)
-            do {
-                if let mlp = result.model as? MLP { try mlp.save(to: url) }
-                else if let sequence = result.model as? SequenceClassifier { try sequence.save(to: url) }
-            } catch { throw CLIError.input("\(error)") }
+            let file = TrainedModelFile(method: method, seed: UInt64(try arguments.int("seed", default: 0)), dataset: dataset,
+                                        endModelSpec: try endModelSpec(arguments), result: result)
+            do { try file.save(to: URL(fileURLWithPath: out)) } catch { throw CLIError.input("\(error)") }
             printError("wrote \(out)")
         }
     }

@@ -51,22 +51,16 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
 }
 
 extension SavableModel {
-    /// Writes the model to `url` as JSON, atomically (a temporary file renamed into place), so an
-    /// interrupted save never leaves a half-written file.
-    public func save(to url: URL) throws {
+    /// This model as a model-file value (architecture, parameters, buffers).
+    public func modelFile() -> ModelFile<Configuration> {
         let dtype = parameters.first?.dtype ?? .float32
-        let file = ModelFile(kind: Self.kind, dtype: dtype.rawValue, architecture: configuration,
-                             parameters: namedParameters.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) },
-                             buffers: namedBuffers.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) })
-        try writeJSONAtomically(file, to: url)
+        return ModelFile(kind: Self.kind, dtype: dtype.rawValue, architecture: configuration,
+                         parameters: namedParameters.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) },
+                         buffers: namedBuffers.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) })
     }
 
-    /// Reads a model written by `save(to:)`. Fails with a `ModelFileError` naming the problem:
-    /// unreadable or malformed JSON, another kind of model, a missing, extra or misshapen
-    /// parameter, or a non-finite value.
-    public static func load(from url: URL) throws -> Self {
-        let path = url.path
-        let file: ModelFile<Configuration> = try readJSON(ModelFile<Configuration>.self, from: url, what: "model file")
+    /// Rebuilds a model from a model-file value; `path` names the source in errors.
+    public static func make(from file: ModelFile<Configuration>, path: String) throws -> Self {
         guard file.format == "weasel-model" else { throw ModelFileError(path: path, problem: "format is '\(file.format)', expected 'weasel-model'") }
         guard file.version == 1 else { throw ModelFileError(path: path, problem: "version \(file.version) is not supported (expected 1)") }
         guard file.kind == kind else { throw ModelFileError(path: path, problem: "holds a '\(file.kind)' model, expected '\(kind)'") }
@@ -76,6 +70,17 @@ extension SavableModel {
         try fill(model.namedParameters, from: file.parameters, section: "parameter", path: path)
         try fill(model.namedBuffers, from: file.buffers, section: "buffer", path: path)
         return model
+    }
+
+    /// Writes the model to `url` as JSON, atomically (a temporary file renamed into place), so an
+    /// interrupted save never leaves a half-written file.
+    public func save(to url: URL) throws { try writeJSONAtomically(modelFile(), to: url) }
+
+    /// Reads a model written by `save(to:)`. Fails with a `ModelFileError` naming the problem:
+    /// unreadable or malformed JSON, another kind of model, a missing, extra or misshapen
+    /// parameter, or a non-finite value.
+    public static func load(from url: URL) throws -> Self {
+        try make(from: try readJSON(ModelFile<Configuration>.self, from: url, what: "model file"), path: url.path)
     }
 }
 

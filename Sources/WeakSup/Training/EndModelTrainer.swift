@@ -52,11 +52,19 @@ public func trainEndModel(
     validationInputs: Tensor, validationLabels: [Int], options: TrainingOptions
 ) -> TrainingReport {
     precondition(inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
+    return trainWithEarlyStopping(modules: [model], endModel: model, validationInputs: validationInputs,
+                                  validationLabels: validationLabels, classCount: targets.shape[1], options: options,
+                                  runEpoch: epochRunner(model, inputs: inputs, targets: targets, sampleWeights: sampleWeights, options: options))
+}
+
+/// One epoch of soft-target cross-entropy training with Adam over shuffled minibatches (the Adam
+/// state lives in the returned closure, across epochs).
+func epochRunner(_ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor?, options: TrainingOptions)
+    -> (inout SeededGenerator) -> Void {
     let targets = targets.to(options.dtype), weights = sampleWeights?.to(options.dtype)
     let parameters = model.parameters
     let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-    return trainWithEarlyStopping(modules: [model], endModel: model, validationInputs: validationInputs,
-                                  validationLabels: validationLabels, classCount: targets.shape[1], options: options) { generator in
+    return { generator in
         // Batches of one row cannot be normalised; drop a trailing single row.
         for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
             let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),

@@ -13,10 +13,13 @@ public struct PipelineResult {
     public var targets: Tensor
     /// WeaSEL's encoder, when the labels came from one.
     public var encoder: WeaselEncoder?
+    /// The label model, for two-stage methods.
+    public var labelModel: LabelModel?
 
-    public init(model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor, encoder: WeaselEncoder? = nil) {
+    public init(model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor,
+                encoder: WeaselEncoder? = nil, labelModel: LabelModel? = nil) {
         self.model = model; self.report = report; self.test = test; self.trainingRows = trainingRows
-        self.targets = targets; self.encoder = encoder
+        self.targets = targets; self.encoder = encoder; self.labelModel = labelModel
     }
 }
 
@@ -35,7 +38,9 @@ public func runTwoStage(dataset: WeakDataset, labelModel: LabelModel, endModel: 
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
     let covered = dataset.train.labelMatrix.coveredRows
     let soft = labelModel.predictProbabilities(dataset.train.labelMatrix.rows(covered))
-    return try trainAndEvaluate(dataset: dataset, rows: covered, targets: soft, endModel: endModel, options: options)
+    var result = try trainAndEvaluate(dataset: dataset, rows: covered, targets: soft, endModel: endModel, options: options)
+    result.labelModel = labelModel
+    return result
 }
 
 /// The supervised ceiling: the same end model trained on the gold training labels.

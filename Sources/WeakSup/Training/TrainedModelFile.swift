@@ -1,0 +1,159 @@
+import Foundation
+import Autodiff
+import NN
+
+/// An end model of either kind inside a trained-model file.
+public enum EndModelFile: Codable {
+    case mlp(ModelFile<MLP.Configuration>)
+    case sequence(ModelFile<SequenceClassifier.Configuration>)
+
+    public init(model: any Layer) {
+        if let sequence = model as? SequenceClassifier { self = .sequence(sequence.modelFile()) }
+        else { self = .mlp((model as! MLP).modelFile()) }
+    }
+
+    public func makeModel(path: String) throws -> any Layer {
+        switch self {
+        case .mlp(let file): return try MLP.make(from: file, path: path)
+        case .sequence(let file): return try SequenceClassifier.make(from: file, path: path)
+        }
+    }
+
+    private enum Keys: String, CodingKey { case kind }
+
+    public init(from decoder: Decoder) throws {
+        let kind = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .kind)
+        switch kind {
+        case MLP.kind: self = .mlp(try ModelFile(from: decoder))
+        case SequenceClassifier.kind: self = .sequence(try ModelFile(from: decoder))
+        default: throw DecodingError.dataCorruptedError(forKey: .kind, in: try decoder.container(keyedBy: Keys.self),
+                                                        debugDescription: "unknown end model kind '\(kind)'")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .mlp(let file): try file.encode(to: encoder)
+        case .sequence(let file): try file.encode(to: encoder)
+        }
+    }
+}
+
+/// WeaSEL's encoder inside a trained-model file.
+public struct WeaselEncoderFile: Codable {
+    public var options: WeaselOptions
+    public var featureCount: Int
+    public var lfCount: Int
+    public var classCount: Int
+    public var network: ModelFile<MLP.Configuration>
+}
+
+extension WeaselEncoder {
+    public func file() -> WeaselEncoderFile {
+        WeaselEncoderFile(options: options, featureCount: featureCount, lfCount: lfCount, classCount: classCount, network: network.modelFile())
+    }
+
+    public static func make(from file: WeaselEncoderFile, path: String) throws -> WeaselEncoder {
+        var generator = SeededGenerator(seed: 0)
+        let dtype = DType(rawValue: file.network.dtype) ?? .float32
+        let encoder = WeaselEncoder(options: file.options, featureCount: file.featureCount, lfCount: file.lfCount,
+                                    classCount: file.classCount, dtype: dtype, using: &generator)
+        let network = try MLP.make(from: file.network, path: path)
+        guard network.configuration == encoder.network.configuration else {
+            throw ModelFileError(path: path, problem: "the encoder network does not match its WeaSEL options")
+        }
+        restoreWeights(encoder.network, snapshotWeights(network))
+        encoder.eval()
+        return encoder
+    }
+}
+
+/// What a trained model was trained on, to refuse data that does not match.
+public struct DatasetSignature: Codable, Equatable, Sendable {
+    public var name: String
+    public var classNames: [String]
+    public var lfCount: Int
+    public var featureCount: Int
+    public var trainRows: Int
+    /// FNV-1a hash of the training ids and votes.
+    public var trainHash: String
+
+    public init(_ dataset: WeakDataset) {
+        name = dataset.name; classNames = dataset.classNames; lfCount = dataset.lfCount
+        featureCount = dataset.featureCount; trainRows = dataset.train.count
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) { for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
+        for (i, id) in dataset.train.ids.enumerated() { mix(id); mix(":"); mix(dataset.train.labelMatrix.row(i).map(String.init).joined(separator: ",")); mix(";") }
+        trainHash = String(hash, radix: 16)
+    }
+}
+
+/// A trained end model and how its training labels were made (DESIGN §6): the method, the seed,
+/// the label model's decomposition or WeaSEL's encoder, and the training rows — enough for the
+/// influence module to rebuild the exact training objective.
+public struct TrainedModelFile: Codable {
+    public var format = "weasel-trained-model"
+    public var version = 1
+    /// `weasel`, `majority`, `dawid-skene`, `snorkel`, `supervised` or `supervised-valid`.
+    public var method: String
+    public var seed: UInt64
+    public var dataset: DatasetSignature
+    /// `features` (MLP) or `tokens` (sequence classifier), and the token length used.
+    public var inputs: String
+    public var maxLength: Int?
+    /// The binary decision threshold on P(class 1).
+    public var threshold: Double?
+    public var endModel: EndModelFile
+    public var encoder: WeaselEncoderFile?
+    /// Two-stage methods: the label model and its decomposition.
+    public var labelModel: String?
+    public var decomposition: LabelDecomposition?
+    /// Rows of the training split (ordered by id) the end model was trained on; nil when it was
+    /// trained on the validation split (`supervised-valid`).
+    public var trainingRows: [Int]?
+    public var test: Evaluation?
+
+    public init(method: String, seed: UInt64, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult) {
+        self.method = method; self.seed = seed; self.dataset = DatasetSignature(dataset)
+        switch endModelSpec {
+        case .mlp: inputs = "features"
+        case .lstm(_, _, _, let maxLength): inputs = "tokens"; self.maxLength = maxLength
+        }
+        threshold = result.report.threshold
+        endModel = EndModelFile(model: result.model)
+        encoder = result.encoder?.file()
+        labelModel = result.labelModel?.name
+        decomposition = result.labelModel?.decomposition
+        trainingRows = result.trainingRows
+        test = result.test
+    }
+
+    public func save(to url: URL) throws { try writeJSONAtomically(self, to: url) }
+
+    public static func load(from url: URL) throws -> TrainedModelFile {
+        let file = try readJSON(TrainedModelFile.self, from: url, what: "trained model file")
+        guard file.format == "weasel-trained-model" else {
+            throw ModelFileError(path: url.path, problem: "format is '\(file.format)', expected 'weasel-trained-model' (written by `weasel train --out`)")
+        }
+        guard file.version == 1 else { throw ModelFileError(path: url.path, problem: "version \(file.version) is not supported (expected 1)") }
+        return file
+    }
+
+    /// The end-model specification that rebuilds this model's inputs.
+    public var endModelSpec: EndModelSpec { inputs == "tokens" ? .lstm(maxLength: maxLength ?? 128) : .defaultMLP }
+
+    /// Checks that `dataset` can be fed to this model (same classes and features); with
+    /// `sameTraining`, that it is the very data the model was trained on.
+    public func check(_ dataset: WeakDataset, sameTraining: Bool, path: String) throws {
+        let signature = DatasetSignature(dataset)
+        guard signature.classNames.count == self.dataset.classNames.count else {
+            throw ModelFileError(path: path, problem: "the model has \(self.dataset.classNames.count) classes, the data \(signature.classNames.count)")
+        }
+        guard inputs == "tokens" || signature.featureCount == self.dataset.featureCount else {
+            throw ModelFileError(path: path, problem: "the model expects \(self.dataset.featureCount) features, the data has \(signature.featureCount)")
+        }
+        if sameTraining && signature != self.dataset {
+            throw ModelFileError(path: path, problem: "the data does not match the model's training data (it was trained on '\(self.dataset.name)': \(self.dataset.trainRows) rows, \(self.dataset.lfCount) LFs, hash \(self.dataset.trainHash); given '\(signature.name)': \(signature.trainRows) rows, \(signature.lfCount) LFs, hash \(signature.trainHash))")
+        }
+    }
+}
