@@ -97,3 +97,21 @@ struct UnipolarLFTests {
         }
     }
 }
+
+@Suite("Snorkel label model with many LFs")
+struct SnorkelDivergenceTests {
+    @Test("a diverging fit falls back to smaller learning rates instead of failing")
+    func backoff() throws {
+        var generator = SeededGenerator(seed: 8)
+        let rows: [[Int]] = (0..<400).map { _ in
+            let y = generator.nextInt(below: 2), flip = generator.nextInt(below: 2)
+            return [y] + Array(repeating: flip, count: 150)
+        }
+        let model = SnorkelLabelModel(seed: 1)
+        try model.fit(labelMatrix: LabelMatrix(rows: rows), classCount: 2)
+        #expect(model.learningRateUsed < model.learningRate)
+        #expect(model.finalLoss.isFinite)
+        let finite = model.predictProbabilities(LabelMatrix(rows: rows)).scalars.allSatisfy { $0.isFinite }
+        #expect(finite)
+    }
+}

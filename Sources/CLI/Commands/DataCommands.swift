@@ -14,7 +14,10 @@ func makeLabelModel(_ name: String, seed: UInt64) throws -> LabelModel {
     switch name {
     case "majority": return MajorityVote()
     case "dawid-skene": return DawidSkene()
-    case "snorkel": return SnorkelLabelModel(seed: seed)
+    case "snorkel":
+        let model = SnorkelLabelModel(seed: seed)
+        model.warning = { printError($0) }
+        return model
     default: throw CLIError.usage("unknown label model '\(name)'; choose majority, dawid-skene or snorkel")
     }
 }

@@ -32,6 +32,11 @@ public final class SnorkelLabelModel: LabelModel {
     public private(set) var balance: [Double] = []
     public private(set) var coverage: [Double] = []
     public private(set) var finalLoss = Double.nan
+    /// The learning rate the fit used: `learningRate`, or a tenth of it per retry when the loss
+    /// diverged (Snorkel raises "Loss is NaN" there; with hundreds of LFs lr 0.01 diverges).
+    public private(set) var learningRateUsed = Double.nan
+    /// Receives a line when the fit falls back to a smaller learning rate.
+    public var warning: (@Sendable (String) -> Void)?
 
     public init(epochs: Int = 100, learningRate: Double = 0.01, l2: Double = 0, momentum: Double = 0.9,
                 precisionInit: Double = 0.7, seed: UInt64 = 0, classBalance: [Double]? = nil) {
@@ -69,15 +74,27 @@ public final class SnorkelLabelModel: LabelModel {
         let mask = Tensor(shape: [d, d], scalars: maskValues, dtype: .float64)
         let classPrior = Tensor(shape: [c], scalars: balance, dtype: .float64)
         let diagonal = Tensor(shape: [d], scalars: propensity, dtype: .float64)
-        let optimizer = SGD(parameters: [parameter], learningRate: learningRate, momentum: momentum)
-        for _ in 0..<epochs {
-            let scaled = parameter * classPrior                       // μ P
-            let residual = (overlaps - scaled.matmul(parameter, transposeOther: true)) * mask
-            var loss = residual.square().sum() + (scaled.sum(axis: 1) - diagonal).square().sum()
-            if l2 > 0 { loss = loss + ((parameter - muInit) * l2).square().sum() }
-            finalLoss = loss.item
-            guard finalLoss.isFinite else { throw LabelModelError("Snorkel label model: loss is not finite; lower the learning rate") }
-            optimizer.step(gradients(of: loss, wrt: [parameter]))
+        func descend(_ rate: Double) -> Bool {
+            parameter.assign(scalars: initial.map { $0 * start })
+            let optimizer = SGD(parameters: [parameter], learningRate: rate, momentum: momentum)
+            for _ in 0..<epochs {
+                let scaled = parameter * classPrior                       // μ P
+                let residual = (overlaps - scaled.matmul(parameter, transposeOther: true)) * mask
+                var loss = residual.square().sum() + (scaled.sum(axis: 1) - diagonal).square().sum()
+                if l2 > 0 { loss = loss + ((parameter - muInit) * l2).square().sum() }
+                finalLoss = loss.item
+                guard finalLoss.isFinite else { return false }
+                optimizer.step(gradients(of: loss, wrt: [parameter]))
+            }
+            return parameter.scalars.allSatisfy(\.isFinite)
+        }
+        learningRateUsed = learningRate
+        while !descend(learningRateUsed) {
+            guard learningRateUsed > learningRate / 1000 * 1.5 else {
+                throw LabelModelError("Snorkel label model: the loss diverged even at learning rate \(learningRateUsed)")
+            }
+            learningRateUsed /= 10
+            warning?("Snorkel label model: loss diverged; retrying with learning rate \(learningRateUsed)")
         }
         let epsilon = min(0.01, 1 / Foundation.pow(10, (Foundation.log10(Double(n))).rounded(.up)))
         mu = parameter.scalars.map { min(max($0, epsilon), 1 - epsilon) }
