@@ -1,0 +1,134 @@
+import Foundation
+import Autodiff
+
+/// How `(H + λI)⁻¹ v` is computed.
+public enum InverseHVPSolver: Sendable, Equatable {
+    /// Dense Hessian from P exact HVPs, then Cholesky (LAPACK `dposv`). For P up to `maxParameters`.
+    case exact(maxParameters: Int = 4000)
+    /// Conjugate gradient on `(H + λI)` with exact HVPs (stops at relative residual `tolerance`).
+    case conjugateGradient(tolerance: Double = 1e-8, maxIterations: Int = 1000)
+    /// LiSSA (Agarwal et al. 2017; Koh & Liang 2017): `h ← v + (I − (H_B + λI)/scale) h` with H_B on
+    /// random minibatches, `depth` steps, averaged over `repeats`, divided by `scale`.
+    case lissa(scale: Double = 10, depth: Int = 1000, repeats: Int = 1, batchSize: Int = 256, seed: UInt64 = 0)
+
+    public var name: String {
+        switch self {
+        case .exact: return "exact"
+        case .conjugateGradient: return "cg"
+        case .lissa: return "lissa"
+        }
+    }
+}
+
+/// How a solve went.
+public struct SolveReport: Sendable {
+    public var solver: String
+    public var iterations: Int
+    /// `‖(H + λI)x − v‖ / ‖v‖` (exact for CG and the direct solve; for LiSSA computed at the end).
+    public var relativeResidual: Double
+    public var converged: Bool
+}
+
+/// The Hessian is not positive definite at the chosen damping (a saddle point or a non-convex
+/// region): influence estimates would be meaningless; raise the damping.
+public struct NotPositiveDefiniteError: Error, CustomStringConvertible {
+    public let damping: Double
+    public let detail: String
+    public var description: String {
+        "the Hessian + \(damping)·I is not positive definite (\(detail)); increase the damping (e.g. --damping \(max(damping * 10, 0.001)))"
+    }
+}
+
+extension InfluenceProblem {
+    /// The dense `H + damping·I` (P exact HVPs with unit vectors, symmetrised).
+    public func denseHessian(damping: Double = 0) -> [Double] {
+        let p = parameterCount
+        var matrix = [Double](repeating: 0, count: p * p)
+        var unit = [Double](repeating: 0, count: p)
+        for j in 0..<p {
+            unit[j] = 1
+            let column = hessianVectorProduct(unit, damping: damping)
+            for i in 0..<p { matrix[i * p + j] = column[i] }
+            unit[j] = 0
+        }
+        for i in 0..<p { for j in (i + 1)..<max(i + 1, p) { let m = (matrix[i * p + j] + matrix[j * p + i]) / 2; matrix[i * p + j] = m; matrix[j * p + i] = m } }
+        return matrix
+    }
+
+    /// Solves `(H + damping·I) x = v_k` for each right-hand side.
+    public func solve(_ rightHandSides: [[Double]], damping: Double, solver: InverseHVPSolver) throws -> (solutions: [[Double]], report: SolveReport) {
+        switch solver {
+        case .exact(let maxParameters):
+            let p = parameterCount
+            guard p <= maxParameters else {
+                throw NotPositiveDefiniteError(damping: damping, detail: "the exact solver is limited to \(maxParameters) parameters, this selection has \(p); use CG, LiSSA or the last layer")
+            }
+            var a = denseHessian(damping: damping)
+            var b = [Double](repeating: 0, count: p * rightHandSides.count)
+            for (k, v) in rightHandSides.enumerated() { for i in 0..<p { b[i * rightHandSides.count + k] = v[i] } }
+            let info = BLAS.choleskySolve(a: &a, b: &b, n: p, rightHandSides: rightHandSides.count)
+            guard info == 0 else { throw NotPositiveDefiniteError(damping: damping, detail: "Cholesky failed at leading minor \(info)") }
+            let solutions = rightHandSides.indices.map { k in (0..<p).map { b[$0 * rightHandSides.count + k] } }
+            let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+            return (solutions, SolveReport(solver: "exact", iterations: p, relativeResidual: residual, converged: true))
+        case .conjugateGradient(let tolerance, let maxIterations):
+            var solutions: [[Double]] = [], worst = SolveReport(solver: "cg", iterations: 0, relativeResidual: 0, converged: true)
+            for v in rightHandSides {
+                let (x, report) = try conjugateGradient(v, damping: damping, tolerance: tolerance, maxIterations: maxIterations)
+                solutions.append(x)
+                worst.iterations = max(worst.iterations, report.iterations)
+                worst.relativeResidual = max(worst.relativeResidual, report.relativeResidual)
+                worst.converged = worst.converged && report.converged
+            }
+            return (solutions, worst)
+        case .lissa(let scale, let depth, let repeats, let batchSize, let seed):
+            let solutions = rightHandSides.map { lissa($0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed) }
+            let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+            return (solutions, SolveReport(solver: "lissa", iterations: depth * repeats, relativeResidual: residual, converged: residual.isFinite))
+        }
+    }
+
+    func relativeResidual(_ x: [Double], _ v: [Double], _ damping: Double) -> Double {
+        var r = hessianVectorProduct(x, damping: damping)
+        axpy(-1, v, &r)
+        return norm(r) / max(norm(v), 1e-300)
+    }
+
+    /// Conjugate gradient with exact HVPs; fails if a search direction has non-positive curvature.
+    func conjugateGradient(_ v: [Double], damping: Double, tolerance: Double, maxIterations: Int) throws -> ([Double], SolveReport) {
+        var x = [Double](repeating: 0, count: v.count), r = v, p = v
+        var rs = dot(r, r)
+        let target = tolerance * tolerance * max(rs, 1e-300)
+        var iterations = 0
+        while iterations < maxIterations && rs > target {
+            let ap = hessianVectorProduct(p, damping: damping)
+            let curvature = dot(p, ap)
+            guard curvature > 0 else { throw NotPositiveDefiniteError(damping: damping, detail: "CG met curvature \(curvature) ≤ 0 at iteration \(iterations + 1)") }
+            let alpha = rs / curvature
+            axpy(alpha, p, &x)
+            axpy(-alpha, ap, &r)
+            let next = dot(r, r)
+            for i in p.indices { p[i] = r[i] + (next / rs) * p[i] }
+            rs = next
+            iterations += 1
+        }
+        let residual = (rs / max(dot(v, v), 1e-300)).squareRoot()
+        return (x, SolveReport(solver: "cg", iterations: iterations, relativeResidual: residual, converged: rs <= target))
+    }
+
+    /// LiSSA: the Neumann series of `(H + λI)/scale` with stochastic HVPs on minibatches of rows.
+    func lissa(_ v: [Double], damping: Double, scale: Double, depth: Int, repeats: Int, batchSize: Int, seed: UInt64) -> [Double] {
+        var generator = SeededGenerator(seed: seed)
+        var total = [Double](repeating: 0, count: v.count)
+        for _ in 0..<repeats {
+            var h = v
+            for _ in 0..<depth {
+                let start = generator.nextInt(below: max(rowCount - batchSize, 0) + 1)
+                let hv = hessianVectorProduct(h, damping: damping, rows: start..<min(start + batchSize, rowCount))
+                for i in h.indices { h[i] = v[i] + h[i] - hv[i] / scale }
+            }
+            axpy(1 / scale, h, &total)
+        }
+        return total.map { $0 / Double(repeats) }
+    }
+}
