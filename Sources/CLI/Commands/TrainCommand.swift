@@ -98,8 +98,9 @@ let trainCommand = Command(
               + (t.threshold.map { String(format: "  (threshold %.3f)", $0) } ?? "")
               + String(format: "  [validation %@ %.4f]", dataset.classCount == 2 ? "AUC" : "accuracy", result.report.bestValidationScore))
         if let out = arguments.string("out") {
-            let file = TrainedModelFile(method: method, seed: UInt64(try arguments.int("seed", default: 0)), dataset: dataset,
+            var file = TrainedModelFile(method: method, seed: UInt64(try arguments.int("seed", default: 0)), dataset: dataset,
                                         endModelSpec: try endModelSpec(arguments), result: result)
+            file.weightDecay = TrainingOptions().weightDecay
             do { try file.save(to: URL(fileURLWithPath: out)) } catch { throw CLIError.input("\(error)") }
             printError("wrote \(out)")
         }

@@ -112,6 +112,8 @@ public struct TrainedModelFile: Codable {
     /// trained on the validation split (`supervised-valid`).
     public var trainingRows: [Int]?
     public var test: Evaluation?
+    /// The end model's L2 weight decay (part of the training objective influence differentiates).
+    public var weightDecay: Double?
 
     public init(method: String, seed: UInt64, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult) {
         self.method = method; self.seed = seed; self.dataset = DatasetSignature(dataset)
@@ -124,7 +126,7 @@ public struct TrainedModelFile: Codable {
         encoder = result.encoder?.file()
         labelModel = result.labelModel?.name
         decomposition = result.labelModel?.decomposition
-        trainingRows = result.trainingRows
+        trainingRows = method == "supervised-valid" ? nil : result.trainingRows
         test = result.test
     }
 

@@ -1,0 +1,80 @@
+import Foundation
+import Autodiff
+import NN
+import WeakSup
+
+/// Everything needed to compute influence for a trained model file: the exact training
+/// objective (end model, training rows, the soft labels it was trained towards, weight decay)
+/// and the labels' source terms. Refuses data that does not match the model.
+public struct InfluenceSetup {
+    public var file: TrainedModelFile
+    public var problem: InfluenceProblem
+    /// Positions in the training split (ordered by id) of the problem's rows.
+    public var trainingRows: [Int]
+    public var labelMatrix: LabelMatrix
+    /// Source terms of the training labels (nil for the supervised baseline).
+    public var terms: SourceTerms?
+    /// For exp-link label models: the identity surrogate's mean absolute error on the soft labels.
+    public var surrogateError: Double?
+
+    public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws {
+        try file.check(dataset, sameTraining: true, path: path)
+        guard let rows = file.trainingRows else {
+            throw ModelFileError(path: path, problem: "method '\(file.method)' trained on the validation split; influence on training rows does not apply")
+        }
+        let model = try file.endModel.makeModel(path: path)
+        let spec = file.endModelSpec
+        let inputs = try spec.inputs(dataset.train, dtype: .float64).gatheringRows(rows)
+        let L = dataset.train.labelMatrix.rows(rows)
+        var targets: Tensor
+        switch file.method {
+        case "weasel":
+            guard let encoderFile = file.encoder else { throw ModelFileError(path: path, problem: "a WeaSEL model file without its encoder") }
+            let encoder = try WeaselEncoder.make(from: encoderFile, path: path)
+            let (theta, softLabels) = encoder.encode(features: dataset.train.features?.gatheringRows(rows), labelMatrix: L)
+            targets = softLabels.to(.float64)
+            terms = SourceTerms(weaselAccuracies: theta, softLabels: softLabels, labelMatrix: L)
+        case "supervised":
+            guard let gold = dataset.train.goldLabels else { throw ModelFileError(path: path, problem: "the supervised model needs the training gold labels") }
+            targets = Tensor.oneHot(rows.map { gold[$0] }, classCount: dataset.classCount, dtype: .float64)
+        default:
+            guard let decomposition = file.decomposition else { throw ModelFileError(path: path, problem: "no label-model decomposition recorded for '\(file.method)'") }
+            targets = decomposition.softLabels(L)
+            if decomposition.link == .identity {
+                terms = SourceTerms(identity: decomposition, labelMatrix: L)
+            } else {
+                let surrogate = IdentitySurrogate.fit(decomposition, labelMatrix: L)
+                surrogateError = surrogate.meanAbsoluteError
+                terms = SourceTerms(identity: surrogate.decomposition, labelMatrix: L)
+                // Influence is taken of the objective the terms represent (the surrogate's labels).
+                targets = Tensor(shape: targets.shape, scalars: terms!.softLabels, dtype: .float64)
+            }
+        }
+        self.file = file
+        trainingRows = rows
+        labelMatrix = L
+        problem = try InfluenceProblem(model: model, inputs: inputs, targets: targets, l2: file.weightDecay ?? TrainingOptions().weightDecay, selection: selection)
+    }
+
+    /// The influence target: the validation or test loss, or a set of test points by id.
+    public func target(_ name: String, dataset: WeakDataset) throws -> InfluenceTarget {
+        let spec = file.endModelSpec
+        switch name {
+        case "valid", "test":
+            let split = name == "valid" ? dataset.valid : dataset.test
+            guard let labels = split.goldLabels else { throw DataError(file: dataset.name, "the \(name) split has no gold labels") }
+            return InfluenceTarget(inputs: try spec.inputs(split, dtype: .float64), labels: labels, classCount: dataset.classCount,
+                                   description: "\(name) loss")
+        default:
+            let ids = name.split(separator: ",").map(String.init)
+            guard let labels = dataset.test.goldLabels else { throw DataError(file: dataset.name, "the test split has no gold labels") }
+            let positions = try ids.map { id -> Int in
+                guard let position = dataset.test.ids.firstIndex(of: id) else { throw DataError(file: dataset.name, record: id, "no test record with this id") }
+                return position
+            }
+            return InfluenceTarget(inputs: try spec.inputs(dataset.test, dtype: .float64).gatheringRows(positions),
+                                   labels: positions.map { labels[$0] }, classCount: dataset.classCount,
+                                   description: "loss on test \(ids.count == 1 ? "point" : "points") \(ids.joined(separator: ","))")
+        }
+    }
+}
