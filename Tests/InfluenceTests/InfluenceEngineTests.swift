@@ -89,3 +89,18 @@ struct InfluenceEngineTests {
 
 func norm(_ a: [Double], minus b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot() }
 func norm(_ a: [Double]) -> Double { a.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+@Suite("Per-row gradients")
+struct PerRowGradientTests {
+    @Test("the batched MLP path equals one backward pass per row (with BatchNorm in eval mode)")
+    func batchedEqualsLoop() throws {
+        var generator = SeededGenerator(seed: 30)
+        let model = MLP(inputCount: 4, hiddenSizes: [5, 3], outputCount: 3, batchNorm: true, dropout: 0.2, dtype: .float64, using: &generator)
+        let x = Tensor.randomNormal([9, 4], dtype: .float64, using: &generator)
+        for _ in 0..<3 { _ = model(x * 2 + 1) }   // non-trivial running statistics
+        let problem = try InfluenceProblem(model: model, inputs: x, targets: Tensor.randomNormal([9, 3], dtype: .float64, using: &generator).softmax())
+        let batched = problem.perRowGradientMatrix(Array(0..<9))
+        #expect(batched.shape == [9, problem.parameterCount])
+        #expect(maxRelativeError(batched.scalars, problem.perRowGradients(Array(0..<9)).flatMap { $0 }) < 1e-10)
+    }
+}

@@ -4,7 +4,7 @@ import Foundation
 let benchCommand = Command(
     name: "bench",
     summary: "measure speed (build with -c release); prints one JSON object",
-    subcommands: [benchAutodiffCommand, benchNNCommand]
+    subcommands: [benchAutodiffCommand, benchNNCommand, benchInfluenceCommand]
 )
 
 let benchAutodiffCommand = Command(
@@ -49,5 +49,20 @@ let benchNNCommand = Command(
         var output = benchmarkHeader(suite: "nn", dtype: dtype)
         output["results"] = results
         print(try jsonString(output))
+    }
+)
+
+let benchInfluenceCommand = Command(
+    name: "influence",
+    summary: "one exact HVP, per-sample gradients and 50 CG iterations over 4000 samples (shared/bench/README.md)",
+    options: [
+        .value("dtype", "float32|float64", "element type of every tensor", default: "float32"),
+        .value("reps", "N", "timed repetitions per workload (median reported)", default: "3"),
+    ],
+    run: { arguments in
+        let dtype = DType(rawValue: try arguments.choice("dtype", ["float32", "float64"], default: "float32"))!
+        let reps = try arguments.int("reps", default: 3)
+        guard reps >= 1 else { throw CLIError.usage("--reps must be at least 1") }
+        print(try jsonString(try influenceBenchmark(dtype: dtype, repetitions: reps)))
     }
 )

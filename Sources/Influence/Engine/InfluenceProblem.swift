@@ -29,6 +29,8 @@ public final class InfluenceProblem {
     /// L2 weight decay λ of the training objective.
     public let l2: Double
     public let batchSize: Int
+    /// The element type of every computation (Float64 by default).
+    public let dtype: DType
 
     public var rowCount: Int { inputs.shape[0] }
     public var classCount: Int { targets.shape[1] }
@@ -36,9 +38,10 @@ public final class InfluenceProblem {
 
     /// - Parameter model: the trained end model; it is copied to Float64 and put in eval mode.
     public init(model: any Layer, inputs: Tensor, targets: Tensor, weights: [Double]? = nil, l2: Double = 7e-7,
-                selection: ParameterSelection = .all, batchSize: Int = 1024) throws {
+                selection: ParameterSelection = .all, batchSize: Int = 1024, dtype: DType = .float64) throws {
         precondition(inputs.shape[0] == targets.shape[0], "InfluenceProblem: \(inputs.shape[0]) inputs, \(targets.shape[0]) targets")
-        let wide = try EndModelFile(model: model).widened().makeModel(path: "model")
+        self.dtype = dtype
+        let wide = try EndModelFile(model: model).converted(to: dtype).makeModel(path: "model")
         wide.eval()
         self.model = wide
         switch selection {
@@ -48,8 +51,8 @@ public final class InfluenceProblem {
             parameters = mlp.output.parameters
         }
         layout = ParameterLayout(parameters)
-        self.inputs = inputs.to(.float64)
-        self.targets = targets.to(.float64)
+        self.inputs = inputs.to(dtype)
+        self.targets = targets.to(dtype)
         self.weights = weights ?? Array(repeating: 1, count: inputs.shape[0])
         self.l2 = l2
         self.batchSize = batchSize
@@ -62,7 +65,7 @@ public final class InfluenceProblem {
     /// `(1/N) Σ_{i∈range} w_i ℓ̂_i` with a graph (the regulariser is added separately).
     func batchLoss(_ range: Range<Int>) -> Tensor {
         let rows = Array(range)
-        let w = Tensor(shape: [rows.count], scalars: rows.map { weights[$0] }, dtype: .float64)
+        let w = Tensor(shape: [rows.count], scalars: rows.map { weights[$0] }, dtype: dtype)
         let perRow = -(model(inputs.gatheringRows(rows)).logSoftmax() * targets.gatheringRows(rows)).sum(axis: 1)
         return (perRow * w).sum() * (1 / Double(rowCount))
     }
@@ -88,7 +91,7 @@ public final class InfluenceProblem {
     }
 
     private func hvpBody(_ v: [Double], damping: Double, rows: Range<Int>?) -> [Double] {
-        let direction = layout.unflatten(v)
+        let direction = layout.unflatten(v, dtype: dtype)
         var total = [Double](repeating: 0, count: parameterCount)
         for range in batches(rowCount) where rows == nil || range.overlaps(rows!) {
             let part = rows.map { range.clamped(to: $0) } ?? range
@@ -104,7 +107,7 @@ public final class InfluenceProblem {
 
     /// Sets the parameters from a flat vector (for retraining and tests).
     public func setParameters(_ values: [Double]) {
-        for (p, value) in zip(parameters, layout.unflatten(values)) { p.assign(value) }
+        for (p, value) in zip(parameters, layout.unflatten(values, dtype: dtype)) { p.assign(value) }
     }
 
     /// The gradient of the mean cross-entropy of `labels` (hard, `[n]`) or soft `targets` on
@@ -114,7 +117,7 @@ public final class InfluenceProblem {
     }
 
     private func targetGradientBody(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> [Double] {
-        let x = targetInputs.to(.float64), y = targetLabels.to(.float64), n = x.shape[0]
+        let x = targetInputs.to(dtype), y = targetLabels.to(dtype), n = x.shape[0]
         var total = [Double](repeating: 0, count: parameterCount)
         for range in batches(n) {
             let rows = Array(range)
@@ -126,7 +129,7 @@ public final class InfluenceProblem {
 
     /// The mean cross-entropy on a target set (the loss whose change influence predicts).
     public func targetLoss(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> Double {
-        withoutGradients { -(model(targetInputs.to(.float64)).logSoftmax() * targetLabels.to(.float64)).sum().item / Double(targetInputs.shape[0]) }
+        withoutGradients { -(model(targetInputs.to(dtype)).logSoftmax() * targetLabels.to(dtype)).sum().item / Double(targetInputs.shape[0]) }
     }
 
     /// Class-gradient projections `u[k][i, c] = s_kᵀ ∇_θ log f_c(x_i)` for every training row and
@@ -137,12 +140,12 @@ public final class InfluenceProblem {
     }
 
     private func projectionsBody(_ vectors: [[Double]], inputs x: Tensor?) -> [[Double]] {
-        let x = (x ?? inputs).to(.float64), n = x.shape[0], c = classCount
-        let directions = vectors.map { layout.unflatten($0) }
+        let x = (x ?? inputs).to(dtype), n = x.shape[0], c = classCount
+        let directions = vectors.map { layout.unflatten($0, dtype: dtype) }
         var results = Array(repeating: [Double](), count: vectors.count)
         for range in batches(n) {
             let logProbabilities = model(x.gatheringRows(Array(range))).logSoftmax()
-            let dummy = Tensor.zeros([range.count, c], dtype: .float64).requiringGradient()
+            let dummy = Tensor.zeros([range.count, c], dtype: dtype).requiringGradient()
             let vjp = gradients(of: logProbabilities, wrt: parameters, seed: dummy, createGraph: true)
             for (k, direction) in directions.enumerated() {
                 let inner = zip(vjp, direction).map { ($0 * $1).sum() }.dropFirst().reduce((vjp[0] * direction[0]).sum(), +)
@@ -167,11 +170,11 @@ func withGradients<R>(_ body: () -> R) -> R {
 }
 
 extension EndModelFile {
-    /// The same model with Float64 parameters (influence solves run in Float64).
-    func widened() -> EndModelFile {
+    /// The same model with parameters of another dtype (influence solves default to Float64).
+    func converted(to dtype: DType) -> EndModelFile {
         switch self {
-        case .mlp(var file): file.dtype = "float64"; return .mlp(file)
-        case .sequence(var file): file.dtype = "float64"; return .sequence(file)
+        case .mlp(var file): file.dtype = dtype.rawValue; return .mlp(file)
+        case .sequence(var file): file.dtype = dtype.rawValue; return .sequence(file)
         }
     }
 }

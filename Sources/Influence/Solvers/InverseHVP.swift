@@ -94,8 +94,15 @@ extension InfluenceProblem {
         return norm(r) / max(norm(v), 1e-300)
     }
 
+    /// Exactly `iterations` steps of conjugate gradient without the curvature check (a benchmark
+    /// workload, as in shared/bench/torch_reference.py).
+    public func conjugateGradientSteps(_ v: [Double], damping: Double, iterations: Int) -> [Double] {
+        (try? conjugateGradient(v, damping: damping, tolerance: 0, maxIterations: iterations, checkCurvature: false).0) ?? []
+    }
+
     /// Conjugate gradient with exact HVPs; fails if a search direction has non-positive curvature.
-    func conjugateGradient(_ v: [Double], damping: Double, tolerance: Double, maxIterations: Int) throws -> ([Double], SolveReport) {
+    func conjugateGradient(_ v: [Double], damping: Double, tolerance: Double, maxIterations: Int,
+                           checkCurvature: Bool = true) throws -> ([Double], SolveReport) {
         var x = [Double](repeating: 0, count: v.count), r = v, p = v
         var rs = dot(r, r)
         let target = tolerance * tolerance * max(rs, 1e-300)
@@ -103,7 +110,7 @@ extension InfluenceProblem {
         while iterations < maxIterations && rs > target {
             let ap = hessianVectorProduct(p, damping: damping)
             let curvature = dot(p, ap)
-            guard curvature > 0 else { throw NotPositiveDefiniteError(damping: damping, detail: "CG met curvature \(curvature) ≤ 0 at iteration \(iterations + 1)") }
+            guard curvature > 0 || !checkCurvature else { throw NotPositiveDefiniteError(damping: damping, detail: "CG met curvature \(curvature) ≤ 0 at iteration \(iterations + 1)") }
             let alpha = rs / curvature
             axpy(alpha, p, &x)
             axpy(-alpha, ap, &r)

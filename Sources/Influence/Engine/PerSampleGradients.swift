@@ -1,0 +1,65 @@
+import Autodiff
+import NN
+
+extension InfluenceProblem {
+    /// Per-row gradients `∇θ ℓ̂_i` as an `[n, P]` tensor (unweighted, without the regulariser).
+    ///
+    /// For an MLP with every parameter selected this takes one forward and one backward pass for
+    /// the whole batch: the backward pass gives each row's cotangent δ_i of every Linear output
+    /// (the loss is a sum over rows), and a row's gradients are `δ_i ⊗ a_i` (weight) and `δ_i`
+    /// (bias), with `a_i` the layer's input; BatchNorm in eval mode contributes `δ_i ⊙ x̂_i` and
+    /// `δ_i`. Other models fall back to one backward pass per row.
+    public func perRowGradientMatrix(_ rows: [Int]) -> Tensor {
+        guard let mlp = model as? MLP, parameters.count == mlp.parameters.count else {
+            let grads = perRowGradients(rows)
+            return Tensor(shape: [rows.count, parameterCount], scalars: grads.flatMap { $0 }, dtype: dtype)
+        }
+        return withGradients {
+            let x = inputs.gatheringRows(rows), y = targets.gatheringRows(rows)
+            // Forward pass keeping each layer's input and the tensors whose cotangents we need.
+            var layerInputs: [Tensor] = [], outputs: [Tensor] = [], normalised: [Tensor?] = [], normOutputs: [Tensor?] = []
+            var h = x
+            for i in mlp.hiddenLayers.indices {
+                layerInputs.append(h)
+                let z = mlp.hiddenLayers[i](h)
+                outputs.append(z)
+                var a = z
+                if !mlp.norms.isEmpty {
+                    let norm = mlp.norms[i]
+                    let xhat = (z - norm.runningMean) * withoutGradients { (norm.runningVariance + norm.epsilon).pow(-0.5) }
+                    let out = xhat * norm.weight + norm.bias
+                    normalised.append(xhat); normOutputs.append(out); a = out
+                } else { normalised.append(nil); normOutputs.append(nil) }
+                h = mlp.configuration.activation(a)
+            }
+            layerInputs.append(h)
+            let logits = mlp.output(h)
+            outputs.append(logits)
+            let loss = -(logits.logSoftmax() * y).sum()
+            let wanted = outputs + normOutputs.compactMap { $0 }
+            let cotangents = gradients(of: loss, wrt: wanted)
+            let n = rows.count
+            // Assemble [n, P] in the parameter order: per hidden layer linear (W, b), then norm (γ, β); output (W, b).
+            var blocks: [Tensor] = []
+            var normIndex = outputs.count
+            func linearBlocks(_ delta: Tensor, _ input: Tensor) {
+                // δ_i ⊗ a_i for every row: [n, out·in] via a column-broadcast product per output unit.
+                let out = delta.shape[1], inn = input.shape[1]
+                let outer = (delta.reshaped([n * out, 1]) * input.gatheringRows((0..<n).flatMap { Array(repeating: $0, count: out) }))
+                blocks.append(outer.reshaped([n, out * inn]))
+                blocks.append(delta)
+            }
+            for i in mlp.hiddenLayers.indices {
+                linearBlocks(cotangents[i], layerInputs[i])
+                if let xhat = normalised[i] {
+                    let delta = cotangents[normIndex]
+                    normIndex += 1
+                    blocks.append(delta * xhat)
+                    blocks.append(delta)
+                }
+            }
+            linearBlocks(cotangents[mlp.hiddenLayers.count], layerInputs.last!)
+            return withoutGradients { concat(blocks, axis: 1) }
+        }
+    }
+}
