@@ -39,6 +39,7 @@ let influenceCommand = Command(
         .flag("last-layer", "influence over the output layer's parameters only"),
         .value("top", "K", "rows per table", default: "10"),
         .value("explain", "K", "explain the first K misclassified test points: their most responsible row, LF and vote"),
+        .flag("detect-mislabels", "rank every vote as 'LF j mislabels row i' (needs gold labels); AP per LF vs baselines"),
         .flag("json", "print one JSON object"),
     ],
     run: { arguments in
@@ -56,6 +57,22 @@ let influenceCommand = Command(
         } catch let error as ModelFileError { throw CLIError.input(error.description) }
         catch let error as DataError { throw CLIError.input(error.description) }
         let ids = dataset.train.ids, names = dataset.lfNames + ["(prior)"]
+        if arguments.flag("detect-mislabels") {
+            let report: MislabelDetectionReport
+            do { report = try setup.detectMislabels(dataset: dataset, damping: damping, solver: solver) }
+            catch let error as DataError { throw CLIError.input(error.description) }
+            catch let error as NotPositiveDefiniteError { throw CLIError.input(error.description) }
+            if arguments.flag("json") {
+                print(try jsonString(["votes": report.votes, "wrong_votes": report.wrongVotes, "methods": report.methods.map { method in
+                    ["name": method.name, "mean_ap": method.meanAP,
+                     "per_lf": method.perLF.enumerated().map { ["lf": $0.offset, "name": names[$0.offset], "ap": $0.element.map { $0 as Any } ?? NSNull()] as [String: Any] }] as [String: Any]
+                }]))
+                return
+            }
+            print("\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); average precision, higher is better")
+            print(alignedTable(header: ["method", "mean AP over LFs"], rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
+            return
+        }
         if let explain = arguments.string("explain") {
             guard let count = Int(explain), count >= 1 else { throw CLIError.usage("--explain expects a positive integer") }
             try explainMisclassified(setup, dataset: dataset, count: count, method: method, damping: damping, solver: solver)
