@@ -70,6 +70,7 @@ let opCases: [OpCase] = [
     OpCase(name: "matmul Bᵀ", shapes: [[3, 4], [2, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
     OpCase(name: "matmul AᵀBᵀ", shapes: [[4, 3], [2, 4]]) { $0[0].matmul($0[1], transposeSelf: true, transposeOther: true) },
     OpCase(name: "matmul self", shapes: [[3, 3]]) { $0[0].matmul($0[0]) },
+    OpCase(name: "rowwise outer", shapes: [[3, 2], [3, 4]]) { $0[0].rowwiseOuter($0[1]) },
     OpCase(name: "reshape", shapes: [[3, 4]]) { $0[0].reshaped([2, -1]) },
     OpCase(name: "transpose", shapes: [[3, 4]]) { $0[0].transposed() },
     OpCase(name: "slice axis 0", shapes: [[5, 3]]) { $0[0].sliced(axis: 0, start: 1, length: 3) },

@@ -38,15 +38,11 @@ extension InfluenceProblem {
             let loss = -(logits.logSoftmax() * y).sum()
             let wanted = outputs + normOutputs.compactMap { $0 }
             let cotangents = gradients(of: loss, wrt: wanted)
-            let n = rows.count
             // Assemble [n, P] in the parameter order: per hidden layer linear (W, b), then norm (γ, β); output (W, b).
             var blocks: [Tensor] = []
             var normIndex = outputs.count
             func linearBlocks(_ delta: Tensor, _ input: Tensor) {
-                // δ_i ⊗ a_i for every row: [n, out·in] via a column-broadcast product per output unit.
-                let out = delta.shape[1], inn = input.shape[1]
-                let outer = (delta.reshaped([n * out, 1]) * input.gatheringRows((0..<n).flatMap { Array(repeating: $0, count: out) }))
-                blocks.append(outer.reshaped([n, out * inn]))
+                blocks.append(delta.rowwiseOuter(input))   // δ_i ⊗ a_i: [n, out·in], the weight's layout
                 blocks.append(delta)
             }
             for i in mlp.hiddenLayers.indices {
