@@ -40,6 +40,7 @@ let influenceCommand = Command(
         .value("top", "K", "rows per table", default: "10"),
         .value("explain", "K", "explain the first K misclassified test points: their most responsible row, LF and vote"),
         .flag("detect-mislabels", "rank every vote as 'LF j mislabels row i' (needs gold labels); AP per LF vs baselines"),
+        .flag("improve", "drop harmful rows (IF), terms (RW, WM) or LFs, retrain, and compare validation/test loss and F1"),
         .flag("json", "print one JSON object"),
     ],
     run: { arguments in
@@ -71,6 +72,28 @@ let influenceCommand = Command(
             }
             print("\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); average precision, higher is better")
             print(alignedTable(header: ["method", "mean AP over LFs"], rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
+            return
+        }
+        if arguments.flag("improve") {
+            let report: ImprovementReport
+            do { report = try setup.improve(dataset: dataset, damping: damping, solver: solver) }
+            catch let error as DataError { throw CLIError.input(error.description) }
+            catch let error as NotPositiveDefiniteError { throw CLIError.input(error.description) }
+            let metric = dataset.classCount == 2 ? "F1" : "accuracy"
+            if arguments.flag("json") {
+                print(try jsonString(["lines": report.lines.map { line in
+                    ["name": line.name, "alpha": line.alpha.map { $0 as Any } ?? NSNull(), "removed": line.removed,
+                     "valid_loss": line.validationLoss, "valid_\(metric.lowercased())": line.validationF1,
+                     "test_loss": line.testLoss, "test_\(metric.lowercased())": line.testF1] as [String: Any]
+                }]))
+                return
+            }
+            print("\(dataset.name): removing what hurts the validation loss, then retraining (α chosen on validation loss)")
+            print(alignedTable(header: ["removal", "α", "removed", "valid loss", "valid \(metric)", "test loss", "test \(metric)"],
+                               rows: report.lines.map { line in
+                [line.name, line.alpha.map { String(format: "%.2e", $0) } ?? "-", "\(line.removed)", String(format: "%.4f", line.validationLoss),
+                 String(format: "%.4f", line.validationF1), String(format: "%.4f", line.testLoss), String(format: "%.4f", line.testF1)]
+            }))
             return
         }
         if let explain = arguments.string("explain") {
