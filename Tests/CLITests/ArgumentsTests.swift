@@ -43,3 +43,18 @@ struct ArgumentsTests {
         #expect(throws: CLIError.usage("unknown option '--fast'")) { try root.dispatch(["demo", "--fast"], path: ["weasel"]) }
     }
 }
+
+@Suite("Command tree")
+struct CommandTreeTests {
+    @Test("every command has unique option names and help that documents each option")
+    func uniqueOptions() throws {
+        func visit(_ command: Command, path: [String]) throws {
+            let names = command.options.map(\.name)
+            #expect(Set(names).count == names.count, "duplicate options in \(path.joined(separator: " ")): \(names)")
+            let help = command.help(path: path)
+            for name in names { #expect(help.contains("--\(name)"), "\(path.joined(separator: " ")) --help lacks --\(name)") }
+            for sub in command.subcommands { try visit(sub, path: path + [sub.name]) }
+        }
+        try visit(root, path: ["weasel"])
+    }
+}

@@ -101,7 +101,7 @@ let compareCommand = Command(
 let experimentCommand = Command(
     name: "experiment",
     summary: "reproduce experiments of the papers",
-    subcommands: [robustnessCommand]
+    subcommands: [robustnessCommand, detectErrorsCommand]
 )
 
 let robustnessCommand = Command(

@@ -8,6 +8,7 @@ let endModelOptions: [OptionSpec] = [
     .value("seed", "S", "random seed (initialisation, shuffling, label model)", default: "0"),
     .value("epochs", "E", "maximum epochs (early stopping on validation)", default: "150"),
     .value("patience", "P", "epochs without validation improvement before stopping", default: "30"),
+    .value("checkpoints", "K", "keep K end-model checkpoints (for TracIn); written with --out", default: "0"),
     .flag("quiet", "no per-epoch progress on stderr"),
 ]
 
@@ -16,6 +17,7 @@ func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
     options.seed = UInt64(try arguments.int("seed", default: 0))
     options.maxEpochs = try arguments.int("epochs", default: 150)
     options.patience = try arguments.int("patience", default: 30)
+    options.checkpoints = try arguments.int("checkpoints", default: 0)
     guard options.maxEpochs >= 1, options.patience >= 1 else { throw CLIError.usage("--epochs and --patience must be at least 1") }
     if !arguments.flag("quiet") { options.progress = { printError($0) } }
     return options

@@ -31,6 +31,7 @@ public final class InfluenceProblem {
     public let batchSize: Int
     /// The element type of every computation (Float64 by default).
     public let dtype: DType
+    public let selection: ParameterSelection
 
     public var rowCount: Int { inputs.shape[0] }
     public var classCount: Int { targets.shape[1] }
@@ -41,6 +42,7 @@ public final class InfluenceProblem {
                 selection: ParameterSelection = .all, batchSize: Int = 1024, dtype: DType = .float64) throws {
         precondition(inputs.shape[0] == targets.shape[0], "InfluenceProblem: \(inputs.shape[0]) inputs, \(targets.shape[0]) targets")
         self.dtype = dtype
+        self.selection = selection
         let wide = try EndModelFile(model: model).converted(to: dtype).makeModel(path: "model")
         wide.eval()
         self.model = wide

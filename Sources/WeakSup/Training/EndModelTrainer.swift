@@ -16,6 +16,9 @@ public struct TrainingOptions: Sendable {
     public var tuneThreshold = true
     /// Receives one line per epoch (progress goes to stderr in the CLI).
     public var progress: (@Sendable (String) -> Void)?
+    /// Keep this many checkpoints of the end model (evenly spaced over the epochs up to the best),
+    /// for TracIn.
+    public var checkpoints = 0
 
     public init() {}
 }
@@ -30,6 +33,19 @@ public struct TrainingReport: Sendable {
     public var threshold: Double?
     /// The validation metric after each epoch.
     public var validationHistory: [Double]
+    /// Saved end-model checkpoints (when `TrainingOptions.checkpoints > 0`).
+    public var checkpoints: [TrainingCheckpoint] = []
+}
+
+/// The end model's parameters after an epoch (flattened in `parameters` order) and the learning rate
+/// in force — what TracIn sums over.
+public struct TrainingCheckpoint: Sendable, Codable {
+    public var epoch: Int
+    public var parameters: [Double]
+    public var learningRate: Double
+    public init(epoch: Int, parameters: [Double], learningRate: Double) {
+        self.epoch = epoch; self.parameters = parameters; self.learningRate = learningRate
+    }
 }
 
 /// The validation metric that drives early stopping: ROC-AUC for binary tasks, else accuracy.
@@ -85,6 +101,7 @@ func trainWithEarlyStopping(
     var best = (score: -Double.infinity, epoch: 0)
     var snapshot = modules.map(snapshotWeights)
     var history: [Double] = []
+    var epochCheckpoints: [TrainingCheckpoint] = []
     var epoch = 0
     while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
         epoch += 1
@@ -92,6 +109,9 @@ func trainWithEarlyStopping(
         runEpoch(&generator)
         let score = validationScore(probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
         history.append(score)
+        if options.checkpoints > 0 {
+            epochCheckpoints.append(TrainingCheckpoint(epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate))
+        }
         if score > best.score { best = (score, epoch); snapshot = modules.map(snapshotWeights) }
         options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
                                  classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
@@ -105,8 +125,14 @@ func trainWithEarlyStopping(
             threshold = Metrics.bestF1Threshold(scores: (0..<validationLabels.count).map { p[$0 * 2 + 1] }, labels: validationLabels).threshold
         }
     }
-    return TrainingReport(epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
-                          validationHistory: history)
+    let upToBest = epochCheckpoints.filter { $0.epoch <= best.epoch }
+    let kept = options.checkpoints <= 0 || upToBest.isEmpty ? [] : (1...min(options.checkpoints, upToBest.count)).map { k in
+        upToBest[(k * upToBest.count) / min(options.checkpoints, upToBest.count) - 1]
+    }
+    var report = TrainingReport(epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
+                                validationHistory: history)
+    report.checkpoints = kept
+    return report
 }
 
 /// Copies of every parameter and buffer of `model`.

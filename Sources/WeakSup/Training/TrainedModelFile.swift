@@ -114,6 +114,8 @@ public struct TrainedModelFile: Codable {
     public var test: Evaluation?
     /// The end model's L2 weight decay (part of the training objective influence differentiates).
     public var weightDecay: Double?
+    /// End-model checkpoints saved during training (`--checkpoints K`), for TracIn.
+    public var checkpoints: [TrainingCheckpoint]?
 
     public init(method: String, seed: UInt64, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult) {
         self.method = method; self.seed = seed; self.dataset = DatasetSignature(dataset)
@@ -128,6 +130,7 @@ public struct TrainedModelFile: Codable {
         decomposition = result.labelModel?.decomposition
         trainingRows = method == "supervised-valid" ? nil : result.trainingRows
         test = result.test
+        checkpoints = result.report.checkpoints.isEmpty ? nil : result.report.checkpoints
     }
 
     public func save(to url: URL) throws { try writeJSONAtomically(self, to: url) }
