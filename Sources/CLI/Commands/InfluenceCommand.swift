@@ -43,6 +43,7 @@ let influenceCommand = Command(
         .flag("improve", "drop harmful rows (IF), terms (RW, WM) or LFs, retrain, and compare validation/test loss and F1"),
         .flag("json", "print one JSON object"),
     ],
+    subcommands: [validateCommand],
     run: { arguments in
         guard let modelPath = arguments.string("model") else { throw CLIError.usage("--model FILE is required") }
         let dataset = try loadDataset(arguments)

@@ -16,6 +16,8 @@ public struct TrainingOptions: Sendable {
     public var tuneThreshold = true
     /// Receives one line per epoch (progress goes to stderr in the CLI).
     public var progress: (@Sendable (String) -> Void)?
+    /// Stop early on the validation cross-entropy instead of ROC-AUC / accuracy (retraining checks).
+    public var stopOnValidationLoss = false
     /// Keep this many checkpoints of the end model (evenly spaced over the epochs up to the best),
     /// for TracIn.
     public var checkpoints = 0
@@ -107,7 +109,8 @@ func trainWithEarlyStopping(
         epoch += 1
         for module in modules { module.train() }
         runEpoch(&generator)
-        let score = validationScore(probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
+        let probabilities = endModel.predictProbabilities(validationInputs)
+        let score = options.stopOnValidationLoss ? -meanCrossEntropy(probabilities, validationLabels) : validationScore(probabilities: probabilities, labels: validationLabels)
         history.append(score)
         if options.checkpoints > 0 {
             epochCheckpoints.append(TrainingCheckpoint(epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate))
@@ -133,6 +136,12 @@ func trainWithEarlyStopping(
                                 validationHistory: history)
     report.checkpoints = kept
     return report
+}
+
+/// Mean cross-entropy of hard labels under predicted probabilities `[n, C]`.
+public func meanCrossEntropy(_ probabilities: Tensor, _ labels: [Int]) -> Double {
+    let p = probabilities.scalars, c = probabilities.shape[1]
+    return labels.enumerated().reduce(0.0) { $0 - Foundation.log(max(p[$1.offset * c + $1.element], 1e-15)) } / Double(max(labels.count, 1))
 }
 
 /// Copies of every parameter and buffer of `model`.

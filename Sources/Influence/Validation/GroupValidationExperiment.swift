@@ -1,0 +1,134 @@
+import Foundation
+import Autodiff
+import NN
+import WeakSup
+
+/// How groups of training data are formed for checking group influence against retraining.
+public enum GroupKind: String, Sendable, CaseIterable {
+    /// Each LF's loss terms (source-aware RW roll-up; needs LF votes behind the labels).
+    case lfs
+    /// Random row groups the size of an average LF's coverage.
+    case random
+    /// The rows trained towards each class.
+    case classes = "class"
+    /// k-means clusters of the training rows' features.
+    case clusters
+    /// The 1%, 2%, … most harmful rows (by ordinary IF).
+    case topHarmful = "top-harmful"
+}
+
+extension InfluenceSetup {
+    /// Predicts each group's effect on the validation loss (and on one test point) by summing its
+    /// members' scores, and measures it by retraining without the group — warm-started from the
+    /// trained weights, same seed, until the validation loss stops improving — against a control
+    /// fine-tuned the same way on all the data.
+    public func validateGroups(dataset: WeakDataset, kind: GroupKind, count: Int, damping: Double, solver: InverseHVPSolver,
+                               testPoint: String? = nil, options: TrainingOptions = TrainingOptions(),
+                               progress: ((String) -> Void)? = nil) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
+        guard let validLabels = dataset.valid.goldLabels else { throw DataError(file: dataset.name, "validation needs gold labels") }
+        let n = problem.rowCount, c = problem.classCount
+        let validTarget = try target("valid", dataset: dataset)
+        let pointTarget = try testPoint.map { try target($0, dataset: dataset) }
+        let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
+        let solvedPoint = try pointTarget.map { try problem.solve(target: $0, damping: damping, solver: solver) }
+        var generator = SeededGenerator(seed: file.seed &+ 0x6E0)
+
+        // Each group: a name, which terms (or rows) it removes, and its predicted effects.
+        struct Group { var name: String; var keepTerm: ((Int) -> Bool)?; var rows: Set<Int>; var predicted: [Double] }
+        var groups: [Group] = []
+        let targets = problem.targets.scalars
+        func rowPrediction(_ rows: Set<Int>) -> [Double] {
+            ([solvedValid] + (solvedPoint.map { [$0] } ?? [])).map { problem.groupRemovalEffect($0, rows: Array(rows)) }
+        }
+        switch kind {
+        case .lfs:
+            guard let terms else { throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels") }
+            let lfScores = ([solvedValid] + (solvedPoint.map { [$0] } ?? [])).map { problem.sourceAwareInfluence($0, terms: terms, method: .reweighting).lfs }
+            for j in 0..<min(count, terms.lfCount) {
+                groups.append(Group(name: dataset.lfNames[j], keepTerm: { terms.source[$0] != j }, rows: [], predicted: lfScores.map { $0[j] }))
+            }
+        case .random:
+            let coverage = max(1, labelMatrix.voteCount / max(labelMatrix.lfCount, 1))
+            for g in 0..<count {
+                var order = Array(0..<n); order.seededShuffle(using: &generator)
+                let rows = Set(order.prefix(min(coverage, n - 1)))
+                groups.append(Group(name: "random\(g)", keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
+            }
+        case .classes:
+            for k in 0..<c {
+                let rows = Set((0..<n).filter { i in (0..<c).max { targets[i * c + $0] < targets[i * c + $1] } == k })
+                if !rows.isEmpty && rows.count < n { groups.append(Group(name: dataset.classNames[k], keepTerm: nil, rows: rows, predicted: rowPrediction(rows))) }
+            }
+        case .clusters:
+            for (g, rows) in kMeans(problem.inputs, k: count, using: &generator).enumerated() where !rows.isEmpty && rows.count < n {
+                groups.append(Group(name: "cluster\(g)", keepTerm: nil, rows: Set(rows), predicted: rowPrediction(Set(rows))))
+            }
+        case .topHarmful:
+            let scores = problem.rowInfluence(solvedValid)
+            let order = scores.indices.sorted { scores[$0] < scores[$1] }
+            for g in 1...count {
+                let rows = Set(order.prefix(max(1, n * g / 100)))
+                groups.append(Group(name: "top\(g)%", keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
+            }
+        }
+
+        // Retraining: warm start from the trained weights, early stopping on validation loss.
+        var training = options
+        training.seed = file.seed
+        training.stopOnValidationLoss = true
+        training.tuneThreshold = false
+        training.progress = nil
+        let spec = file.endModelSpec
+        let trainInputs = try spec.inputs(dataset.train).gatheringRows(trainingRows)
+        let validInputs = try spec.inputs(dataset.valid)
+        let pointInputs = pointTarget.map { $0.inputs.to(.float32) }, pointLabels = pointTarget.map { t in
+            (0..<t.targets.shape[0]).map { i in (0..<c).first { t.targets[i, $0] == 1 } ?? 0 } }
+        func losses(rows: [Int], labels: [Double]) throws -> [Double] {
+            let model = try file.endModel.makeModel(path: "model")
+            _ = trainEndModel(model, inputs: trainInputs.gatheringRows(rows), targets: Tensor(shape: [rows.count, c], scalars: labels),
+                              validationInputs: validInputs, validationLabels: validLabels, options: training)
+            var result = [meanCrossEntropy(model.predictProbabilities(validInputs), validLabels)]
+            if let pointInputs, let pointLabels { result.append(meanCrossEntropy(model.predictProbabilities(pointInputs), pointLabels)) }
+            return result
+        }
+        let control = try losses(rows: Array(0..<n), labels: targets)
+        var effects: [[GroupEffect]] = Array(repeating: [], count: control.count)
+        for group in groups {
+            let rows: [Int], labels: [Double]
+            if let keep = group.keepTerm, let terms {
+                var sums = [Double](repeating: 0, count: n * c)
+                for t in 0..<terms.count where keep(t) { sums[terms.row[t] * c + terms.cls[t]] += terms.weight[t] }
+                rows = (0..<n).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
+                labels = rows.flatMap { i -> [Double] in let z = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }; return (0..<c).map { sums[i * c + $0] / z } }
+            } else {
+                rows = (0..<n).filter { !group.rows.contains($0) }
+                labels = rows.flatMap { Array(targets[($0 * c)..<(($0 + 1) * c)]) }
+            }
+            let after = try losses(rows: rows, labels: labels)
+            for k in control.indices { effects[k].append(GroupEffect(group: group.name, predicted: group.predicted[k], actual: after[k] - control[k])) }
+            progress?("validate: \(group.name) predicted \(String(format: "%.3e", group.predicted[0])) actual \(String(format: "%.3e", after[0] - control[0]))")
+        }
+        return (GroupValidation(effects: effects[0]), effects.count > 1 ? GroupValidation(effects: effects[1]) : nil)
+    }
+}
+
+/// Seeded k-means (Lloyd's algorithm, 25 iterations) on the rows of `x`; returns each cluster's rows.
+func kMeans(_ x: Tensor, k: Int, using generator: inout SeededGenerator) -> [[Int]] {
+    let n = x.shape[0], d = x.columns, values = x.scalars
+    var order = Array(0..<n); order.seededShuffle(using: &generator)
+    var centres = order.prefix(k).map { Array(values[($0 * d)..<(($0 + 1) * d)]) }
+    var assignment = [Int](repeating: 0, count: n)
+    for _ in 0..<25 {
+        for i in 0..<n {
+            assignment[i] = centres.indices.min { a, b in
+                (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[a][$1], 2) } < (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[b][$1], 2) }
+            }!
+        }
+        for g in centres.indices {
+            let members = (0..<n).filter { assignment[$0] == g }
+            guard !members.isEmpty else { continue }
+            centres[g] = (0..<d).map { q in members.reduce(0.0) { $0 + values[$1 * d + q] } / Double(members.count) }
+        }
+    }
+    return centres.indices.map { g in (0..<n).filter { assignment[$0] == g } }
+}
