@@ -41,6 +41,8 @@ let influenceCommand = Command(
         .value("explain", "K", "explain the first K misclassified test points: their most responsible row, LF and vote"),
         .flag("detect-mislabels", "rank every vote as 'LF j mislabels row i' (needs gold labels); AP per LF vs baselines"),
         .flag("improve", "drop harmful rows (IF), terms (RW, WM) or LFs, retrain, and compare validation/test loss and F1"),
+        .value("similarity", "if|gd|gc|tracin", "rank training rows as likely mislabelled by IF-class (min over clean classes) and the plain score"),
+        .flag("hard-labels", "with --similarity: gradients towards each row's argmax label instead of its soft label"),
         .flag("json", "print one JSON object"),
     ],
     subcommands: [validateCommand],
@@ -73,6 +75,38 @@ let influenceCommand = Command(
             }
             print("\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); average precision, higher is better")
             print(alignedTable(header: ["method", "mean AP over LFs"], rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
+            return
+        }
+        if let name = arguments.string("similarity") {
+            guard let similarity = GradientSimilarity(rawValue: name) else { throw CLIError.usage("--similarity must be one of if, gd, gc, tracin") }
+            guard let validLabels = dataset.valid.goldLabels else { throw CLIError.input("--similarity needs gold labels on the validation split (the clean set)") }
+            var problem = setup.problem
+            if arguments.flag("hard-labels") {
+                let y = problem.targets.scalars, c = problem.classCount
+                let hard = (0..<problem.rowCount).map { i in (0..<c).max { y[i * c + $0] < y[i * c + $1] }! }
+                do {
+                    problem = try InfluenceProblem(model: problem.model, inputs: problem.inputs, targets: Tensor.oneHot(hard, classCount: c, dtype: .float64),
+                                                   l2: problem.l2, selection: problem.selection)
+                } catch { throw CLIError.input("\(error)") }
+            }
+            let scores: SimilarityScores
+            do {
+                scores = try problem.similarities(similarity, cleanInputs: try setup.file.endModelSpec.inputs(dataset.valid, dtype: .float64),
+                                                  cleanLabels: validLabels, damping: damping, solver: solver, checkpoints: setup.file.checkpoints ?? [])
+            } catch let error as NotPositiveDefiniteError { throw CLIError.input(error.description) }
+            let classBased = scores.classBased
+            let order = classBased.indices.sorted { classBased[$0] < classBased[$1] }
+            if arguments.flag("json") {
+                print(try jsonString(["similarity": name, "rows": order.map { i in
+                    ["row": setup.trainingRows[i], "id": ids[setup.trainingRows[i]], "class_based": classBased[i], "overall": scores.overall[i]] as [String: Any]
+                }]))
+                return
+            }
+            print("\(dataset.name): training rows most likely mislabelled by \(name)-class (min over the clean classes of the mean similarity; most negative first)")
+            print(alignedTable(header: ["row id", "gold", "\(name)-class", name], rows: order.prefix(top).map { i in
+                [ids[setup.trainingRows[i]], dataset.train.goldLabels.map { dataset.classNames[$0[setup.trainingRows[i]]] } ?? "?",
+                 String(format: "%.3e", classBased[i]), String(format: "%.3e", scores.overall[i])]
+            }))
             return
         }
         if arguments.flag("improve") {
