@@ -33,6 +33,19 @@ public struct SourceTerms: Sendable {
         normalizer[i] += w
     }
 
+    /// The labels the terms kept by `keep` represent: the rows that still have weight, and their
+    /// renormalised soft labels `[rows·C]` (removing terms and retraining on the rest).
+    public func labels(keeping keep: (Int) -> Bool) -> (rows: [Int], labels: [Double]) {
+        let c = classCount
+        var sums = [Double](repeating: 0, count: rowCount * c)
+        for t in 0..<count where keep(t) { sums[row[t] * c + cls[t]] += weight[t] }
+        let rows = (0..<rowCount).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
+        return (rows, rows.flatMap { i -> [Double] in
+            let total = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }
+            return (0..<c).map { sums[i * c + $0] / total }
+        })
+    }
+
     /// The soft labels the terms represent, `[N·C]`.
     public var softLabels: [Double] {
         var y = [Double](repeating: 0, count: rowCount * classCount)

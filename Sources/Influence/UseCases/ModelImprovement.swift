@@ -80,22 +80,12 @@ extension InfluenceSetup {
             return (rows, rows.flatMap { Array(targets[($0 * c)..<(($0 + 1) * c)]) })
         }
         if let terms {
-            /// Labels from the remaining terms; rows left without weight leave training.
-            func relabel(keeping keep: (Int) -> Bool) -> (rows: [Int], labels: [Double]) {
-                var sums = [Double](repeating: 0, count: n * c)
-                for t in 0..<terms.count where keep(t) { sums[terms.row[t] * c + terms.cls[t]] += terms.weight[t] }
-                let rows = (0..<n).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
-                return (rows, rows.flatMap { i -> [Double] in
-                    let total = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }
-                    return (0..<c).map { sums[i * c + $0] / total }
-                })
-            }
             for method in [SourceAwareScores.Method.reweighting, .weightMoving] {
                 let scores = problem.sourceAwareInfluence(solved, terms: terms, method: method, projections: u)
-                try sweep("\(method == .reweighting ? "RW" : "WM") terms", scores: scores.scores) { dropped in relabel { !dropped.contains($0) } }
+                try sweep("\(method == .reweighting ? "RW" : "WM") terms", scores: scores.scores) { dropped in terms.labels { !dropped.contains($0) } }
                 if method == .reweighting {
                     let lfScores = Array(scores.lfs.prefix(terms.lfCount))
-                    try sweep("RW LFs", scores: lfScores) { dropped in relabel { !dropped.contains(terms.source[$0]) } }
+                    try sweep("RW LFs", scores: lfScores) { dropped in terms.labels { !dropped.contains(terms.source[$0]) } }
                 }
             }
         }

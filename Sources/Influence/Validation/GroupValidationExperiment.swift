@@ -96,10 +96,7 @@ extension InfluenceSetup {
         for group in groups {
             let rows: [Int], labels: [Double]
             if let keep = group.keepTerm, let terms {
-                var sums = [Double](repeating: 0, count: n * c)
-                for t in 0..<terms.count where keep(t) { sums[terms.row[t] * c + terms.cls[t]] += terms.weight[t] }
-                rows = (0..<n).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
-                labels = rows.flatMap { i -> [Double] in let z = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }; return (0..<c).map { sums[i * c + $0] / z } }
+                (rows, labels) = terms.labels(keeping: keep)
             } else {
                 rows = (0..<n).filter { !group.rows.contains($0) }
                 labels = rows.flatMap { Array(targets[($0 * c)..<(($0 + 1) * c)]) }
