@@ -30,3 +30,52 @@ extension Tensor {
         }
     }
 }
+
+/// Assembles a `[n, width]` constant matrix from column blocks without an intermediate per-block
+/// tensor: each block is either a row-wise outer product `a[i] ⊗ b[i]` or the rows of a tensor,
+/// written at its column offset (per-sample gradient matrices).
+public struct ColumnBlockWriter {
+    public enum Block {
+        case outer(Tensor, Tensor)
+        case rows(Tensor)
+
+        var width: Int {
+            switch self {
+            case .outer(let a, let b): return a.shape[1] * b.shape[1]
+            case .rows(let t): return t.count / Swift.max(t.shape[0], 1)
+            }
+        }
+    }
+
+    public static func assemble(_ blocks: [Block], rows n: Int, dtype: DType) -> Tensor {
+        let width = blocks.reduce(0) { $0 + $1.width }
+        let storage = Storage(count: n * width, dtype: dtype)
+        func write<T: TensorScalar>(_: T.Type) {
+            let out = storage.pointer(T.self)
+            var offset = 0
+            for block in blocks {
+                switch block {
+                case .outer(let a, let b):
+                    let (p, q) = (a.shape[1], b.shape[1])
+                    let ap = a.storage.pointer(T.self), bp = b.storage.pointer(T.self)
+                    for i in 0..<n {
+                        let row = out + i * width + offset, bi = bp + i * q
+                        for j in 0..<p {
+                            let d = row + j * q, s = ap[i * p + j]
+                            for k in 0..<q { d[k] = s * bi[k] }
+                        }
+                    }
+                case .rows(let t):
+                    let w = block.width, src = t.storage.pointer(T.self)
+                    for i in 0..<n { (out + i * width + offset).update(from: src + i * w, count: w) }
+                }
+                offset += block.width
+            }
+        }
+        switch dtype {
+        case .float32: write(Float.self)
+        case .float64: write(Double.self)
+        }
+        return Tensor(shape: [n, width], storage: storage)
+    }
+}

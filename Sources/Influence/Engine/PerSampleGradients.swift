@@ -39,23 +39,23 @@ extension InfluenceProblem {
             let wanted = outputs + normOutputs.compactMap { $0 }
             let cotangents = gradients(of: loss, wrt: wanted)
             // Assemble [n, P] in the parameter order: per hidden layer linear (W, b), then norm (γ, β); output (W, b).
-            var blocks: [Tensor] = []
+            var blocks: [ColumnBlockWriter.Block] = []
             var normIndex = outputs.count
             func linearBlocks(_ delta: Tensor, _ input: Tensor) {
-                blocks.append(delta.rowwiseOuter(input))   // δ_i ⊗ a_i: [n, out·in], the weight's layout
-                blocks.append(delta)
+                blocks.append(.outer(delta, input))   // δ_i ⊗ a_i: [n, out·in], the weight's layout
+                blocks.append(.rows(delta))
             }
             for i in mlp.hiddenLayers.indices {
                 linearBlocks(cotangents[i], layerInputs[i])
                 if let xhat = normalised[i] {
                     let delta = cotangents[normIndex]
                     normIndex += 1
-                    blocks.append(delta * xhat)
-                    blocks.append(delta)
+                    blocks.append(.rows(withoutGradients { delta * xhat }))
+                    blocks.append(.rows(delta))
                 }
             }
             linearBlocks(cotangents[mlp.hiddenLayers.count], layerInputs.last!)
-            return withoutGradients { concat(blocks, axis: 1) }
+            return ColumnBlockWriter.assemble(blocks, rows: rows.count, dtype: dtype)
         }
     }
 }
