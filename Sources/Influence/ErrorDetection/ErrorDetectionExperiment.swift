@@ -19,7 +19,7 @@ public struct ErrorDetectionResult: Sendable {
 /// rows among the top `select` (default: the noise rate).
 public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Double? = nil, seed: UInt64,
                               endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
-                              damping: Double = 0.1, checkpoints: Int = 5, softLabels: Bool = true) throws -> [ErrorDetectionResult] {
+                              damping: Double = 0.1, checkpoints: Int = 5) throws -> [ErrorDetectionResult] {
     guard let gold = dataset.train.goldLabels, let validLabels = dataset.valid.goldLabels else {
         throw PipelineError.missingGold("the error-detection experiment")
     }
@@ -42,9 +42,8 @@ public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Doubl
     let validInputs = try spec.inputs(dataset.valid)
     let report = trainEndModel(model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c), validationInputs: validInputs,
                                validationLabels: validLabels, options: training)
-    // Training rows' labels for the gradients: the label trained towards — here one-hot either way
-    // (the `softLabels` switch matters when rows have soft labels).
-    _ = softLabels
+    // The rows' gradients use the (noisy, one-hot) labels the model was trained towards; for soft
+    // labels of a weakly supervised model see `weasel influence --similarity … [--hard-labels]`.
     let problem = try InfluenceProblem(model: model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c, dtype: .float64),
                                        l2: options.weightDecay)
     let count = max(1, Int(((select ?? noise) * Double(n)).rounded()))
