@@ -27,7 +27,7 @@ struct CotangentAccumulator {
 
     mutating func add(_ partial: PartialCotangent, to input: Tensor) {
         let key = ObjectIdentifier(input)
-        if !inPlace {  // never used: partial rules only run without a graph; materialise for safety
+        if !inPlace {  // never used: partial rules only run without a graph; materialize for safety
             switch partial {
             case .slice(let g, let axis, let start):
                 add(g.padded(axis: axis, start: start, fullLength: input.shape[axis]), to: input)

@@ -1,13 +1,13 @@
 /// A contiguous, row-major buffer of `count` elements of one dtype.
 ///
 /// Storage is shared between a tensor and its reshapes / stop-gradient views, and is written
-/// in place only by optimisers (through `package` API) once no graph refers to the old values.
+/// in place only by optimizers (through `package` API) once no graph refers to the old values.
 package final class Storage {
     package let count: Int
     package let dtype: DType
     package let raw: UnsafeMutableRawPointer
 
-    /// Allocates uninitialised storage; every kernel writes all of its output.
+    /// Allocates uninitialized storage; every kernel writes all of its output.
     package init(count: Int, dtype: DType) {
         precondition(count >= 0, "Storage count must be non-negative, got \(count)")
         self.count = count
@@ -39,7 +39,7 @@ package final class Storage {
         UnsafeMutableBufferPointer(start: pointer(T.self), count: count)
     }
 
-    /// The values converted to Double (for inspection, tests and serialisation).
+    /// The values converted to Double (for inspection, tests and serialization).
     package func doubles() -> [Double] {
         switch dtype {
         case .float32: return buffer(Float.self).map(Double.init)

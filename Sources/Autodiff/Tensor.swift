@@ -199,10 +199,10 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-// MARK: - In-place updates (optimisers only)
+// MARK: - In-place updates (optimizers only)
 
 extension Tensor {
-    /// Overwrites this tensor's values with `other`'s, in place. For optimisers and loading weights:
+    /// Overwrites this tensor's values with `other`'s, in place. For optimizers and loading weights:
     /// the caller guarantees no live graph needs the old values.
     public func assign(_ other: Tensor) {
         precondition(other.shape == shape, "assign: shape \(other.shape) does not match \(shape)")

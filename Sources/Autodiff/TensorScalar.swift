@@ -1,7 +1,7 @@
 import Foundation
 
 /// The two element types a `Tensor` can hold. Kernels are generic over this protocol and
-/// specialised by the optimiser, so an op costs one `switch` on the dtype, not one per element.
+/// specialized by the optimizer, so an op costs one `switch` on the dtype, not one per element.
 package protocol TensorScalar: BinaryFloatingPoint, Sendable {
     static var dtype: DType { get }
     static func exp(_ x: Self) -> Self

@@ -3,7 +3,7 @@
 // so they are declared here with the Fortran convention (every argument by pointer).
 #include <cblas.h>
 
-// Cholesky factorisation + solve of a symmetric positive definite system A X = B.
+// Cholesky factorization + solve of a symmetric positive definite system A X = B.
 void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
             double *b, const int *ldb, int *info);
 // Eigenvalues (and optionally eigenvectors) of a symmetric matrix.

@@ -1,20 +1,39 @@
 /// The command-line parser: hand-written, in one place (no third-party packages).
 ///
 /// Options are `--name value`, `--name=value` or boolean `--flag`. Unknown options, missing
-/// values and malformed numbers are usage errors naming the option.
+/// values and malformed values are usage errors naming the option. Values are read typed
+/// (`arguments.value("method", as: InfluenceMethod.self)`): an enum's choices are its `allCases`,
+/// which the help text lists.
 
-/// One option a command accepts; `valueName == nil` makes it a boolean flag.
+/// One option a command accepts; `placeholder == nil` makes it a boolean flag.
 struct OptionSpec: Sendable {
     let name: String
-    let valueName: String?
+    let placeholder: String?
     let help: String
+    /// Shown in the help text and used when the option is absent.
     var defaultValue: String? = nil
 
-    static func flag(_ name: String, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, valueName: nil, help: help)
+    /// A boolean flag.
+    static func flag(_ name: String, help: String) -> OptionSpec {
+        OptionSpec(name: name, placeholder: nil, help: help)
     }
-    static func value(_ name: String, _ valueName: String, _ help: String, default defaultValue: String? = nil) -> OptionSpec {
-        OptionSpec(name: name, valueName: valueName, help: help, defaultValue: defaultValue)
+
+    /// An option with a value.
+    static func value(_ name: String, placeholder: String, help: String, default defaultValue: String? = nil) -> OptionSpec {
+        OptionSpec(name: name, placeholder: placeholder, help: help, defaultValue: defaultValue)
+    }
+
+    /// An option whose value is one of an enum's cases; the help lists them all.
+    static func choice<T: ArgumentValue & CaseIterable>(_ name: String, of type: T.Type, help: String, default defaultValue: T? = nil)
+        -> OptionSpec
+    {
+        OptionSpec(name: name, placeholder: type.allCases.map(\.argument).joined(separator: "|"), help: help,
+                   defaultValue: defaultValue?.argument)
+    }
+
+    /// A comma-separated list of an enum's cases.
+    static func choices<T: ArgumentValue & CaseIterable>(_ name: String, of type: T.Type, help: String) -> OptionSpec {
+        OptionSpec(name: name, placeholder: "LIST", help: "\(help); from \(type.allCases.map(\.argument).joined(separator: ","))")
     }
 }
 
@@ -38,29 +57,40 @@ struct ParsedArguments: Equatable {
     var positionals: [String] = []
     var helpRequested = false
 
-    func string(_ name: String) -> String? { values[name] }
-
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    func int(_ name: String, default fallback: Int) throws -> Int {
-        guard let text = values[name] else { return fallback }
-        guard let value = Int(text) else { throw CLIError.usage("--\(name) expects an integer, got '\(text)'") }
-        return value
-    }
-
-    func double(_ name: String, default fallback: Double) throws -> Double {
-        guard let text = values[name] else { return fallback }
-        guard let value = Double(text), value.isFinite else { throw CLIError.usage("--\(name) expects a number, got '\(text)'") }
-        return value
-    }
-
-    /// A value that must be one of `choices`.
-    func choice(_ name: String, _ choices: [String], default fallback: String) throws -> String {
-        let value = values[name] ?? fallback
-        guard choices.contains(value) else {
-            throw CLIError.usage("--\(name) must be one of \(choices.joined(separator: ", ")), got '\(value)'")
+    /// The option's value (or its default) as `T`, or nil when the option is absent and has no
+    /// default. `valid` narrows the accepted values; `expected` says what they are.
+    func value<T: ArgumentValue>(_ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
+                                 expected: String? = nil) throws -> T? {
+        guard let text = values[name] else { return nil }
+        guard let value = T(argument: text), valid(value) else {
+            throw CLIError.usage("--\(name) expects \(expected ?? T.expectation), got '\(text)'")
         }
         return value
+    }
+
+    /// As `value(_:as:)`, for an option the command cannot run without.
+    func required<T: ArgumentValue>(_ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
+                                    expected: String? = nil) throws -> T {
+        guard let value = try value(name, as: type, where: valid, expected: expected) else {
+            throw CLIError.usage("--\(name) is required")
+        }
+        return value
+    }
+
+    /// A comma-separated list, each element read as `T`; nil when the option is absent.
+    func list<T: ArgumentValue>(_ name: String, of type: T.Type, where valid: (T) -> Bool = { _ in true },
+                                expected: String? = nil) throws -> [T]? {
+        guard let text = values[name] else { return nil }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !items.isEmpty, !text.isEmpty else { throw CLIError.usage("--\(name) expects a comma-separated list, got '\(text)'") }
+        return try items.map { item in
+            guard let value = T(argument: item), valid(value) else {
+                throw CLIError.usage("--\(name) expects a list of \(expected ?? T.expectation), got '\(item)' in '\(text)'")
+            }
+            return value
+        }
     }
 }
 
@@ -72,32 +102,36 @@ func parseArguments(_ arguments: [String], options: [OptionSpec], maxPositionals
     while index < arguments.count {
         let argument = arguments[index]
         index += 1
-        if argument == "--help" || argument == "-h" { result.helpRequested = true; continue }
+        if argument == "--help" || argument == "-h" {
+            result.helpRequested = true
+            continue
+        }
         guard argument.hasPrefix("--") else {
             guard result.positionals.count < maxPositionals else { throw CLIError.usage("unexpected argument '\(argument)'") }
             result.positionals.append(argument)
             continue
         }
-        var name = String(argument.dropFirst(2)), inlineValue: String?
+        var name = String(argument.dropFirst(2))
+        var inlineValue: String?
         if let equals = name.firstIndex(of: "=") {
             inlineValue = String(name[name.index(after: equals)...])
             name = String(name[..<equals])
         }
         guard let spec = byName[name] else { throw CLIError.usage("unknown option '--\(name)'") }
-        if spec.valueName == nil {
+        if spec.placeholder == nil {
             guard inlineValue == nil else { throw CLIError.usage("--\(name) is a flag and takes no value") }
             result.flags.insert(name)
         } else if let inlineValue {
             result.values[name] = inlineValue
         } else {
             guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                throw CLIError.usage("--\(name) needs a value (\(spec.valueName!))")
+                throw CLIError.usage("--\(name) needs a value (\(spec.placeholder!))")
             }
             result.values[name] = arguments[index]
             index += 1
         }
     }
-    for spec in options where spec.valueName != nil && result.values[spec.name] == nil {
+    for spec in options where spec.placeholder != nil && result.values[spec.name] == nil {
         if let value = spec.defaultValue { result.values[spec.name] = value }
     }
     return result

@@ -1,4 +1,5 @@
-/// A node of the `weasel` command tree: either runs something or groups subcommands.
+/// A node of the `weasel` command tree: runs something, groups subcommands, or both (a command
+/// with subcommands may also run by itself, as `weasel influence` runs `influence scores`).
 struct Command: Sendable {
     let name: String
     let summary: String
@@ -10,47 +11,46 @@ struct Command: Sendable {
     func help(path: [String]) -> String {
         let fullName = path.joined(separator: " ")
         var lines = ["\(fullName) — \(summary)", ""]
+        let optionsText = options.isEmpty ? "" : " [options]"
         if subcommands.isEmpty {
-            lines.append("usage: \(fullName)\(options.isEmpty ? "" : " [options]")")
+            lines.append("usage: \(fullName)\(optionsText)")
         } else {
             lines.append("usage: \(fullName) <subcommand> [options]")
-            lines.append("")
-            lines.append("subcommands:")
+            if run != nil { lines.append("       \(fullName)\(optionsText)") }
+            lines += ["", "subcommands:"]
             let width = subcommands.map(\.name.count).max() ?? 0
-            for sub in subcommands { lines.append("  \(sub.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(sub.summary)") }
+            for sub in subcommands { lines.append("  " + sub.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + sub.summary) }
         }
         if !options.isEmpty {
-            lines.append("")
-            lines.append("options:")
-            let labels = options.map { "--\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") }
+            lines += ["", "options:"]
+            let labels = options.map { "--\($0.name)" + ($0.placeholder.map { " \($0)" } ?? "") }
             let width = labels.map(\.count).max() ?? 0
             for (label, spec) in zip(labels, options) {
                 let defaultText = spec.defaultValue.map { " (default: \($0))" } ?? ""
-                lines.append("  \(label.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(spec.help)\(defaultText)")
+                lines.append("  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + spec.help + defaultText)
             }
         }
-        lines.append("")
-        lines.append("Run '\(fullName)\(subcommands.isEmpty ? "" : " <subcommand>") --help' for details.")
+        lines += ["", "Run '\(fullName)\(subcommands.isEmpty ? "" : " <subcommand>") --help' for details."]
         return lines.joined(separator: "\n")
     }
 
     /// Finds the subcommand named by the leading words of `arguments` and runs it.
     /// - Returns: the text to print when help was requested, otherwise nil.
     func dispatch(_ arguments: [String], path: [String]) throws -> String? {
-        if let first = arguments.first, !first.hasPrefix("-") {
-            if let sub = subcommands.first(where: { $0.name == first }) {
-                return try sub.dispatch(Array(arguments.dropFirst()), path: path + [first])
+        if let first = arguments.first, !first.hasPrefix("-"), !subcommands.isEmpty {
+            guard let sub = subcommands.first(where: { $0.name == first }) else {
+                throw CLIError.usage("unknown subcommand '\(first)' for '\(path.joined(separator: " "))'")
             }
-            if !subcommands.isEmpty { throw CLIError.usage("unknown subcommand '\(first)' for '\(path.joined(separator: " "))'") }
+            return try sub.dispatch(Array(arguments.dropFirst()), path: path + [first])
         }
         let parsed = try parseArguments(arguments, options: options)
-        if parsed.helpRequested || run == nil {
-            if run == nil && !parsed.helpRequested && !arguments.isEmpty {
+        guard let run, !parsed.helpRequested else {
+            if !parsed.helpRequested && !arguments.isEmpty {
                 throw CLIError.usage("'\(path.joined(separator: " "))' needs a subcommand")
             }
             return help(path: path)
         }
-        try run!(parsed)
+        try run(parsed)
         return nil
     }
 }

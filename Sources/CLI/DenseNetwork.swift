@@ -12,7 +12,7 @@ struct DenseNetwork {
         self.smooth = smooth
         var parameters: [Tensor] = []
         for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
-            let bound = 1 / Double(fanIn).squareRoot()  // PyTorch's Linear initialisation
+            let bound = 1 / Double(fanIn).squareRoot()  // PyTorch's Linear initialization
             parameters.append(Tensor.randomUniform([fanIn, fanOut], low: -bound, high: bound, dtype: dtype, using: &generator).requiringGradient())
             parameters.append(Tensor.randomUniform([fanOut], low: -bound, high: bound, dtype: dtype, using: &generator).requiringGradient())
         }
@@ -29,9 +29,4 @@ struct DenseNetwork {
         }
         return h
     }
-}
-
-/// Mean soft-target cross-entropy `−(1/n) Σ_i Σ_c y_ic log softmax(z_i)_c`.
-func softTargetCrossEntropy(_ logits: Tensor, targets: Tensor) -> Tensor {
-    -(logits.logSoftmax() * targets).sum() * (1 / Double(logits.rows))
 }

@@ -5,12 +5,9 @@ import Foundation
 
 do {
     if let help = try root.dispatch(Array(CommandLine.arguments.dropFirst()), path: ["weasel"]) {
-        print(help)
+        emit(help)
     }
-} catch let error as CLIError {
-    FileHandle.standardError.write(Data((error.description + "\n").utf8))
-    exit(1)
 } catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    printError(errorMessage(for: error))
     exit(1)
 }

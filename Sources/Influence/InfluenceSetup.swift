@@ -19,25 +19,23 @@ public struct InfluenceSetup {
 
     public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws {
         try file.check(dataset, sameTraining: true, path: path)
-        guard let rows = file.trainingRows else {
-            throw ModelFileError(path: path, problem: "method '\(file.method)' trained on the validation split; influence on training rows does not apply")
-        }
+        guard let rows = file.trainingRows else { throw InfluenceError.trainedOnValidation(method: file.method) }
         let model = try file.endModel.makeModel(path: path)
         let spec = file.endModelSpec
         let inputs = try spec.inputs(dataset.train, dtype: .float64).gatheringRows(rows)
         let L = dataset.train.labelMatrix.rows(rows)
         var targets: Tensor
         switch file.method {
-        case "weasel":
+        case .weasel:
             guard let encoderFile = file.encoder else { throw ModelFileError(path: path, problem: "a WeaSEL model file without its encoder") }
             let encoder = try WeaselEncoder.make(from: encoderFile, path: path)
             let (theta, softLabels) = encoder.encode(features: dataset.train.features?.gatheringRows(rows), labelMatrix: L)
-            targets = softLabels.to(.float64)
+            targets = softLabels.converted(to: .float64)
             terms = SourceTerms(weaselAccuracies: theta, softLabels: softLabels, labelMatrix: L)
-        case "supervised":
-            guard let gold = dataset.train.goldLabels else { throw ModelFileError(path: path, problem: "the supervised model needs the training gold labels") }
+        case .supervised, .supervisedValid:
+            guard let gold = dataset.train.goldLabels else { throw InfluenceError.missingGold(split: .train, purpose: "the supervised model's training objective") }
             targets = Tensor.oneHot(rows.map { gold[$0] }, classCount: dataset.classCount, dtype: .float64)
-        default:
+        case .majority, .dawidSkene, .snorkel:
             guard let decomposition = file.decomposition else { throw ModelFileError(path: path, problem: "no label-model decomposition recorded for '\(file.method)'") }
             targets = decomposition.softLabels(L)
             if decomposition.link == .identity {
@@ -56,20 +54,19 @@ public struct InfluenceSetup {
         problem = try InfluenceProblem(model: model, inputs: inputs, targets: targets, l2: file.weightDecay ?? TrainingOptions().weightDecay, selection: selection)
     }
 
-    /// The influence target: the validation or test loss, or a set of test points by id.
-    public func target(_ name: String, dataset: WeakDataset) throws -> InfluenceTarget {
+    /// The loss to explain: the validation or test loss, or the loss on test points by id.
+    public func target(_ selection: TargetSelection, dataset: WeakDataset) throws -> InfluenceTarget {
         let spec = file.endModelSpec
-        switch name {
-        case "valid", "test":
-            let split = name == "valid" ? dataset.valid : dataset.test
-            guard let labels = split.goldLabels else { throw DataError(file: dataset.name, "the \(name) split has no gold labels") }
-            return InfluenceTarget(inputs: try spec.inputs(split, dtype: .float64), labels: labels, classCount: dataset.classCount,
-                                   description: "\(name) loss")
-        default:
-            let ids = name.split(separator: ",").map(String.init)
-            guard let labels = dataset.test.goldLabels else { throw DataError(file: dataset.name, "the test split has no gold labels") }
+        switch selection {
+        case .validation, .test:
+            let split: WeakDataset.Split = selection == .validation ? .valid : .test
+            guard let labels = dataset[split].goldLabels else { throw InfluenceError.missingGold(split: split, purpose: "an influence target") }
+            return InfluenceTarget(inputs: try spec.inputs(dataset[split], dtype: .float64), labels: labels, classCount: dataset.classCount,
+                                   description: "\(split.rawValue) loss")
+        case .testPoints(let ids):
+            guard let labels = dataset.test.goldLabels else { throw InfluenceError.missingGold(split: .test, purpose: "an influence target") }
             let positions = try ids.map { id -> Int in
-                guard let position = dataset.test.ids.firstIndex(of: id) else { throw DataError(file: dataset.name, record: id, "no test record with this id") }
+                guard let position = dataset.test.ids.firstIndex(of: id) else { throw InfluenceError.unknownTestID(id) }
                 return position
             }
             return InfluenceTarget(inputs: try spec.inputs(dataset.test, dtype: .float64).gatheringRows(positions),

@@ -1,7 +1,7 @@
-/// PyTorch's default initialisations, drawn from a seeded generator.
+/// PyTorch's default initializations, drawn from a seeded generator.
 public enum Initialization {
     /// `U(−1/√fanIn, 1/√fanIn)`: what `nn.Linear`'s Kaiming-uniform (a = √5) gives for the
-    /// weight, and its bias initialisation; also `nn.LSTM`'s for every weight with fanIn = hidden size.
+    /// weight, and its bias initialization; also `nn.LSTM`'s for every weight with fanIn = hidden size.
     public static func uniformFanIn(_ shape: [Int], fanIn: Int, dtype: DType, using generator: inout SeededGenerator) -> Tensor {
         let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
         return Tensor.randomUniform(shape, low: -bound, high: bound, dtype: dtype, using: &generator).requiringGradient()

@@ -46,6 +46,19 @@ open class Module {
         }
     }
 
+    /// Copies of every parameter and buffer, in `namedParameters` then `namedBuffers` order
+    /// (to keep the weights of the best epoch while training goes on).
+    public func snapshot() -> [Tensor] {
+        (parameters + namedBuffers.map(\.tensor)).map { $0.copied() }
+    }
+
+    /// Writes a `snapshot()` of a module of the same architecture back into this one.
+    public func restore(_ snapshot: [Tensor]) {
+        let targets = parameters + namedBuffers.map(\.tensor)
+        precondition(snapshot.count == targets.count, "Module.restore: \(snapshot.count) tensors for \(targets.count) parameters and buffers")
+        for (target, saved) in zip(targets, snapshot) { target.assign(saved) }
+    }
+
     /// Total number of scalar parameters.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 }

@@ -86,7 +86,7 @@ struct GraphTests {
     @Test("converting dtype converts the gradient back")
     func conversion() {
         let x = Tensor(shape: [2], scalars: [0.5, 1.5], dtype: .float32, requiresGrad: true)
-        let g = gradients(of: x.to(.float64).square().sum(), wrt: [x])[0]
+        let g = gradients(of: x.converted(to: .float64).square().sum(), wrt: [x])[0]
         #expect(g.dtype == .float32)
         #expect(g.floats == [1, 3])
     }

@@ -84,7 +84,7 @@ let opCases: [OpCase] = [
     OpCase(name: "broadcast row", shapes: [[4]]) { $0[0].broadcast(to: [3, 4]) },
     OpCase(name: "broadcast scalar", shapes: [[]]) { $0[0].broadcast(to: [2, 3]) },
     OpCase(name: "reduce to column", shapes: [[3, 4]]) { $0[0].reduced(toShape: [3, 1]) },
-    OpCase(name: "widen to float64 and back", shapes: [[3, 4]]) { $0[0].to(.float64).square().to($0[0].dtype) },
+    OpCase(name: "widen to float64 and back", shapes: [[3, 4]]) { $0[0].converted(to: .float64).square().converted(to: $0[0].dtype) },
     OpCase(name: "composite soft-target cross-entropy", shapes: [[4, 3], [4, 3]]) {
         -($0[1].softmax() * $0[0].logSoftmax()).sum(axis: 1).mean()
     },

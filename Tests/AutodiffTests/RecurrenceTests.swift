@@ -40,7 +40,7 @@ struct RecurrenceTests {
     @Test("Float32 (fast gate functions) agrees with Float64")
     func float32() {
         let (p, w, mask) = inputs(dtype: .float64, seed: 4)
-        let (p32, w32, mask32) = (p.to(.float32).requiringGradient(), w.to(.float32).requiringGradient(), mask.to(.float32))
+        let (p32, w32, mask32) = (p.converted(to: .float32).requiringGradient(), w.converted(to: .float32).requiringGradient(), mask.converted(to: .float32))
         let wide = p.lstmRecurrence(recurrentWeight: w, mask: mask), narrow = p32.lstmRecurrence(recurrentWeight: w32, mask: mask32)
         #expect(maxRelativeError(wide.scalars, narrow.scalars, floor: 1) < 1e-5)
         let gw = gradients(of: probeLoss(wide), wrt: [p, w]), gn = gradients(of: probeLoss(narrow), wrt: [p32, w32])

@@ -1,37 +1,50 @@
 import Testing
 @testable import CLI
+import Influence
 
 @Suite("Command-line parsing")
 struct ArgumentsTests {
     let options: [OptionSpec] = [
-        .value("seed", "S", "seed", default: "0"),
-        .value("dtype", "T", "dtype"),
-        .flag("json", "JSON output"),
+        .value("seed", placeholder: "S", help: "seed", default: "0"),
+        .choice("dtype", of: DType.self, help: "dtype"),
+        .choice("method", of: InfluenceMethod.self, help: "method", default: .reweighting),
+        .value("counts", placeholder: "LIST", help: "counts"),
+        .flag("json", help: "JSON output"),
     ]
 
-    @Test("values, inline values, flags and defaults")
+    @Test("values, inline values, flags and defaults, read as typed values")
     func parsesOptions() throws {
         let parsed = try parseArguments(["--dtype", "float64", "--json"], options: options)
-        #expect(parsed.string("dtype") == "float64")
+        #expect(try parsed.value("dtype", as: DType.self) == .float64)
         #expect(parsed.flag("json"))
-        #expect(try parsed.int("seed", default: 9) == 0)  // the spec's default wins over the caller's fallback
-        let inline = try parseArguments(["--seed=42"], options: options)
-        #expect(try inline.int("seed", default: 0) == 42)
+        #expect(try parsed.value("seed", as: UInt64.self) == 0)   // the spec's default
+        #expect(try parsed.required("method", as: InfluenceMethod.self) == .reweighting)
+        let inline = try parseArguments(["--seed=42", "--method=r-wm", "--counts", "2,25"], options: options)
+        #expect(try inline.value("seed", as: UInt64.self) == 42)
+        #expect(try inline.value("method", as: InfluenceMethod.self) == .relativeWeightMoving)
+        #expect(try inline.list("counts", of: Int.self) == [2, 25])
         #expect(!inline.flag("json"))
+        #expect(try inline.value("dtype", as: DType.self) == nil)
     }
 
-    @Test("unknown options, missing values and bad numbers are usage errors naming the option")
+    @Test("unknown options, missing values and bad values are usage errors naming the option")
     func rejectsBadInput() throws {
         #expect(throws: CLIError.usage("unknown option '--bogus'")) { try parseArguments(["--bogus"], options: options) }
-        #expect(throws: CLIError.usage("--dtype needs a value (T)")) { try parseArguments(["--dtype"], options: options) }
+        #expect(throws: CLIError.usage("--dtype needs a value (float32|float64)")) { try parseArguments(["--dtype"], options: options) }
         #expect(throws: CLIError.usage("--json is a flag and takes no value")) { try parseArguments(["--json=1"], options: options) }
         #expect(throws: CLIError.usage("unexpected argument 'extra'")) { try parseArguments(["extra"], options: options) }
-        let parsed = try parseArguments(["--seed", "x1"], options: options)
-        #expect(throws: CLIError.usage("--seed expects an integer, got 'x1'")) { try parsed.int("seed", default: 0) }
-        let choice = try parseArguments(["--dtype", "half"], options: options)
-        #expect(throws: CLIError.usage("--dtype must be one of float32, float64, got 'half'")) {
-            try choice.choice("dtype", ["float32", "float64"], default: "float32")
-        }
+        let parsed = try parseArguments(["--seed", "-3", "--dtype", "half", "--counts", "2,x"], options: options)
+        #expect(throws: CLIError.usage("--seed expects a non-negative integer, got '-3'")) { try parsed.value("seed", as: UInt64.self) }
+        #expect(throws: CLIError.usage("--dtype expects one of float32, float64, got 'half'")) { try parsed.value("dtype", as: DType.self) }
+        #expect(throws: CLIError.usage("--counts expects a list of an integer, got 'x' in '2,x'")) { try parsed.list("counts", of: Int.self) }
+        #expect(throws: CLIError.usage("--dtype is required")) { try parseArguments([], options: options).required("dtype", as: DType.self) }
+    }
+
+    @Test("the help lists every case of an enum option")
+    func helpListsChoices() throws {
+        let help = influenceScoresCommand.help(path: ["weasel", "influence", "scores"])
+        #expect(help.contains("--method " + InfluenceMethod.allCases.map(\.rawValue).joined(separator: "|")))
+        #expect(help.contains("--solver cg|exact|lissa"))
     }
 
     @Test("subcommands dispatch, --help prints help at every level, unknown subcommands fail")
@@ -41,6 +54,13 @@ struct ArgumentsTests {
         #expect(try root.dispatch([], path: ["weasel"])?.contains("demo") == true)
         #expect(throws: CLIError.usage("unknown subcommand 'nope' for 'weasel'")) { try root.dispatch(["nope"], path: ["weasel"]) }
         #expect(throws: CLIError.usage("unknown option '--fast'")) { try root.dispatch(["demo", "--fast"], path: ["weasel"]) }
+        // `weasel influence` runs `influence scores` when no subcommand is named, and its help shows both forms.
+        let help = try root.dispatch(["influence", "--help"], path: ["weasel"]) ?? ""
+        #expect(help.contains("usage: weasel influence <subcommand> [options]") && help.contains("       weasel influence [options]"))
+        #expect(throws: CLIError.usage("--model is required")) { try root.dispatch(["influence", "--data", "x"], path: ["weasel"]) }
+        #expect(throws: CLIError.usage("unknown option '--detect-mislabels'")) {
+            try root.dispatch(["influence", "--detect-mislabels"], path: ["weasel"])
+        }
     }
 }
 

@@ -17,7 +17,7 @@ struct CleaningTests {
         let model = MLP(inputCount: 4, hiddenSizes: [], outputCount: 2, dtype: .float64, using: &generator)
         let problem = try InfluenceProblem(model: model, inputs: data.train.features!, targets: Tensor.oneHot(noisy, classCount: 2, dtype: .float64),
                                            weights: Array(repeating: 0.8, count: 300), l2: 0.01)
-        try problem.newtonMinimise()
+        try problem.newtonMinimize()
         let solved = try problem.solve(target: InfluenceTarget(inputs: data.valid.features!, labels: data.valid.goldLabels!, classCount: 2, description: "valid"),
                                        damping: 0, solver: .exact())
         let top = problem.cleaningSuggestions(solved, candidates: Array(0..<300)).prefix(12)

@@ -40,7 +40,7 @@ struct DeltaGradTests {
     @Test("the compact L-BFGS product is exact on a quadratic whose curvature pairs span the space")
     func lbfgsOnQuadratic() {
         // B = diag(2, 5): pairs (e1, 2e1) and (e2, 5e2) determine it; any v gives B v.
-        let product = lbfgsProductForTesting([([1, 0], [2, 0]), ([0, 1], [0, 5])], [3, -1])
+        let product = lbfgsProduct([(s: [1, 0], y: [2, 0]), (s: [0, 1], y: [0, 5])], [3, -1])
         #expect(maxRelativeError(product, [6, -5]) < 1e-12)
     }
 }

@@ -16,7 +16,7 @@ struct GroupInfluenceTests {
         #expect(isApproximatelyEqual(problem.groupRemovalEffect(solved, rows: group), group.reduce(0) { $0 + scores[$1] }, relative: 1e-9, absolute: 1e-15))
     }
 
-    @Test("strongly regularised logistic regression: predicted vs retrained effects of 20 LF-sized groups, Spearman ρ ≥ 0.8")
+    @Test("strongly regularized logistic regression: predicted vs retrained effects of 20 LF-sized groups, Spearman ρ ≥ 0.8")
     func predictedVersusActual() throws {
         let (problem, target) = try logisticProblem(rows: 400, features: 4, l2: 0.1, seed: 8)
         let solved = try problem.solve(target: target, damping: 0, solver: .exact())
@@ -28,8 +28,8 @@ struct GroupInfluenceTests {
         let groups: [[Int]] = (0..<20).map { g in
             let coverage = 0.05 + 0.1 * generator.nextUniform()
             return (0..<problem.rowCount).filter { i in
-                let favoured = labels[i * 2 + g % 2] == 1
-                return generator.nextUniform() < coverage * (favoured ? 1.6 : 0.4)
+                let favored = labels[i * 2 + g % 2] == 1
+                return generator.nextUniform() < coverage * (favored ? 1.6 : 0.4)
             }
         }
         let predicted = groups.map { $0.reduce(0) { $0 + scores[$1] } }

@@ -2,7 +2,7 @@ import Testing
 import Influence
 import TestSupport
 
-/// L2-regularised logistic regression (a Linear layer: MLP without hidden layers) on seeded
+/// L2-regularized logistic regression (a Linear layer: MLP without hidden layers) on seeded
 /// synthetic data, trained to optimum by Newton's method.
 func logisticProblem(rows: Int = 120, features: Int = 4, l2: Double = 0.01, seed: UInt64 = 1) throws -> (InfluenceProblem, InfluenceTarget) {
     let data = SyntheticWeakSupervision(accuracies: [0.8], propensities: [1], featureCount: features, separation: 1.0)
@@ -11,7 +11,7 @@ func logisticProblem(rows: Int = 120, features: Int = 4, l2: Double = 0.01, seed
     let model = MLP(inputCount: features, hiddenSizes: [], outputCount: 2, dtype: .float64, using: &generator)
     let targets = Tensor.oneHot(data.train.goldLabels!, classCount: 2, dtype: .float64)
     let problem = try InfluenceProblem(model: model, inputs: data.train.features!, targets: targets, l2: l2)
-    try problem.newtonMinimise()
+    try problem.newtonMinimize()
     return (problem, InfluenceTarget(inputs: data.valid.features!, labels: data.valid.goldLabels!, classCount: 2, description: "valid"))
 }
 
@@ -26,7 +26,7 @@ struct InfluenceEngineTests {
         var actual: [Double] = []
         for i in 0..<problem.rowCount {
             problem.weights[i] = 0
-            try problem.newtonMinimise()
+            try problem.newtonMinimize()
             actual.append(problem.targetLoss(inputs: target.inputs, targets: target.targets) - baseline)
             problem.weights[i] = 1
             problem.setParameters(optimum)
@@ -82,8 +82,8 @@ struct InfluenceEngineTests {
             for i in 0..<p { #expect(isApproximatelyEqual(dense[i * p + j], (gp[i] - gm[i]) / 2e-5, relative: 1e-5, absolute: 1e-9)) }
         }
         // Negative damping larger than the smallest eigenvalue makes H + λI indefinite.
-        #expect(throws: NotPositiveDefiniteError.self) { try problem.solve([problem.gradient()], damping: -100, solver: .exact()) }
-        #expect(throws: NotPositiveDefiniteError.self) { try problem.solve([problem.gradient()], damping: -100, solver: .conjugateGradient()) }
+        #expect(throws: InfluenceError.self) { try problem.solve([problem.gradient()], damping: -100, solver: .exact()) }
+        #expect(throws: InfluenceError.self) { try problem.solve([problem.gradient()], damping: -100, solver: .conjugateGradient()) }
     }
 }
 

@@ -11,20 +11,14 @@ struct InfluenceSetupTests {
             .makeDataset(trainCount: 300, validCount: 80, testCount: 80, seed: 14)
         var options = TrainingOptions()
         options.maxEpochs = 3
-        for method in ["majority", "dawid-skene", "weasel"] {
-            let result: PipelineResult
-            if method == "weasel" {
-                let w = try trainWeasel(dataset: dataset, training: options)
-                result = PipelineResult(model: w.endModel, report: w.report, test: w.test, trainingRows: w.trainingRows, targets: Tensor.zeros([1]), encoder: w.encoder)
-            } else {
-                result = try runTwoStage(dataset: dataset, labelModel: method == "majority" ? MajorityVote() : DawidSkene(), options: options)
-            }
-            let file = TrainedModelFile(method: method, seed: 0, dataset: dataset, endModelSpec: .defaultMLP, result: result)
+        for method in [TrainingMethod.majority, .dawidSkene, .weasel] {
+            let result = try method.run(dataset: dataset, options: options)
+            let file = try TrainedModelFile(method: method, dataset: dataset, endModelSpec: .defaultMLP, result: result, options: options)
             let setup = try InfluenceSetup(file: file, dataset: dataset, path: "m.json")
             #expect(setup.trainingRows == dataset.train.labelMatrix.coveredRows)
-            if method != "weasel" {
+            if method != .weasel {
                 let labels = result.labelModel!.predictProbabilities(dataset.train.labelMatrix.rows(setup.trainingRows)).scalars
-                let bound = method == "majority" ? 1e-12 : 0.05   // exact for MV; the surrogate for Dawid–Skene
+                let bound = method == .majority ? 1e-12 : 0.05   // exact for MV; the surrogate for Dawid–Skene
                 #expect(zip(setup.problem.targets.scalars, labels).map { abs($0 - $1) }.reduce(0, +) / Double(labels.count) < bound, "\(method)")
             }
             #expect(maxRelativeError(setup.terms!.softLabels, setup.problem.targets.scalars, floor: 1e-6) < 1e-6)

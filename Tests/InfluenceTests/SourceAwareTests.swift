@@ -3,7 +3,7 @@ import Foundation
 import Influence
 import TestSupport
 
-/// A small weakly labelled problem: synthetic votes, majority-vote soft labels, a small MLP.
+/// A small weakly labeled problem: synthetic votes, majority-vote soft labels, a small MLP.
 func majorityVoteProblem(rows: Int = 80, seed: UInt64 = 6) throws -> (InfluenceProblem, SourceTerms, InfluenceTarget, LabelMatrix) {
     let data = SyntheticWeakSupervision(accuracies: [0.85, 0.7, 0.6, 0.75], propensities: [0.7, 0.6, 0.8, 0.5], featureCount: 3)
         .makeDataset(trainCount: rows, validCount: 40, testCount: 10, seed: seed)
@@ -33,7 +33,7 @@ struct SourceAwareTests {
         for j in 0..<terms.lfCount {
             let mine = (0..<terms.count).filter { terms.source[$0] == j }
             let logP = problem.model(problem.inputs.gatheringRows(mine.map { terms.row[$0] })).logSoftmax()
-            let coefficients = Tensor.oneHot(mine.map { terms.cls[$0] }, classCount: 2, dtype: .float64)
+            let coefficients = Tensor.oneHot(mine.map { terms.classIndex[$0] }, classCount: 2, dtype: .float64)
                 * Tensor(shape: [mine.count, 1], scalars: mine.map { terms.weight[$0] / terms.normalizer[terms.row[$0]] }, dtype: .float64)
             let grad = problem.layout.flatten(gradients(of: -(logP * coefficients).sum(), wrt: problem.parameters))
             let group = zip(solved.vector, grad).reduce(0) { $0 + $1.0 * $1.1 } / Double(problem.rowCount)
@@ -71,8 +71,8 @@ struct SourceAwareTests {
         for model in [DawidSkene(), SnorkelLabelModel(seed: 0)] as [LabelModel] {
             try model.fit(labelMatrix: L, classCount: 2)
             let surrogate = IdentitySurrogate.fit(model.decomposition, labelMatrix: L)
-            print("surrogate MAE, spambase \(model.name): \(surrogate.meanAbsoluteError)")
-            #expect(surrogate.meanAbsoluteError <= 0.02, "\(model.name)")
+            print("surrogate MAE, spambase \(model.kind.rawValue): \(surrogate.meanAbsoluteError)")
+            #expect(surrogate.meanAbsoluteError <= 0.02, "\(model.kind.rawValue)")
             #expect(surrogate.decomposition.weights.allSatisfy { $0 >= 0 })
             let terms = SourceTerms(identity: surrogate.decomposition, labelMatrix: L)
             let wanted = model.predictProbabilities(L).scalars

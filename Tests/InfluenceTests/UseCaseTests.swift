@@ -13,9 +13,9 @@ struct UseCaseTests {
         options.patience = 4
         options.learningRate = 3e-3
         let result = try runTwoStage(dataset: dataset, labelModel: MajorityVote(), options: options)
-        let file = TrainedModelFile(method: "majority", seed: 0, dataset: dataset, endModelSpec: .defaultMLP, result: result)
+        let file = try TrainedModelFile(method: .majority, dataset: dataset, endModelSpec: .defaultMLP, result: result, options: options)
         let setup = try InfluenceSetup(file: file, dataset: dataset, path: "m.json")
-        let solved = try setup.problem.solve(target: try setup.target("valid", dataset: dataset), damping: 0.1, solver: .conjugateGradient())
+        let solved = try setup.problem.solve(target: try setup.target(.validation, dataset: dataset), damping: 0.1, solver: .conjugateGradient())
         let lfs = setup.problem.sourceAwareInfluence(solved, terms: setup.terms!, method: .reweighting).lfs
         #expect(lfs.prefix(4).indices.min { lfs[$0] < lfs[$1] } == 3, "LF scores \(lfs)")
         let report = try setup.improve(dataset: dataset, damping: 0.1, solver: .conjugateGradient(), fractions: [0.25], options: options)

@@ -19,7 +19,7 @@ struct BatchNormAndDropoutTests {
         let y = norm(Tensor(shape: [2, 1], scalars: [0.722, 2.722], dtype: .float64))
         #expect(isApproximatelyEqual(y.scalar(at: 0), 0, relative: 0, absolute: 1e-12))
         #expect(isApproximatelyEqual(y.scalar(at: 1), 2 / (1.77 + 1e-5).squareRoot(), relative: 1e-12))
-        // Training mode normalises with the biased batch variance.
+        // Training mode normalizes with the biased batch variance.
         norm.train()
         let z = norm(Tensor(shape: [2, 1], scalars: [1, 3], dtype: .float64)).scalars
         #expect(isApproximatelyEqual(z[0], -1 / (1 + 1e-5).squareRoot(), relative: 1e-12))

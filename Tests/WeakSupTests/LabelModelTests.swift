@@ -26,7 +26,7 @@ struct LabelModelTests {
         for model in [dawidSkene, snorkel] as [LabelModel] {
             let estimated = model.estimatedAccuracies(L)
             for (j, (e, truth)) in zip(estimated, Self.accuracies).enumerated() {
-                #expect(abs(e - truth) <= 0.03, "\(model.name) LF \(j): estimated \(e), true \(truth)")
+                #expect(abs(e - truth) <= 0.03, "\(model.kind.rawValue) LF \(j): estimated \(e), true \(truth)")
             }
         }
         let mv = labelAccuracy(majority), ds = labelAccuracy(dawidSkene), sn = labelAccuracy(snorkel)
@@ -93,7 +93,7 @@ struct UnipolarLFTests {
         for model in [DawidSkene(), SnorkelLabelModel(seed: 3)] as [LabelModel] {
             try model.fit(labelMatrix: L, classCount: 2)
             let accuracy = Metrics.accuracy(predictions: model.predictHard(L.rows(covered)), labels: covered.map { gold[$0] })
-            #expect(accuracy > 0.8, "\(model.name): \(accuracy)")
+            #expect(accuracy > 0.8, "\(model.kind.rawValue): \(accuracy)")
         }
     }
 }

@@ -70,7 +70,7 @@ struct LoaderTests {
         }
     }
 
-    @Test("text records are tokenised with a vocabulary built on train (unknown = 1)")
+    @Test("text records are tokenized with a vocabulary built on train (unknown = 1)")
     func text() throws {
         let train = #"{"0": {"label": 1, "weak_labels": [1], "data": {"text": "free money now"}}, "1": {"label": 0, "weak_labels": [-1], "data": {"text": "hello \"friend\" now"}}}"#
         let test = #"{"0": {"label": 1, "weak_labels": [1], "data": {"text": "money unseen"}}}"#

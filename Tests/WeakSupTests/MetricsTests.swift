@@ -37,7 +37,7 @@ struct MetricsTests {
         #expect(isApproximatelyEqual(loss, -(Foundation.log(0.8) + Foundation.log(0.4)) / 2, relative: 1e-12))
         let tuned = Metrics.bestF1Threshold(scores: [0.1, 0.35, 0.4, 0.8], labels: [0, 1, 1, 1])
         #expect(tuned.threshold == 0.35 && tuned.f1 == 1)
-        let evaluation = Evaluation(probabilities: [[0.9, 0.1], [0.3, 0.7]], labels: [0, 1], classCount: 2)
+        let evaluation = Evaluation(probabilities: Tensor(shape: [2, 2], scalars: [0.9, 0.1, 0.3, 0.7], dtype: .float64), labels: [0, 1])
         #expect(evaluation.accuracy == 1 && evaluation.auc == 1 && evaluation.threshold == 0.5)
     }
 }

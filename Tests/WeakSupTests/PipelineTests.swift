@@ -9,7 +9,7 @@ struct PipelineTests {
     func labelingFunctions() throws {
         let dataset = try WeakDataset.load(from: spambaseURL)
         let records = dataset.train.records
-        // Feature 51 is charExclamation, 52 charDollar, 26 "george" (standardised units).
+        // Feature 51 is charExclamation, 52 charDollar, 26 "george" (standardized units).
         let lfs = [
             LabelingFunction<DataRecord>("exclamations") { $0.features[51] > 0.5 ? 1 : nil },
             LabelingFunction<DataRecord>("dollars") { $0.features[52] > 0.3 ? 1 : nil },

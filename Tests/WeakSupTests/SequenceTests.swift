@@ -2,7 +2,7 @@ import Testing
 import WeakSup
 import TestSupport
 
-/// Token sequences whose class shows in which tokens occur: class 1 favours tokens 2–5, class 0
+/// Token sequences whose class shows in which tokens occur: class 1 favors tokens 2–5, class 0
 /// tokens 6–9 (others 10–19 are noise); keyword LFs vote when their token occurs.
 func sequenceDataset(seed: UInt64) -> WeakDataset {
     var generator = SeededGenerator(seed: seed)

@@ -1,4 +1,4 @@
-/// Float32 `exp`, `sigmoid` and `tanh` as branch-free polynomial code the compiler vectorises
+/// Float32 `exp`, `sigmoid` and `tanh` as branch-free polynomial code the compiler vectorizes
 /// (Cephes' `expf` and `tanhf` coefficients), instead of one libm call per element — the
 /// sigmoid/tanh gates of an LSTM spent a third of their time in libm. Accurate to a few ulp over
 /// the clamped range; Float64 keeps libm, so gradient checks run on exact functions.
@@ -9,7 +9,7 @@ enum FastFloatMath {
         let x = Swift.min(Swift.max(input, -87.3), 88)
         // n = round(x / ln 2) by the magic-number trick: adding 1.5·2²³ rounds to an integer and
         // leaves it in the low mantissa bits (no floor call, no trapping Float→Int conversion,
-        // so the loop stays branch-free and vectorises on baseline x86-64).
+        // so the loop stays branch-free and vectorizes on baseline x86-64).
         let shifted = x * 1.442_695_04 + 12_582_912
         let n = shifted - 12_582_912
         var r = x - n * 0.693_359_375                     // x − n ln 2 in two parts (Cody–Waite)

@@ -77,7 +77,7 @@ func lstmBackwardKernel<T: TensorScalar>(
             let sp = previous.map { states + b * stateStride + $0 * 2 * h } ?? UnsafePointer(carryZeros)
             let m: T = mask.map { $0[b * steps + t] } ?? 1
             let ch = carryH + b * h, cc = carryC + b * h
-            // Short loops over a few pointers each (row scratch `gh, gc, tc, dct`), so each vectorises.
+            // Short loops over a few pointers each (row scratch `gh, gc, tc, dct`), so each vectorizes.
             for j in 0..<h { gh[j] = ds[j] + ch[j] }
             for j in 0..<h { gc[j] = ds[h + j] + cc[j] }
             for j in 0..<h { tc[j] = g[h + j] * sp[h + j] + g[j] * g[2 * h + j] }  // the unmasked cell value

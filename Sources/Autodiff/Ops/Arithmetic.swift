@@ -3,7 +3,7 @@ extension Tensor {
     @inline(__always)
     package func checkSameDType(_ other: Tensor, _ op: String) {
         precondition(dtype == other.dtype,
-                     "\(op): dtypes differ (\(dtype) \(shape) vs \(other.dtype) \(other.shape)); convert with .to(_:)")
+                     "\(op): dtypes differ (\(dtype) \(shape) vs \(other.dtype) \(other.shape)); convert with .converted(to:)")
     }
 
     package func binary(_ kind: BinaryKind, _ other: Tensor) -> Tensor {

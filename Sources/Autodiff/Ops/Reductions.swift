@@ -41,6 +41,26 @@ extension Tensor {
         }
     }
 
+    /// The index of the largest element along `axis` (the first one on ties), for every position of
+    /// the other axes, in row-major order: for `[n, C]` probabilities, `argmax(axis: 1)` is each
+    /// row's most probable class. Not differentiable (it returns indices).
+    public func argmax(axis: Int) -> [Int] {
+        let view = AxisView(shape: shape, axis: normalizedAxis(axis))
+        let values = scalars
+        var result = [Int](repeating: 0, count: view.outer * view.inner)
+        for o in 0..<view.outer {
+            for i in 0..<view.inner {
+                var best = 0, bestValue = values[o * view.length * view.inner + i]
+                for k in 1..<Swift.max(view.length, 1) {
+                    let value = values[(o * view.length + k) * view.inner + i]
+                    if value > bestValue { best = k; bestValue = value }
+                }
+                result[o * view.inner + i] = best
+            }
+        }
+        return result
+    }
+
     /// Repeats an axis of extent 1 `length` times (the adjoint of `sum(axis:keepingDimension: true)`).
     public func expanded(axis: Int, to length: Int) -> Tensor {
         let axis = normalizedAxis(axis)

@@ -74,11 +74,11 @@ extension Tensor {
     }
 
     /// This tensor converted to `dtype` (gradients convert back).
-    public func to(_ target: DType) -> Tensor {
+    public func converted(to target: DType) -> Tensor {
         if target == dtype { return self }
         let source = dtype
         return .result("convert", shape: shape, storage: convertKernel(storage, to: target), inputs: [self]) { g, _, _, _ in
-            [g.to(source)]
+            [g.converted(to: source)]
         }
     }
 }

@@ -1,4 +1,4 @@
-import Autodiff
+import NN
 
 /// The three autodiff workloads of the foundation issue, on seeded synthetic data.
 func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
@@ -9,7 +9,7 @@ func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
     let batch = Tensor.randomNormal([64, 57], dtype: dtype, using: &generator)
     let batchTargets = Tensor.randomNormal([64, 2], dtype: dtype, using: &generator).softmax()
     let forwardBackward = measure(repetitions: repetitions, iterations: 200) {
-        let loss = softTargetCrossEntropy(model.logits(batch), targets: batchTargets)
+        let loss = Loss.softTargetCrossEntropy(logits: model.logits(batch), targets: batchTargets)
         _ = gradients(of: loss, wrt: model.parameters)
     }
 
@@ -18,7 +18,7 @@ func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
     let sampleTargets = Tensor.randomNormal([4000, 2], dtype: dtype, using: &generator).softmax()
     let direction = model.parameters.map { Tensor.randomNormal($0.shape, dtype: dtype, using: &generator) }
     let hvp = measure(repetitions: repetitions, iterations: 5) {
-        let loss = softTargetCrossEntropy(model.logits(samples), targets: sampleTargets)
+        let loss = Loss.softTargetCrossEntropy(logits: model.logits(samples), targets: sampleTargets)
         _ = hessianVectorProduct(of: loss, wrt: model.parameters, along: direction)
     }
 

@@ -3,16 +3,14 @@ import Foundation
 
 /// Options every benchmark takes.
 func benchOptions(defaultReps: Int) -> [OptionSpec] {
-    [.value("dtype", "float32|float64", "element type of every tensor", default: "float32"),
-     .value("reps", "N", "timed repetitions per workload (median reported)", default: "\(defaultReps)")]
+    [.choice("dtype", of: DType.self, help: "element type of every tensor", default: .float32),
+     .value("reps", placeholder: "N", help: "timed repetitions per workload (median reported)", default: "\(defaultReps)")]
 }
 
 /// The dtype and repetitions a benchmark was asked for.
-func benchSettings(_ arguments: ParsedArguments, defaultReps: Int) throws -> (dtype: DType, reps: Int) {
-    let dtype = DType(rawValue: try arguments.choice("dtype", ["float32", "float64"], default: "float32"))!
-    let reps = try arguments.int("reps", default: defaultReps)
-    guard reps >= 1 else { throw CLIError.usage("--reps must be at least 1") }
-    return (dtype, reps)
+func benchSettings(_ arguments: ParsedArguments) throws -> (dtype: DType, reps: Int) {
+    (try arguments.required("dtype", as: DType.self),
+     try arguments.required("reps", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer"))
 }
 
 let benchCommand = Command(
@@ -26,34 +24,40 @@ let benchAutodiffCommand = Command(
     summary: "MLP forward+backward, one exact HVP over 4000 samples, a 1024×1024 matmul",
     options: benchOptions(defaultReps: 5),
     run: { arguments in
-        let (dtype, reps) = try benchSettings(arguments, defaultReps: 5)
-        print(try jsonString(runAutodiffBenchmark(dtype: dtype, repetitions: reps)))
+        let (dtype, reps) = try benchSettings(arguments)
+        emit(try jsonString(runAutodiffBenchmark(dtype: dtype, repetitions: reps)))
     }
 )
+
+/// The epoch workloads of shared/bench/README.md.
+enum NNWorkload: String, CaseIterable, ArgumentValue {
+    case weaselEpoch = "weasel_epoch"
+    case wideMLPEpoch = "mlp_epoch_wide"
+    case lstmEpoch = "lstm_epoch"
+
+    func time(dtype: DType, repetitions: Int) -> (median: Double, min: Double) {
+        switch self {
+        case .weaselEpoch: return weaselEpochWorkload(dtype: dtype, repetitions: repetitions)
+        case .wideMLPEpoch: return wideMLPEpochWorkload(dtype: dtype, repetitions: repetitions)
+        case .lstmEpoch: return lstmEpochWorkload(dtype: dtype, repetitions: repetitions)
+        }
+    }
+}
 
 let benchNNCommand = Command(
     name: "nn",
     summary: "one epoch of W1 weasel_epoch, W2 mlp_epoch_wide and W5 lstm_epoch (shared/bench/README.md)",
-    options: benchOptions(defaultReps: 3) + [
-        .value("workloads", "LIST", "comma-separated subset of weasel_epoch,mlp_epoch_wide,lstm_epoch"),
-    ],
+    options: benchOptions(defaultReps: 3) + [.choices("workloads", of: NNWorkload.self, help: "the workloads to time (default: all)")],
     run: { arguments in
-        let (dtype, reps) = try benchSettings(arguments, defaultReps: 3)
-        let all = ["weasel_epoch", "mlp_epoch_wide", "lstm_epoch"]
-        let chosen = arguments.string("workloads").map { $0.split(separator: ",").map(String.init) } ?? all
-        for name in chosen where !all.contains(name) { throw CLIError.usage("unknown workload '\(name)'; choose from \(all.joined(separator: ", "))") }
+        let (dtype, reps) = try benchSettings(arguments)
         var results: [String: Any] = [:]
-        for name in chosen {
-            printError("bench nn: \(name) (\(dtype))…")
-            switch name {
-            case "weasel_epoch": results[name] = timingEntry(weaselEpochWorkload(dtype: dtype, repetitions: reps))
-            case "mlp_epoch_wide": results[name] = timingEntry(wideMLPEpochWorkload(dtype: dtype, repetitions: reps))
-            default: results[name] = timingEntry(lstmEpochWorkload(dtype: dtype, repetitions: reps))
-            }
+        for workload in try arguments.list("workloads", of: NNWorkload.self) ?? NNWorkload.allCases {
+            printError("bench nn: \(workload.rawValue) (\(dtype))…")
+            results[workload.rawValue] = timingEntry(workload.time(dtype: dtype, repetitions: reps))
         }
         var output = benchmarkHeader(suite: "nn", dtype: dtype)
         output["results"] = results
-        print(try jsonString(output))
+        emit(try jsonString(output))
     }
 )
 
@@ -62,7 +66,7 @@ let benchInfluenceCommand = Command(
     summary: "one exact HVP, per-sample gradients and 50 CG iterations over 4000 samples (shared/bench/README.md)",
     options: benchOptions(defaultReps: 3),
     run: { arguments in
-        let (dtype, reps) = try benchSettings(arguments, defaultReps: 3)
-        print(try jsonString(try influenceBenchmark(dtype: dtype, repetitions: reps)))
+        let (dtype, reps) = try benchSettings(arguments)
+        emit(try jsonString(try influenceBenchmark(dtype: dtype, repetitions: reps)))
     }
 )

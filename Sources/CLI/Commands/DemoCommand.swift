@@ -1,17 +1,16 @@
-import Autodiff
+import NN
 import Foundation
 
 let demoCommand = Command(
     name: "demo",
     summary: "train a small MLP on seeded synthetic data; print the loss curve and an HVP check",
     options: [
-        .value("seed", "S", "random seed for data and initialisation", default: "0"),
-        .value("steps", "N", "gradient steps", default: "300"),
+        seedOption(help: "random seed for data and initialization"),
+        .value("steps", placeholder: "N", help: "gradient steps", default: "300"),
     ],
     run: { arguments in
-        let seed = try arguments.int("seed", default: 0), steps = try arguments.int("steps", default: 300)
-        guard steps >= 1 else { throw CLIError.usage("--steps must be at least 1") }
-        runDemo(seed: UInt64(truncatingIfNeeded: seed), steps: steps)
+        let steps = try arguments.required("steps", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer")
+        runDemo(seed: try seed(arguments), steps: steps)
     }
 )
 
@@ -33,14 +32,14 @@ func runDemo(seed: UInt64, steps: Int) {
     let (x, labels) = twoMoons(count: 400, noise: 0.1, using: &generator)
     let targets = Tensor.oneHot(labels, classCount: 2, dtype: .float64)
     let model = DenseNetwork(sizes: [2, 16, 16, 2], dtype: .float64, smooth: true, using: &generator)
-    print("Training a 2-16-16-2 tanh MLP on 400 two-moons points (seed \(seed)), gradient descent, lr 0.5")
-    print("step   loss      accuracy")
+    emit("Training a 2-16-16-2 tanh MLP on 400 two-moons points (seed \(seed)), gradient descent, lr 0.5")
+    emit("step   loss      accuracy")
     for step in 0...steps {
-        let loss = softTargetCrossEntropy(model.logits(x), targets: targets)
+        let loss = Loss.softTargetCrossEntropy(logits: model.logits(x), targets: targets)
         if step % max(steps / 10, 1) == 0 || step == steps {
-            let predictions = withoutGradients { model.logits(x) }
-            let correct = (0..<labels.count).filter { (predictions[$0, 1] > predictions[$0, 0] ? 1 : 0) == labels[$0] }.count
-            print(String(format: "%4d   %.5f   %.3f", step, loss.item, Double(correct) / Double(labels.count)))
+            let predictions = withoutGradients { model.logits(x) }.argmax(axis: 1)
+            let correct = zip(predictions, labels).filter { $0 == $1 }.count
+            emit(String(format: "%4d   %.5f   %.3f", step, loss.item, Double(correct) / Double(labels.count)))
         }
         if step == steps { break }
         let grads = gradients(of: loss, wrt: model.parameters)
@@ -49,16 +48,16 @@ func runDemo(seed: UInt64, steps: Int) {
 
     // Exact HVP (double backward) against central differences of exact gradients along v.
     let v = model.parameters.map { Tensor.randomNormal($0.shape, dtype: .float64, using: &generator) }
-    let hv = hessianVectorProduct(of: softTargetCrossEntropy(model.logits(x), targets: targets), wrt: model.parameters, along: v)
+    let hv = hessianVectorProduct(of: Loss.softTargetCrossEntropy(logits: model.logits(x), targets: targets), wrt: model.parameters, along: v)
     func gradientAt(_ step: Double) -> [Double] {
         let shifted = withoutGradients { zip(model.parameters, v).map { ($0 + $1 * step).requiringGradient() } }
-        let loss = softTargetCrossEntropy(model.logits(x, parameters: shifted), targets: targets)
+        let loss = Loss.softTargetCrossEntropy(logits: model.logits(x, parameters: shifted), targets: targets)
         return gradients(of: loss, wrt: shifted).flatMap(\.scalars)
     }
     let epsilon = 1e-5
     let numeric = zip(gradientAt(epsilon), gradientAt(-epsilon)).map { ($0 - $1) / (2 * epsilon) }
     let exact = hv.flatMap(\.scalars)
     let error = zip(exact, numeric).map { abs($0 - $1) }.max()! / max(numeric.map(abs).max()!, 1e-12)
-    print(String(format: "HVP check: ‖Hv (double backward) − Hv (finite differences)‖∞ / ‖Hv‖∞ = %.2e over %d parameters",
+    emit(String(format: "HVP check: ‖Hv (double backward) − Hv (finite differences)‖∞ / ‖Hv‖∞ = %.2e over %d parameters",
                  error, exact.count))
 }

@@ -52,7 +52,7 @@ public struct DeltaGradL: Sendable {
 /// `B = σI − [σS Y] M⁻¹ [σSᵀ; Yᵀ]`, `M = [[σSᵀS, L], [Lᵀ, −D]]`, with σ = sᵀy / sᵀs of the latest
 /// pair (the curvature along the last step, as DeltaGrad does; the usual yᵀy / sᵀy overestimates
 /// curvature off the pairs' span and made the replay ~3× less accurate here).
-func lbfgsProduct(_ pairs: [(s: [Double], y: [Double])], _ v: [Double]) -> [Double] {
+package func lbfgsProduct(_ pairs: [(s: [Double], y: [Double])], _ v: [Double]) -> [Double] {
     guard let last = pairs.last else { return v.map { _ in 0 } }
     func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
     let sigma = dot(last.s, last.y) / max(dot(last.s, last.s), 1e-300)
@@ -98,9 +98,4 @@ func solveSmall(_ a: [Double], _ b: [Double], n: Int) -> [Double] {
         x[i] = abs(a[i * n + i]) > 1e-300 ? (b[i] - rest) / a[i * n + i] : 0
     }
     return x
-}
-
-/// `lbfgsProduct` for tests.
-public func lbfgsProductForTesting(_ pairs: [([Double], [Double])], _ v: [Double]) -> [Double] {
-    lbfgsProduct(pairs.map { (s: $0.0, y: $0.1) }, v)
 }

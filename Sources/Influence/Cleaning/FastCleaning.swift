@@ -18,7 +18,7 @@ public struct FastCleaningRound: Sendable {
     public var suggestionsMatchingGold: Int?
 }
 
-/// The INFL cleaning loop with an L2-regularised logistic-regression end model (CHEF): each round
+/// The INFL cleaning loop with an L2-regularized logistic-regression end model (CHEF): each round
 /// selects the b most helpful rows both by full INFL and by Increm-INFL (checking they agree), gives
 /// them the suggested (or, with `oracle`, gold) label and weight 1, and updates the model both by
 /// retraining with the recorded minibatch order and by a DeltaGrad-L replay of the original run.

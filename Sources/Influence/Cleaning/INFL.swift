@@ -66,7 +66,7 @@ public func runCleaning(dataset: WeakDataset, labelModel: LabelModel, budget: In
                       validationLabels: validLabels, options: options)
     }
     var report = fit()
-    let initial = evaluate(model, inputs: testInputs, labels: testLabels, classCount: c, threshold: report.threshold)
+    let initial = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
     var cleaned = Set<Int>(), rounds: [CleaningRound] = []
     let target = InfluenceTarget(inputs: validInputs, labels: validLabels, classCount: c, description: "valid loss")
     while cleaned.count < min(budget, rows.count) {
@@ -84,7 +84,7 @@ public func runCleaning(dataset: WeakDataset, labelModel: LabelModel, budget: In
             cleaned.insert(pick.row)
         }
         report = fit()   // warm start: `model` keeps its weights
-        let e = evaluate(model, inputs: testInputs, labels: testLabels, classCount: c, threshold: report.threshold)
+        let e = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
         let round = CleaningRound(round: rounds.count + 1, cleaned: picks.map { rows[$0.row] }, suggestionsMatchingGold: gold == nil ? nil : matching,
                                   testF1: e.f1 ?? e.macroF1, testAccuracy: e.accuracy)
         rounds.append(round)

@@ -32,10 +32,10 @@ public struct IncrementalINFL {
         let c = data.classCount, d = data.width, p = data.probabilities(w, rows: rows).scalars, x = data.inputs.scalars
         var values = [Double](repeating: 0, count: rows.count * c * c * d)
         for (r, i) in rows.enumerated() {
-            for cls in 0..<c {
-                let base = (r * c + cls) * c * d
+            for labelClass in 0..<c {
+                let base = (r * c + labelClass) * c * d
                 for k in 0..<c {
-                    let coefficient = (k == cls ? 1 : 0) - p[r * c + k]
+                    let coefficient = (k == labelClass ? 1 : 0) - p[r * c + k]
                     for q in 0..<d { values[base + k * d + q] = coefficient * x[i * d + q] }
                 }
             }

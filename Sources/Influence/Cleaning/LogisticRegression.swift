@@ -1,7 +1,7 @@
 import Foundation
 import Autodiff
 
-/// L2-regularised multinomial logistic regression on fixed features, trained by (minibatch) SGD
+/// L2-regularized multinomial logistic regression on fixed features, trained by (minibatch) SGD
 /// with a seeded minibatch order and the whole trajectory recorded (for DeltaGrad-L replays).
 ///
 /// Defaults: full-batch steps (`batchSize` 0 = all rows), lr 0.1, 300 steps. Measured: with
@@ -30,7 +30,7 @@ public struct LogisticData {
     public let classCount: Int
 
     public init(features: Tensor, labels: [Double], weights: [Double], classCount: Int) {
-        let x = features.to(.float64)
+        let x = features.converted(to: .float64)
         inputs = concat([x, Tensor.ones([x.shape[0], 1], dtype: .float64)], axis: 1)
         self.labels = labels; self.weights = weights; self.classCount = classCount
     }
@@ -45,7 +45,7 @@ public struct LogisticData {
         return withoutGradients { x.matmul(Tensor(shape: [classCount, width], scalars: w, dtype: .float64), transposeOther: true).softmax() }
     }
 
-    /// `(1/n) Σ_{i∈rows} γ_i ∇ℓ_i(w)` (no regulariser), with optional replacement labels/weights.
+    /// `(1/n) Σ_{i∈rows} γ_i ∇ℓ_i(w)` (no regularizer), with optional replacement labels/weights.
     public func gradient(_ w: [Double], rows: [Int], divisor: Int? = nil) -> [Double] {
         guard !rows.isEmpty else { return [Double](repeating: 0, count: parameterCount) }
         let c = classCount
@@ -59,7 +59,7 @@ public struct LogisticData {
         return g.scalars.map { $0 * scale }
     }
 
-    /// Mean weighted loss plus regulariser.
+    /// Mean weighted loss plus regularizer.
     public func objective(_ w: [Double], l2: Double) -> Double {
         let p = probabilities(w).scalars, c = classCount
         var total = 0.0

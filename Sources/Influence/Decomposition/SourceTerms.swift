@@ -12,7 +12,7 @@ public struct SourceTerms: Sendable {
     public var rowCount: Int
     public var row: [Int] = []
     public var source: [Int] = []
-    public var cls: [Int] = []
+    public var classIndex: [Int] = []
     public var weight: [Double] = []
     /// `Z_i` per row.
     public var normalizer: [Double]
@@ -29,16 +29,16 @@ public struct SourceTerms: Sendable {
 
     mutating func add(row i: Int, source j: Int, vote k: Int, class c: Int, weight w: Double) {
         guard w != 0 else { return }
-        row.append(i); source.append(j); vote.append(k); cls.append(c); weight.append(w)
+        row.append(i); source.append(j); vote.append(k); classIndex.append(c); weight.append(w)
         normalizer[i] += w
     }
 
     /// The labels the terms kept by `keep` represent: the rows that still have weight, and their
-    /// renormalised soft labels `[rows·C]` (removing terms and retraining on the rest).
+    /// renormalized soft labels `[rows·C]` (removing terms and retraining on the rest).
     public func labels(keeping keep: (Int) -> Bool) -> (rows: [Int], labels: [Double]) {
         let c = classCount
         var sums = [Double](repeating: 0, count: rowCount * c)
-        for t in 0..<count where keep(t) { sums[row[t] * c + cls[t]] += weight[t] }
+        for t in 0..<count where keep(t) { sums[row[t] * c + classIndex[t]] += weight[t] }
         let rows = (0..<rowCount).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
         return (rows, rows.flatMap { i -> [Double] in
             let total = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }
@@ -46,10 +46,29 @@ public struct SourceTerms: Sendable {
         })
     }
 
+    /// `S_ic`, the total weight of row i's terms on class c, `[N·C]` (so `ŷ_ic = S_ic / Z_i`).
+    public var classSums: [Double] {
+        var sums = [Double](repeating: 0, count: rowCount * classCount)
+        for t in 0..<count { sums[row[t] * classCount + classIndex[t]] += weight[t] }
+        return sums
+    }
+
+    /// Weight-moving's label change for term t: `ŷ'_i − ŷ_i` over the classes of the term's row,
+    /// where `ŷ'_i = (S_i − w_t e_c) / (Z_i − w_t)` is the label without the term's weight on its
+    /// class, renormalized (all zero when no weight remains: the row leaves training).
+    /// - Parameter classSums: `classSums`, computed once for all terms.
+    public func weightMovingChange(term t: Int, classSums sums: [Double]) -> [Double] {
+        let i = row[t], c = classCount, z = normalizer[i], w = weight[t], remaining = z - w
+        return (0..<c).map { k in
+            let after = remaining > 1e-12 * z ? (sums[i * c + k] - (k == classIndex[t] ? w : 0)) / remaining : 0
+            return after - sums[i * c + k] / z
+        }
+    }
+
     /// The soft labels the terms represent, `[N·C]`.
     public var softLabels: [Double] {
         var y = [Double](repeating: 0, count: rowCount * classCount)
-        for t in 0..<count { y[row[t] * classCount + cls[t]] += weight[t] / normalizer[row[t]] }
+        for t in 0..<count { y[row[t] * classCount + classIndex[t]] += weight[t] / normalizer[row[t]] }
         return y
     }
 

@@ -14,7 +14,7 @@ public enum ParameterSelection: String, Sendable, CaseIterable {
 ///
 ///     Ĺ(θ) = (1/N) Σ_i w_i ℓ̂_i(θ) + (λ/2)‖θ‖²,   ℓ̂_i = −Σ_c ŷ_ic log f_c(x_i)
 ///
-/// (λ = the optimiser's L2 weight decay). Everything influence functions need is computed here in
+/// (λ = the optimizer's L2 weight decay). Everything influence functions need is computed here in
 /// batches from the autodiff graph: gradients, exact Hessian-vector products, and class-gradient
 /// projections — never an N×P matrix.
 public final class InfluenceProblem {
@@ -43,7 +43,7 @@ public final class InfluenceProblem {
         precondition(inputs.shape[0] == targets.shape[0], "InfluenceProblem: \(inputs.shape[0]) inputs, \(targets.shape[0]) targets")
         self.dtype = dtype
         self.selection = selection
-        let wide = try EndModelFile(model: model).converted(to: dtype).makeModel(path: "model")
+        let wide = try EndModelFile(model: model).converted(to: dtype).makeModel(path: "(end model)")
         wide.eval()
         self.model = wide
         switch selection {
@@ -53,8 +53,8 @@ public final class InfluenceProblem {
             parameters = mlp.output.parameters
         }
         layout = ParameterLayout(parameters)
-        self.inputs = inputs.to(dtype)
-        self.targets = targets.to(dtype)
+        self.inputs = inputs.converted(to: dtype)
+        self.targets = targets.converted(to: dtype)
         self.weights = weights ?? Array(repeating: 1, count: inputs.shape[0])
         self.l2 = l2
         self.batchSize = batchSize
@@ -64,12 +64,16 @@ public final class InfluenceProblem {
         stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
     }
 
-    /// `(1/N) Σ_{i∈range} w_i ℓ̂_i` with a graph (the regulariser is added separately).
+    /// `(1/N) Σ_{i∈range} w_i ℓ̂_i` with a graph (the regularizer is added separately).
     func batchLoss(_ range: Range<Int>) -> Tensor {
-        let rows = Array(range)
+        rowsLoss(Array(range)) * (1 / Double(rowCount))
+    }
+
+    /// `Σ_{i∈rows} w_i ℓ̂_i` with a graph.
+    func rowsLoss(_ rows: [Int]) -> Tensor {
         let w = Tensor(shape: [rows.count], scalars: rows.map { weights[$0] }, dtype: dtype)
-        let perRow = -(model(inputs.gatheringRows(rows)).logSoftmax() * targets.gatheringRows(rows)).sum(axis: 1)
-        return (perRow * w).sum() * (1 / Double(rowCount))
+        return Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(rows)), targets: targets.gatheringRows(rows),
+                                           weights: w, reduction: .sum)
     }
 
     /// The training objective's value.
@@ -119,11 +123,12 @@ public final class InfluenceProblem {
     }
 
     private func targetGradientBody(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> [Double] {
-        let x = targetInputs.to(dtype), y = targetLabels.to(dtype), n = x.shape[0]
+        let x = targetInputs.converted(to: dtype), y = targetLabels.converted(to: dtype), n = x.shape[0]
         var total = [Double](repeating: 0, count: parameterCount)
         for range in batches(n) {
             let rows = Array(range)
-            let loss = -(model(x.gatheringRows(rows)).logSoftmax() * y.gatheringRows(rows)).sum() * (1 / Double(n))
+            let loss = Loss.softTargetCrossEntropy(logits: model(x.gatheringRows(rows)), targets: y.gatheringRows(rows), reduction: .sum)
+                * (1 / Double(n))
             axpy(1, layout.flatten(gradients(of: loss, wrt: parameters)), &total)
         }
         return total
@@ -131,7 +136,9 @@ public final class InfluenceProblem {
 
     /// The mean cross-entropy on a target set (the loss whose change influence predicts).
     public func targetLoss(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> Double {
-        withoutGradients { -(model(targetInputs.to(dtype)).logSoftmax() * targetLabels.to(dtype)).sum().item / Double(targetInputs.shape[0]) }
+        withoutGradients {
+            Loss.softTargetCrossEntropy(logits: model(targetInputs.converted(to: dtype)), targets: targetLabels.converted(to: dtype)).item
+        }
     }
 
     /// Class-gradient projections `u[k][i, c] = s_kᵀ ∇_θ log f_c(x_i)` for every training row and
@@ -142,7 +149,7 @@ public final class InfluenceProblem {
     }
 
     private func projectionsBody(_ vectors: [[Double]], inputs x: Tensor?) -> [[Double]] {
-        let x = (x ?? inputs).to(dtype), n = x.shape[0], c = classCount
+        let x = (x ?? inputs).converted(to: dtype), n = x.shape[0], c = classCount
         let directions = vectors.map { layout.unflatten($0, dtype: dtype) }
         var results = Array(repeating: [Double](), count: vectors.count)
         for range in batches(n) {
@@ -157,18 +164,13 @@ public final class InfluenceProblem {
         return results
     }
 
-    /// The gradient of row i's loss `∇θ ℓ̂_i` (unweighted, without the regulariser), for each row.
+    /// The gradient of row i's loss `∇θ ℓ̂_i` (unweighted, without the regularizer), for each row.
     public func perRowGradients(_ rows: [Int]) -> [[Double]] {
         withGradients { rows.map { i in
-            let loss = -(model(inputs.gatheringRows([i])).logSoftmax() * targets.gatheringRows([i])).sum()
+            let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows([i])), targets: targets.gatheringRows([i]), reduction: .sum)
             return layout.flatten(gradients(of: loss, wrt: parameters))
         } }
     }
-}
-
-/// Runs `body` with graph recording on (HVPs and projections build graphs inside no-grad callers).
-func withGradients<R>(_ body: () -> R) -> R {
-    GradMode.$isEnabled.withValue(true, operation: body)
 }
 
 extension EndModelFile {

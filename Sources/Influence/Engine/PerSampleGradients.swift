@@ -2,7 +2,7 @@ import Autodiff
 import NN
 
 extension InfluenceProblem {
-    /// Per-row gradients `∇θ ℓ̂_i` as an `[n, P]` tensor (unweighted, without the regulariser).
+    /// Per-row gradients `∇θ ℓ̂_i` as an `[n, P]` tensor (unweighted, without the regularizer).
     ///
     /// For an MLP with every parameter selected this takes one forward and one backward pass for
     /// the whole batch: the backward pass gives each row's cotangent δ_i of every Linear output
@@ -17,7 +17,7 @@ extension InfluenceProblem {
         return withGradients {
             let x = inputs.gatheringRows(rows), y = targets.gatheringRows(rows)
             // Forward pass keeping each layer's input and the tensors whose cotangents we need.
-            var layerInputs: [Tensor] = [], outputs: [Tensor] = [], normalised: [Tensor?] = [], normOutputs: [Tensor?] = []
+            var layerInputs: [Tensor] = [], outputs: [Tensor] = [], normalized: [Tensor?] = [], normOutputs: [Tensor?] = []
             var h = x
             for i in mlp.hiddenLayers.indices {
                 layerInputs.append(h)
@@ -28,14 +28,14 @@ extension InfluenceProblem {
                     let norm = mlp.norms[i]
                     let xhat = (z - norm.runningMean) * withoutGradients { (norm.runningVariance + norm.epsilon).pow(-0.5) }
                     let out = xhat * norm.weight + norm.bias
-                    normalised.append(xhat); normOutputs.append(out); a = out
-                } else { normalised.append(nil); normOutputs.append(nil) }
+                    normalized.append(xhat); normOutputs.append(out); a = out
+                } else { normalized.append(nil); normOutputs.append(nil) }
                 h = mlp.configuration.activation(a)
             }
             layerInputs.append(h)
             let logits = mlp.output(h)
             outputs.append(logits)
-            let loss = -(logits.logSoftmax() * y).sum()
+            let loss = Loss.softTargetCrossEntropy(logits: logits, targets: y, reduction: .sum)
             let wanted = outputs + normOutputs.compactMap { $0 }
             let cotangents = gradients(of: loss, wrt: wanted)
             // Assemble [n, P] in the parameter order: per hidden layer linear (W, b), then norm (γ, β); output (W, b).
@@ -47,7 +47,7 @@ extension InfluenceProblem {
             }
             for i in mlp.hiddenLayers.indices {
                 linearBlocks(cotangents[i], layerInputs[i])
-                if let xhat = normalised[i] {
+                if let xhat = normalized[i] {
                     let delta = cotangents[normIndex]
                     normIndex += 1
                     blocks.append(.rows(withoutGradients { delta * xhat }))

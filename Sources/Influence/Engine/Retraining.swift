@@ -1,14 +1,14 @@
 import Autodiff
 
 extension InfluenceProblem {
-    /// Minimises the (convex) training objective by Newton's method with exact dense Hessians and a
+    /// Minimizes the (convex) training objective by Newton's method with exact dense Hessians and a
     /// backtracking (Armijo) line search — full Newton steps overshoot on nearly separable logistic
     /// regression. Exact retraining for small models (tests, group-influence checks).
     /// - Returns: the number of Newton steps taken.
-    /// - Throws: `NotPositiveDefiniteError` if the Hessian is singular, or if the gradient norm is
-    ///   still above `tolerance` after `maxSteps`.
+    /// - Throws: `InfluenceError` if the Hessian is singular, or if the gradient norm is still above
+    ///   `tolerance` after `maxSteps`.
     @discardableResult
-    public func newtonMinimise(damping: Double = 0, tolerance: Double = 1e-8, maxSteps: Int = 100) throws -> Int {
+    public func newtonMinimize(damping: Double = 0, tolerance: Double = 1e-8, maxSteps: Int = 100) throws -> Int {
         var current = loss()
         for step in 0..<maxSteps {
             let g = gradient()
@@ -31,7 +31,7 @@ extension InfluenceProblem {
         }
         let remaining = norm(gradient())
         guard remaining < tolerance * 1e3 else {
-            throw NotPositiveDefiniteError(damping: damping, detail: "Newton's method did not converge in \(maxSteps) steps (gradient norm \(remaining))")
+            throw InfluenceError.retrainingDidNotConverge(steps: maxSteps, gradientNorm: remaining)
         }
         return maxSteps
     }

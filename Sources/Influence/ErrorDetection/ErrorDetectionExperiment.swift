@@ -60,3 +60,40 @@ public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Doubl
     }
     return results
 }
+
+/// One line of the error-detection table: a similarity (plain or class-based) at one noise rate,
+/// its detection accuracy per seed.
+public struct ErrorDetectionSummary: Sendable {
+    public var similarity: GradientSimilarity
+    public var classBased: Bool
+    public var noise: Double
+    public var accuracies: [Double]
+}
+
+/// `detectLabelErrors` for every noise rate and seeds `0..<seeds`, gathered per similarity,
+/// class-based or not, and noise rate (in the order of `GradientSimilarity.allCases`, plain first).
+public func runErrorDetectionExperiment(
+    dataset: WeakDataset, noises: [Double], seeds: Int, select: Double? = nil, endModel: EndModelSpec = .defaultMLP,
+    options: TrainingOptions = TrainingOptions(), damping: Double = 0.1, checkpoints: Int = 5,
+    progress: ((_ noise: Double, _ seed: UInt64) -> Void)? = nil
+) throws -> [ErrorDetectionSummary] {
+    var summaries = noises.flatMap { noise in
+        GradientSimilarity.allCases.flatMap { similarity in
+            [false, true].map { ErrorDetectionSummary(similarity: similarity, classBased: $0, noise: noise, accuracies: []) }
+        }
+    }
+    for noise in noises {
+        for seed in 0..<UInt64(seeds) {
+            let results = try detectLabelErrors(dataset: dataset, noise: noise, select: select, seed: seed, endModel: endModel,
+                                                options: options, damping: damping, checkpoints: checkpoints)
+            for result in results {
+                let index = summaries.firstIndex {
+                    $0.noise == noise && $0.similarity == result.similarity && $0.classBased == result.classBased
+                }!
+                summaries[index].accuracies.append(result.accuracy)
+            }
+            progress?(noise, seed)
+        }
+    }
+    return summaries
+}

@@ -2,7 +2,7 @@ import Foundation
 import Autodiff
 
 /// Similarities between a training row's loss gradient and clean-set gradients, for detecting
-/// wrongly labelled rows (IF-class, Nguyen-Duc et al. 2023). Positive = training on the row helps
+/// wrongly labeled rows (IF-class, Nguyen-Duc et al. 2023). Positive = training on the row helps
 /// the clean points.
 public enum GradientSimilarity: String, Sendable, CaseIterable {
     /// `∇ℓ'ᵀ (H + λI)⁻¹ ∇ℓ_i`.
@@ -22,7 +22,7 @@ public struct SimilarityScores {
     public var perClass: [[Double]]
     public var overall: [Double]
 
-    /// IF-class's score `min_k s_k(i)`; the most negative rows are the most likely mislabelled.
+    /// IF-class's score `min_k s_k(i)`; the most negative rows are the most likely mislabeled.
     public var classBased: [Double] { overall.indices.map { i in perClass.map { $0[i] }.min() ?? 0 } }
 }
 
@@ -46,10 +46,10 @@ extension InfluenceProblem {
     }
 
     /// The clean set's mean gradient per class and overall (for cosine: mean of unit gradients).
-    func cleanGradients(inputs: Tensor, labels: [Int], normalised: Bool) throws -> (perClass: [[Double]], overall: [Double]) {
+    func cleanGradients(inputs: Tensor, labels: [Int], normalized: Bool) throws -> (perClass: [[Double]], overall: [Double]) {
         let c = classCount
         let targets = Tensor.oneHot(labels, classCount: c, dtype: dtype)
-        if !normalised {
+        if !normalized {
             let perClass = (0..<c).map { k -> [Double] in
                 let rows = labels.indices.filter { labels[$0] == k }
                 return rows.isEmpty ? [Double](repeating: 0, count: parameterCount)
@@ -80,7 +80,7 @@ extension InfluenceProblem {
                              checkpoints: [TrainingCheckpoint] = []) throws -> SimilarityScores {
         switch similarity {
         case .dot, .influence:
-            var (perClass, overall) = try cleanGradients(inputs: cleanInputs, labels: cleanLabels, normalised: false)
+            var (perClass, overall) = try cleanGradients(inputs: cleanInputs, labels: cleanLabels, normalized: false)
             if similarity == .influence {
                 let (solutions, _) = try solve(perClass + [overall], damping: damping, solver: solver)
                 perClass = Array(solutions.dropLast()); overall = solutions.last!
@@ -88,18 +88,18 @@ extension InfluenceProblem {
             let dots = rowGradientDots(perClass + [overall])
             return SimilarityScores(similarity: similarity, perClass: Array(dots.dropLast()), overall: dots.last!)
         case .cosine:
-            let (perClass, overall) = try cleanGradients(inputs: cleanInputs, labels: cleanLabels, normalised: true)
+            let (perClass, overall) = try cleanGradients(inputs: cleanInputs, labels: cleanLabels, normalized: true)
             let norms = rowGradientNorms().map { max($0, 1e-300) }
             let dots = rowGradientDots(perClass + [overall]).map { zip($0, norms).map { $0 / $1 } }
             return SimilarityScores(similarity: similarity, perClass: Array(dots.dropLast()), overall: dots.last!)
         case .tracIn:
-            guard !checkpoints.isEmpty else { throw NotPositiveDefiniteError(damping: damping, detail: "TracIn needs training checkpoints (train with checkpoints)") }
+            guard !checkpoints.isEmpty else { throw InfluenceError.needsCheckpoints }
             let final = flatParameters
             defer { setParameters(final) }
             var total: SimilarityScores?
             for checkpoint in checkpoints {
                 guard checkpoint.parameters.count == parameterCount else {
-                    throw NotPositiveDefiniteError(damping: damping, detail: "TracIn checkpoints hold all parameters; use the full parameter selection")
+                    throw InfluenceError.checkpointsNeedAllParameters(checkpointCount: checkpoint.parameters.count, selectedCount: parameterCount)
                 }
                 setParameters(checkpoint.parameters)
                 let gd = try similarities(.dot, cleanInputs: cleanInputs, cleanLabels: cleanLabels)

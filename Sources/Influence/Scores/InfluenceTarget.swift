@@ -1,3 +1,4 @@
+import Foundation
 import Autodiff
 
 /// The loss whose change influence scores predict: the mean cross-entropy of `labels` on `inputs`
@@ -11,6 +12,33 @@ public struct InfluenceTarget {
         self.inputs = inputs
         self.targets = Tensor.oneHot(labels, classCount: classCount, dtype: .float64)
         self.description = description
+    }
+}
+
+/// Which loss influence explains: the validation loss, the test loss, or the loss on test points.
+public enum TargetSelection: Equatable, Sendable, CustomStringConvertible {
+    case validation
+    case test
+    case testPoints([String])
+
+    /// `valid`, `test`, or comma-separated test ids; nil for an empty list of ids.
+    public init?(_ text: String) {
+        switch text {
+        case "valid": self = .validation
+        case "test": self = .test
+        default:
+            let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !ids.isEmpty else { return nil }
+            self = .testPoints(ids)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .validation: return "valid"
+        case .test: return "test"
+        case .testPoints(let ids): return ids.joined(separator: ",")
+        }
     }
 }
 

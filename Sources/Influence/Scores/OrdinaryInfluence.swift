@@ -19,10 +19,10 @@ extension InfluenceProblem {
     }
 
     /// Self-influence `∇ℓ̂_iᵀ (H + λI)⁻¹ ∇ℓ̂_i` of each row (needs the exact solver: one dense
-    /// factorisation, all rows as right-hand sides).
+    /// factorization, all rows as right-hand sides).
     public func selfInfluence(rows: [Int], damping: Double, solver: InverseHVPSolver) throws -> [Double] {
         guard case .exact = solver else {
-            throw NotPositiveDefiniteError(damping: damping, detail: "RelatIF needs ∇ℓᵢᵀH⁻¹∇ℓᵢ for every row: use the exact solver (with --last-layer for large models)")
+            throw InfluenceError.needsExactSolver("RelatIF")
         }
         let grads = perRowGradients(rows)
         let (solutions, _) = try solve(grads, damping: damping, solver: solver)

@@ -9,8 +9,8 @@ public struct SourceAwareScores {
         /// Reweighting: remove the term `ℓ̄_ijc = −(W/Z_i) log f_c(x_i)` from the objective:
         /// `−(1/N)(W/Z_i) u_ic` (the paper's `φ^rw = (W/Z_i) u_ic` is positive when harmful).
         case reweighting = "rw"
-        /// Weight-moving: remove source j's weight on class c from row i's label and renormalise:
-        /// `(1/N) Σ_k (ŷ'_ik − ŷ_ik) u_ik`, ŷ' the renormalised label (the row leaves training
+        /// Weight-moving: remove source j's weight on class c from row i's label and renormalize:
+        /// `(1/N) Σ_k (ŷ'_ik − ŷ_ik) u_ik`, ŷ' the renormalized label (the row leaves training
         /// when no weight remains).
         case weightMoving = "wm"
     }
@@ -53,7 +53,7 @@ public struct SourceAwareScores {
         let c = terms.classCount
         var totals = [Double](repeating: 0, count: terms.lfCount * c * c)
         for t in 0..<terms.count where terms.source[t] < terms.lfCount {
-            totals[(terms.source[t] * c + terms.vote[t]) * c + terms.cls[t]] += scores[t]
+            totals[(terms.source[t] * c + terms.vote[t]) * c + terms.classIndex[t]] += scores[t]
         }
         return totals
     }
@@ -72,22 +72,13 @@ extension InfluenceProblem {
         case .reweighting:
             for t in 0..<terms.count {
                 let i = terms.row[t]
-                scores[t] = -(weights[i] / n) * terms.weight[t] / terms.normalizer[i] * u[i * c + terms.cls[t]]
+                scores[t] = -(weights[i] / n) * terms.weight[t] / terms.normalizer[i] * u[i * c + terms.classIndex[t]]
             }
         case .weightMoving:
-            // Per-row class sums S_ik, so ŷ = S/Z and ŷ' = (S − w e_c)/(Z − w).
-            var sums = [Double](repeating: 0, count: rowCount * c)
-            for t in 0..<terms.count { sums[terms.row[t] * c + terms.cls[t]] += terms.weight[t] }
+            let sums = terms.classSums
             for t in 0..<terms.count {
-                let i = terms.row[t], k0 = terms.cls[t], z = terms.normalizer[i], w = terms.weight[t]
-                let remaining = z - w
-                var change = 0.0
-                for k in 0..<c {
-                    let before = sums[i * c + k] / z
-                    let after = remaining > 1e-12 * z ? (sums[i * c + k] - (k == k0 ? w : 0)) / remaining : 0
-                    change += (after - before) * u[i * c + k]
-                }
-                scores[t] = (weights[i] / n) * change
+                let i = terms.row[t], change = terms.weightMovingChange(term: t, classSums: sums)
+                scores[t] = (weights[i] / n) * (0..<c).reduce(0.0) { $0 + change[$1] * u[i * c + $1] }
             }
         }
         return SourceAwareScores(method: method, terms: terms, scores: scores)
@@ -98,10 +89,10 @@ extension InfluenceProblem {
     /// solver (per row, the C×C matrix `G_i H⁻¹ G_iᵀ` of class gradients `G_i = ∇ log f(x_i)`).
     public func relativeSourceAwareInfluence(_ scores: SourceAwareScores, damping: Double, solver: InverseHVPSolver) throws -> SourceAwareScores {
         guard case .exact = solver else {
-            throw NotPositiveDefiniteError(damping: damping, detail: "relative source-aware scores need every term's self-influence: use the exact solver (with --last-layer for large models)")
+            throw InfluenceError.needsExactSolver("a relative source-aware score")
         }
         let c = classCount, terms = scores.terms
-        // Class gradients of every row, then G_i H⁻¹ G_iᵀ per row from one factorisation.
+        // Class gradients of every row, then G_i H⁻¹ G_iᵀ per row from one factorization.
         let classGradients: [[Double]] = withGradients {
             (0..<rowCount).flatMap { i -> [[Double]] in
                 let logP = model(inputs.gatheringRows([i])).logSoftmax()
@@ -110,21 +101,15 @@ extension InfluenceProblem {
         }
         let (solutions, _) = try solve(classGradients, damping: damping, solver: solver)
         func kernel(_ i: Int, _ a: Int, _ b: Int) -> Double { dot(classGradients[i * c + a], solutions[i * c + b]) }
-        var sums = [Double](repeating: 0, count: rowCount * c)
-        for t in 0..<terms.count { sums[terms.row[t] * c + terms.cls[t]] += terms.weight[t] }
+        let sums = terms.classSums
         var relative = scores
         for t in 0..<terms.count {
-            let i = terms.row[t], z = terms.normalizer[i], w = terms.weight[t]
+            let i = terms.row[t]
             // δ's gradient is −Σ_k a_k ∇log f_k with a = (W/Z) e_c (RW) or ŷ' − ŷ (WM).
             var a = [Double](repeating: 0, count: c)
             switch scores.method {
-            case .reweighting: a[terms.cls[t]] = w / z
-            case .weightMoving:
-                let remaining = z - w
-                for k in 0..<c {
-                    let before = sums[i * c + k] / z
-                    a[k] = (remaining > 1e-12 * z ? (sums[i * c + k] - (k == terms.cls[t] ? w : 0)) / remaining : 0) - before
-                }
+            case .reweighting: a[terms.classIndex[t]] = terms.weight[t] / terms.normalizer[i]
+            case .weightMoving: a = terms.weightMovingChange(term: t, classSums: sums)
             }
             var selfInfluence = 0.0
             for p in 0..<c { for q in 0..<c where a[p] != 0 && a[q] != 0 { selfInfluence += a[p] * a[q] * kernel(i, p, q) } }

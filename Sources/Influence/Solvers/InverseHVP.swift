@@ -11,36 +11,42 @@ public enum InverseHVPSolver: Sendable, Equatable {
     /// random minibatches, `depth` steps, averaged over `repeats`, divided by `scale`.
     case lissa(scale: Double = 10, depth: Int = 1000, repeats: Int = 1, batchSize: Int = 256, seed: UInt64 = 0)
 
-    public var name: String {
+    /// The solver families, as the CLI spells them.
+    public enum Kind: String, CaseIterable, Sendable {
+        case conjugateGradient = "cg"
+        case exact
+        case lissa
+
+        /// The solver of this family with its default settings.
+        public var solver: InverseHVPSolver {
+            switch self {
+            case .conjugateGradient: return .conjugateGradient()
+            case .exact: return .exact()
+            case .lissa: return .lissa()
+            }
+        }
+    }
+
+    public var kind: Kind {
         switch self {
-        case .exact: return "exact"
-        case .conjugateGradient: return "cg"
-        case .lissa: return "lissa"
+        case .exact: return .exact
+        case .conjugateGradient: return .conjugateGradient
+        case .lissa: return .lissa
         }
     }
 }
 
 /// How a solve went.
 public struct SolveReport: Sendable {
-    public var solver: String
+    public var solver: InverseHVPSolver.Kind
     public var iterations: Int
     /// `‖(H + λI)x − v‖ / ‖v‖` (exact for CG and the direct solve; for LiSSA computed at the end).
     public var relativeResidual: Double
     public var converged: Bool
 }
 
-/// The Hessian is not positive definite at the chosen damping (a saddle point or a non-convex
-/// region): influence estimates would be meaningless; raise the damping.
-public struct NotPositiveDefiniteError: Error, CustomStringConvertible {
-    public let damping: Double
-    public let detail: String
-    public var description: String {
-        "the Hessian + \(damping)·I is not positive definite (\(detail)); increase the damping (e.g. --damping \(max(damping * 10, 0.001)))"
-    }
-}
-
 extension InfluenceProblem {
-    /// The dense `H + damping·I` (P exact HVPs with unit vectors, symmetrised).
+    /// The dense `H + damping·I` (P exact HVPs with unit vectors, symmetrized).
     public func denseHessian(damping: Double = 0) -> [Double] {
         let p = parameterCount
         var matrix = [Double](repeating: 0, count: p * p)
@@ -61,18 +67,18 @@ extension InfluenceProblem {
         case .exact(let maxParameters):
             let p = parameterCount
             guard p <= maxParameters else {
-                throw NotPositiveDefiniteError(damping: damping, detail: "the exact solver is limited to \(maxParameters) parameters, this selection has \(p); use CG, LiSSA or the last layer")
+                throw InfluenceError.tooManyParameters(count: p, limit: maxParameters)
             }
             var a = denseHessian(damping: damping)
             var b = [Double](repeating: 0, count: p * rightHandSides.count)
             for (k, v) in rightHandSides.enumerated() { for i in 0..<p { b[i * rightHandSides.count + k] = v[i] } }
             let info = BLAS.choleskySolve(a: &a, b: &b, n: p, rightHandSides: rightHandSides.count)
-            guard info == 0 else { throw NotPositiveDefiniteError(damping: damping, detail: "Cholesky failed at leading minor \(info)") }
+            guard info == 0 else { throw InfluenceError.notPositiveDefinite(damping: damping, minor: info) }
             let solutions = rightHandSides.indices.map { k in (0..<p).map { b[$0 * rightHandSides.count + k] } }
             let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
-            return (solutions, SolveReport(solver: "exact", iterations: p, relativeResidual: residual, converged: true))
+            return (solutions, SolveReport(solver: .exact, iterations: p, relativeResidual: residual, converged: true))
         case .conjugateGradient(let tolerance, let maxIterations):
-            var solutions: [[Double]] = [], worst = SolveReport(solver: "cg", iterations: 0, relativeResidual: 0, converged: true)
+            var solutions: [[Double]] = [], worst = SolveReport(solver: .conjugateGradient, iterations: 0, relativeResidual: 0, converged: true)
             for v in rightHandSides {
                 let (x, report) = try conjugateGradient(v, damping: damping, tolerance: tolerance, maxIterations: maxIterations)
                 solutions.append(x)
@@ -84,7 +90,7 @@ extension InfluenceProblem {
         case .lissa(let scale, let depth, let repeats, let batchSize, let seed):
             let solutions = rightHandSides.map { lissa($0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed) }
             let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
-            return (solutions, SolveReport(solver: "lissa", iterations: depth * repeats, relativeResidual: residual, converged: residual.isFinite))
+            return (solutions, SolveReport(solver: .lissa, iterations: depth * repeats, relativeResidual: residual, converged: residual.isFinite))
         }
     }
 
@@ -110,7 +116,7 @@ extension InfluenceProblem {
         while iterations < maxIterations && rs > target {
             let ap = hessianVectorProduct(p, damping: damping)
             let curvature = dot(p, ap)
-            guard curvature > 0 || !checkCurvature else { throw NotPositiveDefiniteError(damping: damping, detail: "CG met curvature \(curvature) ≤ 0 at iteration \(iterations + 1)") }
+            guard curvature > 0 || !checkCurvature else { throw InfluenceError.negativeCurvature(damping: damping, curvature: curvature, iteration: iterations + 1) }
             let alpha = rs / curvature
             axpy(alpha, p, &x)
             axpy(-alpha, ap, &r)
@@ -120,7 +126,7 @@ extension InfluenceProblem {
             iterations += 1
         }
         let residual = (rs / max(dot(v, v), 1e-300)).squareRoot()
-        return (x, SolveReport(solver: "cg", iterations: iterations, relativeResidual: residual, converged: rs <= target))
+        return (x, SolveReport(solver: .conjugateGradient, iterations: iterations, relativeResidual: residual, converged: rs <= target))
     }
 
     /// LiSSA: the Neumann series of `(H + λI)/scale` with stochastic HVPs on minibatches of rows.

@@ -21,7 +21,7 @@ extension InfluenceSetup {
     /// (on the validation loss; most harmful first) and with three baselines: label-model
     /// disagreement `1 − ŷ_i[L_ij]`, end-model disagreement `1 − f(x_i)[L_ij]`, and the fraction of
     /// the k = 10 nearest validation rows (Euclidean, features) whose gold label differs from the vote.
-    public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbours: Int = 10) throws -> MislabelDetectionReport {
+    public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbors: Int = 10) throws -> MislabelDetectionReport {
         guard let gold = dataset.train.goldLabels, let validGold = dataset.valid.goldLabels else {
             throw DataError(file: dataset.name, "mislabel detection needs gold labels on train and valid")
         }
@@ -30,7 +30,7 @@ extension InfluenceSetup {
         let votes: [(i: Int, j: Int)] = (0..<L.rowCount).flatMap { i in (0..<m).filter { L[i, $0] != LabelMatrix.abstain }.map { (i, $0) } }
         let wrong = votes.map { L[$0.i, $0.j] != gold[trainingRows[$0.i]] ? 1 : 0 }
 
-        let solved = try problem.solve(target: try target("valid", dataset: dataset), damping: damping, solver: solver)
+        let solved = try problem.solve(target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
         let u = problem.classGradientProjections([solved.vector])[0]
         func voteScores(_ method: SourceAwareScores.Method) -> [Double] {
             var byVote: [Int: Double] = [:]
@@ -48,8 +48,8 @@ extension InfluenceSetup {
             ("end-model disagreement", votes.map { 1 - endProbabilities[$0.i * c + L[$0.i, $0.j]] }),
         ]
         if let trainFeatures = dataset.train.features?.gatheringRows(trainingRows), let validFeatures = dataset.valid.features {
-            let disagreement = nearestNeighbourDisagreement(trainFeatures, validFeatures, validGold, k: neighbours)
-            scorings.append(("k-NN (valid, k=\(neighbours))", votes.map { disagreement[$0.i][L[$0.i, $0.j]] }))
+            let disagreement = nearestNeighborDisagreement(trainFeatures, validFeatures, validGold, k: neighbors)
+            scorings.append(("k-NN (valid, k=\(neighbors))", votes.map { disagreement[$0.i][L[$0.i, $0.j]] }))
         }
         let methods = scorings.map { name, scores -> MislabelDetectionReport.Method in
             let perLF: [Double?] = (0..<m).map { j in
@@ -66,8 +66,8 @@ extension InfluenceSetup {
 
 /// For each training row and class: the fraction of its k nearest validation rows whose gold
 /// label is not that class.
-func nearestNeighbourDisagreement(_ train: Tensor, _ valid: Tensor, _ labels: [Int], k: Int) -> [[Double]] {
-    let a = train.to(.float64), b = valid.to(.float64)
+func nearestNeighborDisagreement(_ train: Tensor, _ valid: Tensor, _ labels: [Int], k: Int) -> [[Double]] {
+    let a = train.converted(to: .float64), b = valid.converted(to: .float64)
     // Squared distances ‖a‖² + ‖b‖² − 2ab through one gemm.
     let distances = withoutGradients {
         (a.square().sum(axis: 1, keepingDimension: true) + b.square().sum(axis: 1).reshaped([1, -1]) - a.matmul(b, transposeOther: true) * 2).scalars
@@ -75,6 +75,6 @@ func nearestNeighbourDisagreement(_ train: Tensor, _ valid: Tensor, _ labels: [I
     let n = train.shape[0], v = valid.shape[0], c = (labels.max() ?? 1) + 1
     return (0..<n).map { i in
         let nearest = (0..<v).sorted { distances[i * v + $0] < distances[i * v + $1] }.prefix(k)
-        return (0..<max(c, 2)).map { cls in Double(nearest.filter { labels[$0] != cls }.count) / Double(nearest.count) }
+        return (0..<max(c, 2)).map { label in Double(nearest.filter { labels[$0] != label }.count) / Double(nearest.count) }
     }
 }

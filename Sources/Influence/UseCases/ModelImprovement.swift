@@ -12,9 +12,11 @@ public struct ImprovementReport {
         public var alpha: Double?
         public var removed: Int
         public var validationLoss: Double
-        public var validationF1: Double
+        /// Binary F1 at the model's tuned threshold, or accuracy for multi-class tasks.
+        public var validationScore: Double
         public var testLoss: Double
-        public var testF1: Double
+        /// As `validationScore`, on the test split.
+        public var testScore: Double
     }
     public var lines: [Line]
 }
@@ -35,7 +37,7 @@ extension InfluenceSetup {
         let trainInputs = try spec.inputs(dataset.train).gatheringRows(trainingRows)
         func figures(_ model: any Layer, threshold: Double?) -> (Double, Double, Double, Double) {
             func on(_ x: Tensor, _ y: [Int]) -> (Double, Double) {
-                let e = evaluate(model, inputs: x, labels: y, classCount: c, threshold: threshold)
+                let e = evaluate(model, inputs: x, labels: y, threshold: threshold)
                 return (e.logLoss, e.f1 ?? e.accuracy)
             }
             let (vl, vf) = on(validInputs, validLabels), (tl, tf) = on(testInputs, testLabels)
@@ -43,9 +45,9 @@ extension InfluenceSetup {
         }
         let original = try file.endModel.makeModel(path: "model")
         let (vl, vf, tl, tf) = figures(original, threshold: file.threshold)
-        var lines = [ImprovementReport.Line(name: "ERM", alpha: nil, removed: 0, validationLoss: vl, validationF1: vf, testLoss: tl, testF1: tf)]
+        var lines = [ImprovementReport.Line(name: "ERM", alpha: nil, removed: 0, validationLoss: vl, validationScore: vf, testLoss: tl, testScore: tf)]
 
-        let solved = try problem.solve(target: try target("valid", dataset: dataset), damping: damping, solver: solver)
+        let solved = try problem.solve(target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
         let u = problem.classGradientProjections([solved.vector])[0]
         var trainingOptions = options
         trainingOptions.seed = file.seed
@@ -69,7 +71,7 @@ extension InfluenceSetup {
                 guard !rows.isEmpty else { continue }
                 let (vl, vf, tl, tf) = try retrain(rows: rows, labels: labels)
                 let line = ImprovementReport.Line(name: name, alpha: -scores[harmful[count - 1]], removed: count,
-                                                  validationLoss: vl, validationF1: vf, testLoss: tl, testF1: tf)
+                                                  validationLoss: vl, validationScore: vf, testLoss: tl, testScore: tf)
                 if best == nil || line.validationLoss < best!.validationLoss { best = line }
             }
             if let best { lines.append(best) }

@@ -28,9 +28,7 @@ extension InfluenceProblem {
     public func groupRemovalEffect(_ solved: SolvedTarget, rows: [Int]) -> Double {
         guard !rows.isEmpty else { return 0 }
         let g: [Double] = withGradients {
-            let w = Tensor(shape: [rows.count], scalars: rows.map { weights[$0] }, dtype: dtype)
-            let loss = ((-(model(inputs.gatheringRows(rows)).logSoftmax() * targets.gatheringRows(rows)).sum(axis: 1)) * w).sum()
-            return layout.flatten(gradients(of: loss, wrt: parameters))
+            layout.flatten(gradients(of: rowsLoss(rows), wrt: parameters))
         }
         return dot(solved.vector, g) / Double(rowCount)
     }
@@ -45,7 +43,7 @@ extension InfluenceProblem {
             weights = saved
             for i in group { weights[i] = 0 }
             setParameters(optimum)
-            try newtonMinimise(damping: damping)
+            try newtonMinimize(damping: damping)
             return targetLoss(inputs: target.inputs, targets: target.targets) - baseline
         }
     }

@@ -27,8 +27,8 @@ extension InfluenceSetup {
                                progress: ((String) -> Void)? = nil) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
         guard let validLabels = dataset.valid.goldLabels else { throw DataError(file: dataset.name, "validation needs gold labels") }
         let n = problem.rowCount, c = problem.classCount
-        let validTarget = try target("valid", dataset: dataset)
-        let pointTarget = try testPoint.map { try target($0, dataset: dataset) }
+        let validTarget = try target(.validation, dataset: dataset)
+        let pointTarget = try testPoint.map { try target(.testPoints([$0]), dataset: dataset) }
         let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
         let solvedPoint = try pointTarget.map { try problem.solve(target: $0, damping: damping, solver: solver) }
         var generator = SeededGenerator(seed: file.seed &+ 0x6E0)
@@ -55,8 +55,9 @@ extension InfluenceSetup {
                 groups.append(Group(name: "random\(g)", keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
             }
         case .classes:
+            let hardTargets = problem.targets.argmax(axis: 1)
             for k in 0..<c {
-                let rows = Set((0..<n).filter { i in (0..<c).max { targets[i * c + $0] < targets[i * c + $1] } == k })
+                let rows = Set(hardTargets.indices.filter { hardTargets[$0] == k })
                 if !rows.isEmpty && rows.count < n { groups.append(Group(name: dataset.classNames[k], keepTerm: nil, rows: rows, predicted: rowPrediction(rows))) }
             }
         case .clusters:
@@ -81,8 +82,8 @@ extension InfluenceSetup {
         let spec = file.endModelSpec
         let trainInputs = try spec.inputs(dataset.train).gatheringRows(trainingRows)
         let validInputs = try spec.inputs(dataset.valid)
-        let pointInputs = pointTarget.map { $0.inputs.to(.float32) }, pointLabels = pointTarget.map { t in
-            (0..<t.targets.shape[0]).map { i in (0..<c).first { t.targets[i, $0] == 1 } ?? 0 } }
+        let pointInputs = pointTarget.map { $0.inputs.converted(to: DType.float32) }
+        let pointLabels = pointTarget.map { $0.targets.argmax(axis: 1) }
         func losses(rows: [Int], labels: [Double]) throws -> [Double] {
             let model = try file.endModel.makeModel(path: "model")
             _ = trainEndModel(model, inputs: trainInputs.gatheringRows(rows), targets: Tensor(shape: [rows.count, c], scalars: labels),

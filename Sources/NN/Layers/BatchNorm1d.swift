@@ -1,8 +1,8 @@
-/// Batch normalisation over the rows of a `[batch, features]` input, as `nn.BatchNorm1d`.
+/// Batch normalization over the rows of a `[batch, features]` input, as `nn.BatchNorm1d`.
 ///
-/// Training: normalises with the batch mean and the *biased* batch variance, and updates
+/// Training: normalizes with the batch mean and the *biased* batch variance, and updates
 /// `running = (1 − momentum)·running + momentum·batch` with the *unbiased* variance.
-/// Evaluation: normalises with the running statistics (constants). Affine `weight` (γ, init 1)
+/// Evaluation: normalizes with the running statistics (constants). Affine `weight` (γ, init 1)
 /// and `bias` (β, init 0). Running statistics are buffers: saved, never differentiated.
 public final class BatchNorm1d: Module, Layer {
     public let featureCount: Int

@@ -12,8 +12,39 @@ public final class LSTM: Module {
     public let inputSize: Int
     public let hiddenSize: Int
     public let bidirectional: Bool
-    /// Per direction: weight_ih, weight_hh, bias_ih, bias_hh.
-    let weights: [[Tensor]]
+    /// The parameters of one direction, with PyTorch's names and layouts.
+    public struct Direction {
+        /// `weight_ih_l0 [4H, I]`: the gates' input weights, stacked i, f, g, o.
+        public let inputWeight: Tensor
+        /// `weight_hh_l0 [4H, H]`: the gates' recurrent weights.
+        public let recurrentWeight: Tensor
+        /// `bias_ih_l0 [4H]`.
+        public let inputBias: Tensor
+        /// `bias_hh_l0 [4H]` (PyTorch keeps two biases; only their sum matters).
+        public let recurrentBias: Tensor
+
+        init(inputSize: Int, hiddenSize: Int, dtype: DType, using generator: inout SeededGenerator) {
+            func uniform(_ shape: [Int]) -> Tensor {
+                Initialization.uniformFanIn(shape, fanIn: hiddenSize, dtype: dtype, using: &generator)
+            }
+            inputWeight = uniform([4 * hiddenSize, inputSize])
+            recurrentWeight = uniform([4 * hiddenSize, hiddenSize])
+            inputBias = uniform([4 * hiddenSize])
+            recurrentBias = uniform([4 * hiddenSize])
+        }
+
+        func named(suffix: String) -> [(name: String, tensor: Tensor)] {
+            [("weight_ih_l0\(suffix)", inputWeight), ("weight_hh_l0\(suffix)", recurrentWeight),
+             ("bias_ih_l0\(suffix)", inputBias), ("bias_hh_l0\(suffix)", recurrentBias)]
+        }
+    }
+
+    /// The forward direction, and the reverse one when bidirectional.
+    public let forward: Direction
+    public let reverse: Direction?
+
+    /// The directions in output order (forward first).
+    var directions: [Direction] { [forward] + (reverse.map { [$0] } ?? []) }
 
     /// Per-step outputs `[batch, steps, directions·H]` and each direction's final states `[batch, H]`
     /// (forward first).
@@ -29,20 +60,12 @@ public final class LSTM: Module {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.bidirectional = bidirectional
-        weights = (0..<(bidirectional ? 2 : 1)).map { _ in
-            [Initialization.uniformFanIn([4 * hiddenSize, inputSize], fanIn: hiddenSize, dtype: dtype, using: &generator),
-             Initialization.uniformFanIn([4 * hiddenSize, hiddenSize], fanIn: hiddenSize, dtype: dtype, using: &generator),
-             Initialization.uniformFanIn([4 * hiddenSize], fanIn: hiddenSize, dtype: dtype, using: &generator),
-             Initialization.uniformFanIn([4 * hiddenSize], fanIn: hiddenSize, dtype: dtype, using: &generator)]
-        }
+        forward = Direction(inputSize: inputSize, hiddenSize: hiddenSize, dtype: dtype, using: &generator)
+        reverse = bidirectional ? Direction(inputSize: inputSize, hiddenSize: hiddenSize, dtype: dtype, using: &generator) : nil
     }
 
     override public var localParameters: [(name: String, tensor: Tensor)] {
-        weights.enumerated().flatMap { direction, w in
-            let suffix = direction == 0 ? "" : "_reverse"
-            return [("weight_ih_l0\(suffix)", w[0]), ("weight_hh_l0\(suffix)", w[1]),
-                    ("bias_ih_l0\(suffix)", w[2]), ("bias_hh_l0\(suffix)", w[3])]
-        }
+        forward.named(suffix: "") + (reverse?.named(suffix: "_reverse") ?? [])
     }
 
     /// - Parameters:
@@ -55,9 +78,11 @@ public final class LSTM: Module {
                      "LSTM(input \(inputSize)) needs [batch, steps, \(inputSize)], got \(input.shape)")
         let (batch, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
         var outputs: [Tensor] = [], finalHidden: [Tensor] = [], finalCell: [Tensor] = []
-        for (direction, w) in weights.enumerated() {
-            let states = input.lstmLayer(inputWeight: w[0], bias: w[2] + w[3], recurrentWeight: w[1], mask: mask, reverse: direction == 1)
-            let last = states.sliced(axis: 1, start: direction == 1 ? 0 : steps - 1, length: 1).reshaped([batch, 2 * h])
+        for (index, direction) in directions.enumerated() {
+            let isReverse = index == 1
+            let states = input.lstmLayer(inputWeight: direction.inputWeight, bias: direction.inputBias + direction.recurrentBias,
+                                         recurrentWeight: direction.recurrentWeight, mask: mask, reverse: isReverse)
+            let last = states.sliced(axis: 1, start: isReverse ? 0 : steps - 1, length: 1).reshaped([batch, 2 * h])
             outputs.append(states.sliced(axis: 2, start: 0, length: h))
             finalHidden.append(last.sliced(axis: 1, start: 0, length: h))
             finalCell.append(last.sliced(axis: 1, start: h, length: h))

@@ -1,8 +1,8 @@
 /// A fully connected layer `y = x Wᵀ + b`.
 ///
 /// Weight layout is PyTorch's: `weight` is `[outputCount, inputCount]`, `bias` is `[outputCount]`,
-/// both initialised `U(−1/√inputCount, 1/√inputCount)`. The product uses gemm's transpose flag,
-/// so no transpose is materialised.
+/// both initialized `U(−1/√inputCount, 1/√inputCount)`. The product uses gemm's transpose flag,
+/// so no transpose is materialized.
 public final class Linear: Module, Layer {
     public let inputCount: Int
     public let outputCount: Int

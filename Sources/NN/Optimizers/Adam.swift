@@ -43,25 +43,31 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let stepSize = learningRate / (1 - Foundation.pow(beta1, t))
         let correction2 = (1 - Foundation.pow(beta2, t)).squareRoot()
-        let l2 = decoupledWeightDecay ? 0 : weightDecay
-        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
+        let update = AdamUpdate(beta1: beta1, beta2: beta2, epsilon: epsilon, l2: decoupledWeightDecay ? 0 : weightDecay,
+                                shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1, stepSize: stepSize,
+                                correction2: correction2)
         for k in parameters.indices {
-            updateElements(parameters[k], gradients[k], [firstMoments[k], secondMoments[k]],
-                           { p, g, s, n in adamKernel(p, g, s[0], s[1], n, Float(beta1), Float(beta2), Float(epsilon), Float(l2), Float(shrink), Float(stepSize), Float(correction2)) },
-                           { p, g, s, n in adamKernel(p, g, s[0], s[1], n, beta1, beta2, epsilon, l2, shrink, stepSize, correction2) })
+            updateElements(parameters[k], gradients[k], state: [firstMoments[k], secondMoments[k]], with: update)
         }
     }
 }
 
-@inline(__always)
-private func adamKernel<T: TensorScalar>(
-    _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ n: Int,
-    _ beta1: T, _ beta2: T, _ epsilon: T, _ l2: T, _ shrink: T, _ stepSize: T, _ correction2: T
-) {
-    for i in 0..<n {
-        let grad = g[i] + l2 * p[i]
-        m[i] = beta1 * m[i] + (1 - beta1) * grad
-        v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
-        p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
+/// One Adam step's constants: `g ← ∇ + l2·θ`, moments, `θ ← θ·shrink − stepSize·m / (√v / correction2 + ε)`
+/// (`stepSize` = lr / (1 − β₁ᵗ), `correction2` = √(1 − β₂ᵗ); shrink < 1 is AdamW's decoupled decay).
+private struct AdamUpdate: ElementwiseUpdate {
+    let beta1, beta2, epsilon, l2, shrink, stepSize, correction2: Double
+
+    func apply<T: TensorScalar>(
+        parameter p: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, state: [UnsafeMutablePointer<T>], count: Int
+    ) {
+        let (m, v) = (state[0], state[1])
+        let (beta1, beta2, epsilon, l2) = (T(self.beta1), T(self.beta2), T(self.epsilon), T(self.l2))
+        let (shrink, stepSize, correction2) = (T(self.shrink), T(self.stepSize), T(self.correction2))
+        for i in 0..<count {
+            let grad = g[i] + l2 * p[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * grad
+            v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
+            p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
+        }
     }
 }

@@ -17,17 +17,24 @@ extension Optimizer {
     }
 }
 
-/// Runs a per-element update over a parameter, its gradient and state buffers of the same size,
-/// in the parameter's element type (optimiser updates are not differentiated).
-package func updateElements(
-    _ parameter: Tensor, _ gradient: Tensor, _ state: [Storage],
-    _ body32: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Int) -> Void,
-    _ body64: (UnsafeMutablePointer<Double>, UnsafePointer<Double>, [UnsafeMutablePointer<Double>], Int) -> Void
-) {
+/// A per-element optimizer update, written once for both element types: its hyperparameters
+/// travel as the conforming struct's fields, and `updateElements` picks the element type with one
+/// `switch` on the dtype (optimizer updates are not differentiated).
+package protocol ElementwiseUpdate {
+    /// Updates `count` elements of a parameter in place from its gradient and state buffers.
+    func apply<T: TensorScalar>(
+        parameter: UnsafeMutablePointer<T>, gradient: UnsafePointer<T>, state: [UnsafeMutablePointer<T>], count: Int)
+}
+
+/// Runs `update` over a parameter, its gradient and state buffers of the same size, in the
+/// parameter's element type.
+package func updateElements(_ parameter: Tensor, _ gradient: Tensor, state: [Storage], with update: some ElementwiseUpdate) {
     switch parameter.dtype {
     case .float32:
-        body32(parameter.storage.pointer(Float.self), gradient.storage.pointer(Float.self), state.map { $0.pointer(Float.self) }, parameter.count)
+        update.apply(parameter: parameter.storage.pointer(Float.self), gradient: gradient.storage.pointer(Float.self),
+                     state: state.map { $0.pointer(Float.self) }, count: parameter.count)
     case .float64:
-        body64(parameter.storage.pointer(Double.self), gradient.storage.pointer(Double.self), state.map { $0.pointer(Double.self) }, parameter.count)
+        update.apply(parameter: parameter.storage.pointer(Double.self), gradient: gradient.storage.pointer(Double.self),
+                     state: state.map { $0.pointer(Double.self) }, count: parameter.count)
     }
 }

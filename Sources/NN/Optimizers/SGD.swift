@@ -26,25 +26,31 @@ public final class SGD: Optimizer {
         checkGradients(gradients)
         let first = !started
         started = true
+        let update = SGDUpdate(learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+                               nesterov: nesterov, first: first)
         for k in parameters.indices {
-            updateElements(parameters[k], gradients[k], [buffers[k]],
-                           { p, g, b, n in sgdKernel(p, g, b[0], n, Float(learningRate), Float(momentum), Float(dampening), Float(weightDecay), nesterov, first) },
-                           { p, g, b, n in sgdKernel(p, g, b[0], n, learningRate, momentum, dampening, weightDecay, nesterov, first) })
+            updateElements(parameters[k], gradients[k], state: [buffers[k]], with: update)
         }
     }
 }
 
-@inline(__always)
-private func sgdKernel<T: TensorScalar>(
-    _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ b: UnsafeMutablePointer<T>, _ n: Int,
-    _ lr: T, _ momentum: T, _ dampening: T, _ weightDecay: T, _ nesterov: Bool, _ first: Bool
-) {
-    for i in 0..<n {
-        var grad = g[i] + weightDecay * p[i]
-        if momentum != 0 {
-            b[i] = first ? grad : momentum * b[i] + (1 - dampening) * grad
-            grad = nesterov ? grad + momentum * b[i] : b[i]
+/// One SGD step's constants (the momentum buffer is the only state).
+private struct SGDUpdate: ElementwiseUpdate {
+    let learningRate, momentum, dampening, weightDecay: Double
+    let nesterov, first: Bool
+
+    func apply<T: TensorScalar>(
+        parameter p: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, state: [UnsafeMutablePointer<T>], count: Int
+    ) {
+        let b = state[0]
+        let (lr, momentum, dampening, weightDecay) = (T(learningRate), T(self.momentum), T(self.dampening), T(self.weightDecay))
+        for i in 0..<count {
+            var grad = g[i] + weightDecay * p[i]
+            if momentum != 0 {
+                b[i] = first ? grad : momentum * b[i] + (1 - dampening) * grad
+                grad = nesterov ? grad + momentum * b[i] : b[i]
+            }
+            p[i] -= lr * grad
         }
-        p[i] -= lr * grad
     }
 }

@@ -4,9 +4,9 @@ import Autodiff
 public struct DatasetSplit {
     /// Record ids (WRENCH keys or CSV row numbers), in row order.
     public var ids: [String]
-    /// Features `[N, d]` (Float32, the training default; convert with `.to(.float64)`), if any.
+    /// Features `[N, d]` (Float32, the training default; convert with `.converted(to: .float64)`), if any.
     public var features: Tensor?
-    /// Token ids per record (0 = padding, 1 = unknown for text tokenised by the loader), if any.
+    /// Token ids per record (0 = padding, 1 = unknown for text tokenized by the loader), if any.
     public var tokens: [[Int]]?
     /// The raw text per record, if the data had `data.text`.
     public var texts: [String]?

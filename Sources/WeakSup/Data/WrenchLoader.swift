@@ -6,7 +6,7 @@ import Autodiff
 ///
 /// Each split file maps record ids to `{"label": c, "weak_labels": [...], "data": {...}}`, where
 /// `data.feature` is the feature vector, `data.tokens` a list of token ids, or `data.text` a string
-/// that is whitespace-tokenised into a vocabulary built on train (0 = padding, 1 = unknown).
+/// that is whitespace-tokenized into a vocabulary built on train (0 = padding, 1 = unknown).
 /// Files are memory-mapped and parsed in one pass into flat arrays. Every record is validated:
 /// equal LF counts, votes in `-1..<C`, finite features of equal width; errors name the file, the
 /// record id and the field. Rows are ordered by id (numerically when every id is an integer).
@@ -61,7 +61,7 @@ public enum WrenchLoader {
                            train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!, vocabularySize: vocabularySize)
     }
 
-    /// One split as parsed, before ordering and tokenisation.
+    /// One split as parsed, before ordering and tokenization.
     struct RawSplit {
         var file: String
         var ids: [String] = []

@@ -1,17 +1,17 @@
 import Foundation
 import Autodiff
 
-/// Dawid–Skene (1979) by expectation–maximisation: a class prior π and, per LF, a confusion
+/// Dawid–Skene (1979) by expectation–maximization: a class prior π and, per LF, a confusion
 /// matrix `μ_j[c][r] = P(LF j responds r | y = c)` over the responses r ∈ {0, …, C−1, abstain}.
-/// Abstaining is modelled as a response because LFs are often unipolar (they vote one class or
+/// Abstaining is modeled as a response because LFs are often unipolar (they vote one class or
 /// abstain): all their information is in how often they fire for each class.
 ///
-/// Initialised from majority-vote soft labels of the covered rows. M-step with additive
+/// Initialized from majority-vote soft labels of the covered rows. M-step with additive
 /// smoothing α: `π_c ∝ Σ_i T_ic + α`, `μ_j[c][r] ∝ Σ_{i: L_ij = r} T_ic + α`. E-step:
 /// `T_ic ∝ π_c Π_j μ_j[c][L_ij]`. Stops when the mean log-likelihood changes by less than
 /// `tolerance` or after `maxIterations`.
 public final class DawidSkene: LabelModel {
-    public let name = "dawid-skene"
+    public let kind = LabelModelKind.dawidSkene
     public var smoothing: Double
     public var tolerance: Double
     public var maxIterations: Int
@@ -72,8 +72,8 @@ public final class DawidSkene: LabelModel {
         let c = classCount
         var weights: [Double] = [], abstain: [Double] = []
         for j in confusion.indices {
-            for k in 0..<c { for cls in 0..<c { weights.append(Foundation.log(confusion[j][cls][k])) } }
-            for cls in 0..<c { abstain.append(Foundation.log(confusion[j][cls][c])) }
+            for k in 0..<c { for y in 0..<c { weights.append(Foundation.log(confusion[j][y][k])) } }
+            for y in 0..<c { abstain.append(Foundation.log(confusion[j][y][c])) }
         }
         return LabelDecomposition(link: .exp, lfCount: confusion.count, classCount: c, weights: weights,
                                   prior: prior.map { Foundation.log($0) }, abstainWeights: abstain)

@@ -4,15 +4,15 @@ import Autodiff
 /// A label model: fitted on a label matrix, it turns each row's votes into a distribution over
 /// classes (the soft label an end model is trained on).
 public protocol LabelModel: AnyObject {
-    /// The method's name as the CLI spells it (`majority`, `dawid-skene`, `snorkel`).
-    var name: String { get }
+    /// Which model this is (its name as the CLI and model files spell it).
+    var kind: LabelModelKind { get }
     var classCount: Int { get }
     /// Fits the model to `labelMatrix` (votes in -1..<classCount).
     func fit(labelMatrix: LabelMatrix, classCount: Int) throws
     /// Soft labels `[N, C]` (Float64). Rows without votes get the model's prior (uniform for
     /// majority vote); use `LabelMatrix.coveredRows` to leave them out of training.
     func predictProbabilities(_ labelMatrix: LabelMatrix) -> Tensor
-    /// The soft labels written as `σ(Σ_j W_{j, L_ij, c} + b_c)` normalised over c (DESIGN §5),
+    /// The soft labels written as `σ(Σ_j W_{j, L_ij, c} + b_c)` normalized over c (DESIGN §5),
     /// which the influence module consumes.
     var decomposition: LabelDecomposition { get }
     /// Each LF's accuracy as the model estimates it (for analysis and tests).

@@ -4,7 +4,7 @@ import Autodiff
 /// hard labels break ties with a seeded generator. Rows without votes get a uniform soft label
 /// and the hard label -1. Fitting only records the class and LF counts.
 public final class MajorityVote: LabelModel {
-    public let name = "majority"
+    public let kind = LabelModelKind.majority
     public private(set) var classCount = 2
     public private(set) var lfCount = 0
 

@@ -15,7 +15,7 @@ import NN
 /// [ε, 1 − ε] (ε = min(0.01, 10^−⌈log₁₀ N⌉)) and its columns permuted to break the label-swap
 /// symmetry. Soft labels: `ŷ ∝ exp(L̄ · log clip(μ, 0.01, 0.99) + log p)`.
 public final class SnorkelLabelModel: LabelModel {
-    public let name = "snorkel"
+    public let kind = LabelModelKind.snorkel
     /// Snorkel's defaults: 100 epochs (full-batch steps), lr 0.01, l2 0, SGD momentum 0.9, prec_init 0.7.
     public var epochs: Int
     public var learningRate: Double
@@ -101,7 +101,7 @@ public final class SnorkelLabelModel: LabelModel {
         breakPermutationSymmetry()
     }
 
-    /// Permutes μ's columns (within groups of classes with equal prior) to maximise the summed
+    /// Permutes μ's columns (within groups of classes with equal prior) to maximize the summed
     /// probability that LFs vote for the column's class, fixing which latent class is which.
     private func breakPermutationSymmetry() {
         let c = classCount

@@ -1,4 +1,5 @@
 import Foundation
+import Autodiff
 
 /// Classification metrics. Binary metrics take the positive class to be 1 and `scores` to be the
 /// probability (or any monotone score) of class 1.
@@ -76,7 +77,22 @@ public enum Metrics {
     /// Class 1 where the score is at least `threshold`, else 0.
     public static func thresholded(_ scores: [Double], at threshold: Double) -> [Int] { scores.map { $0 >= threshold ? 1 : 0 } }
 
-    /// The threshold on `scores` that maximises binary F1 (ties: the one closest to 0.5), for
+    /// A classifier's decisions from its class probabilities `[n, C]`: for binary tasks class 1
+    /// where `P(class 1) ≥ threshold` (0.5 when nil; the tuned decision threshold otherwise), for
+    /// multi-class tasks the most probable class.
+    public static func predictions(_ probabilities: Tensor, threshold: Double? = nil) -> [Int] {
+        guard probabilities.shape[1] == 2 else { return probabilities.argmax(axis: 1) }
+        return thresholded(positiveScores(probabilities), at: threshold ?? 0.5)
+    }
+
+    /// `P(class 1)` of every row of binary class probabilities `[n, 2]`.
+    public static func positiveScores(_ probabilities: Tensor) -> [Double] {
+        precondition(probabilities.rank == 2 && probabilities.shape[1] == 2, "positiveScores needs [n, 2] probabilities, got \(probabilities.shape)")
+        let p = probabilities.scalars
+        return (0..<probabilities.shape[0]).map { p[$0 * 2 + 1] }
+    }
+
+    /// The threshold on `scores` that maximizes binary F1 (ties: the one closest to 0.5), for
     /// tuning a binary classifier's decision threshold on validation data.
     public static func bestF1Threshold(scores: [Double], labels: [Int]) -> (threshold: Double, f1: Double) {
         let candidates = Set(scores).sorted()
@@ -104,22 +120,21 @@ public struct Evaluation: Codable, Equatable, Sendable {
     /// The decision threshold on P(class 1) (binary), 0.5 unless tuned.
     public var threshold: Double?
 
-    /// Evaluates class probabilities (rows of `probabilities`) against gold labels.
-    public init(probabilities: [[Double]], labels: [Int], classCount: Int, threshold: Double? = nil) {
-        let predictions: [Int]
+    /// Evaluates class probabilities `[n, C]` against gold labels; binary decisions at `threshold`
+    /// (0.5 when nil).
+    public init(probabilities: Tensor, labels: [Int], threshold: Double? = nil) {
+        let classCount = probabilities.shape[1]
+        let predictions = Metrics.predictions(probabilities, threshold: threshold)
         if classCount == 2 {
-            let scores = probabilities.map { $0[1] }
-            let t = threshold ?? 0.5
-            predictions = Metrics.thresholded(scores, at: t)
+            let scores = Metrics.positiveScores(probabilities)
             f1 = Metrics.f1(predictions: predictions, labels: labels)
             auc = Metrics.rocAUC(scores: scores, labels: labels)
             averagePrecision = Metrics.averagePrecision(scores: scores, labels: labels)
-            self.threshold = t
-        } else {
-            predictions = probabilities.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
+            self.threshold = threshold ?? 0.5
         }
         accuracy = Metrics.accuracy(predictions: predictions, labels: labels)
         macroF1 = Metrics.macroF1(predictions: predictions, labels: labels, classCount: classCount)
-        logLoss = Metrics.logLoss(probabilities: probabilities, labels: labels)
+        let p = probabilities.scalars
+        logLoss = Metrics.logLoss(probabilities: labels.indices.map { Array(p[($0 * classCount)..<(($0 + 1) * classCount)]) }, labels: labels)
     }
 }

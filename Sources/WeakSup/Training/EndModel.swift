@@ -10,7 +10,27 @@ public enum EndModelSpec: Sendable, Equatable {
 
     public static let defaultMLP = EndModelSpec.mlp()
 
-    /// A freshly initialised model for `dataset`, from `seed`.
+    /// The end-model families, as the CLI spells them (`--model mlp|lstm`).
+    public enum Kind: String, CaseIterable, Sendable {
+        case mlp, lstm
+
+        /// This family's default specification (the WeaSEL paper's sizes).
+        public var defaultSpec: EndModelSpec { self == .mlp ? .defaultMLP : .lstm() }
+    }
+
+    /// What a model reads: the feature matrix, or token ids (model files spell it `inputs`).
+    public enum InputKind: String, Codable, Sendable {
+        case features, tokens
+    }
+
+    public var kind: Kind {
+        if case .lstm = self { return .lstm }
+        return .mlp
+    }
+
+    public var inputKind: InputKind { kind == .mlp ? .features : .tokens }
+
+    /// A freshly initialized model for `dataset`, from `seed`.
     public func makeModel(for dataset: WeakDataset, seed: UInt64, dtype: DType = .float32) throws -> any Layer {
         var generator = SeededGenerator(seed: seed)
         switch self {
@@ -31,7 +51,7 @@ public enum EndModelSpec: Sendable, Equatable {
         switch self {
         case .mlp:
             guard let features = split.features else { throw DataError(file: "dataset", "a split has no features") }
-            return features.to(dtype)
+            return features.converted(to: dtype)
         case .lstm(_, _, _, let maxLength):
             let longest = split.tokens?.map(\.count).max() ?? 0
             guard let tokens = split.tokenTensor(length: max(1, min(longest, maxLength)), dtype: dtype) else {

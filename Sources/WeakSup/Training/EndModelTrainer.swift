@@ -16,6 +16,9 @@ public struct TrainingOptions: Sendable {
     public var tuneThreshold = true
     /// Receives one line per epoch (progress goes to stderr in the CLI).
     public var progress: (@Sendable (String) -> Void)?
+    /// Receives a line when a step deviates from its settings (e.g. Snorkel's label model falling
+    /// back to a smaller learning rate); warnings go to stderr in the CLI even when progress does not.
+    public var warning: (@Sendable (String) -> Void)?
     /// Stop early on the validation cross-entropy instead of ROC-AUC / accuracy (retraining checks).
     public var stopOnValidationLoss = false
     /// Keep this many checkpoints of the end model (evenly spaced over the epochs up to the best),
@@ -52,13 +55,11 @@ public struct TrainingCheckpoint: Sendable, Codable {
 
 /// The validation metric that drives early stopping: ROC-AUC for binary tasks, else accuracy.
 public func validationScore(probabilities: Tensor, labels: [Int]) -> Double {
-    let c = probabilities.shape[1], p = probabilities.scalars
-    if c == 2 {
-        let auc = Metrics.rocAUC(scores: (0..<labels.count).map { p[$0 * 2 + 1] }, labels: labels)
+    if probabilities.shape[1] == 2 {
+        let auc = Metrics.rocAUC(scores: Metrics.positiveScores(probabilities), labels: labels)
         return auc.isNaN ? 0 : auc
     }
-    let predictions = (0..<labels.count).map { i in (0..<c).max { p[i * c + $0] < p[i * c + $1] }! }
-    return Metrics.accuracy(predictions: predictions, labels: labels)
+    return Metrics.accuracy(predictions: Metrics.predictions(probabilities), labels: labels)
 }
 
 /// Trains `model` on soft `targets` (`[N, C]`, rows are distributions) with soft-target
@@ -79,11 +80,11 @@ public func trainEndModel(
 /// state lives in the returned closure, across epochs).
 func epochRunner(_ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor?, options: TrainingOptions)
     -> (inout SeededGenerator) -> Void {
-    let targets = targets.to(options.dtype), weights = sampleWeights?.to(options.dtype)
+    let targets = targets.converted(to: options.dtype), weights = sampleWeights?.converted(to: options.dtype)
     let parameters = model.parameters
     let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
     return { generator in
-        // Batches of one row cannot be normalised; drop a trailing single row.
+        // Batches of one row cannot be normalized; drop a trailing single row.
         for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
             let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
                                                    weights: weights?.gatheringRows(batch))
@@ -101,7 +102,7 @@ func trainWithEarlyStopping(
 ) -> TrainingReport {
     var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
     var best = (score: -Double.infinity, epoch: 0)
-    var snapshot = modules.map(snapshotWeights)
+    var snapshot = modules.map { $0.snapshot() }
     var history: [Double] = []
     var epochCheckpoints: [TrainingCheckpoint] = []
     var epoch = 0
@@ -115,17 +116,17 @@ func trainWithEarlyStopping(
         if options.checkpoints > 0 {
             epochCheckpoints.append(TrainingCheckpoint(epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate))
         }
-        if score > best.score { best = (score, epoch); snapshot = modules.map(snapshotWeights) }
+        if score > best.score { best = (score, epoch); snapshot = modules.map { $0.snapshot() } }
         options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
                                  classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
     }
-    for (module, saved) in zip(modules, snapshot) { restoreWeights(module, saved); module.eval() }
+    for (module, saved) in zip(modules, snapshot) { module.restore(saved); module.eval() }
     var threshold: Double?
     if classCount == 2 {
         threshold = 0.5
         if options.tuneThreshold {
-            let p = endModel.predictProbabilities(validationInputs).scalars
-            threshold = Metrics.bestF1Threshold(scores: (0..<validationLabels.count).map { p[$0 * 2 + 1] }, labels: validationLabels).threshold
+            let scores = Metrics.positiveScores(endModel.predictProbabilities(validationInputs))
+            threshold = Metrics.bestF1Threshold(scores: scores, labels: validationLabels).threshold
         }
     }
     let upToBest = epochCheckpoints.filter { $0.epoch <= best.epoch }
@@ -144,19 +145,7 @@ public func meanCrossEntropy(_ probabilities: Tensor, _ labels: [Int]) -> Double
     return labels.enumerated().reduce(0.0) { $0 - Foundation.log(max(p[$1.offset * c + $1.element], 1e-15)) } / Double(max(labels.count, 1))
 }
 
-/// Copies of every parameter and buffer of `model`.
-public func snapshotWeights(_ model: Module) -> [Tensor] {
-    (model.parameters + model.namedBuffers.map(\.tensor)).map { $0.copied() }
-}
-
-/// Writes a snapshot taken by `snapshotWeights` back into `model`.
-public func restoreWeights(_ model: Module, _ snapshot: [Tensor]) {
-    for (target, saved) in zip(model.parameters + model.namedBuffers.map(\.tensor), snapshot) { target.assign(saved) }
-}
-
 /// Test-set evaluation of a trained model.
-public func evaluate(_ model: any Layer, inputs: Tensor, labels: [Int], classCount: Int, threshold: Double?) -> Evaluation {
-    let p = model.predictProbabilities(inputs).to(.float64).scalars
-    let rows = (0..<labels.count).map { Array(p[($0 * classCount)..<(($0 + 1) * classCount)]) }
-    return Evaluation(probabilities: rows, labels: labels, classCount: classCount, threshold: threshold)
+public func evaluate(_ model: any Layer, inputs: Tensor, labels: [Int], threshold: Double?) -> Evaluation {
+    Evaluation(probabilities: model.predictProbabilities(inputs).converted(to: .float64), labels: labels, threshold: threshold)
 }

@@ -50,6 +50,6 @@ public func runSupervisedOnValidation(dataset: WeakDataset, endModel spec: EndMo
     }
     let report = TrainingReport(epochsRun: epochs, bestEpoch: epochs, bestValidationScore: meanScore[epochs - 1],
                                 threshold: threshold, validationHistory: meanScore)
-    let test = evaluate(model, inputs: try spec.inputs(dataset.test, dtype: options.dtype), labels: testLabels, classCount: c, threshold: threshold)
+    let test = evaluate(model, inputs: try spec.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: threshold)
     return PipelineResult(model: model, report: report, test: test, trainingRows: [], targets: targets)
 }

@@ -7,9 +7,16 @@ public enum EndModelFile: Codable {
     case mlp(ModelFile<MLP.Configuration>)
     case sequence(ModelFile<SequenceClassifier.Configuration>)
 
-    public init(model: any Layer) {
-        if let sequence = model as? SequenceClassifier { self = .sequence(sequence.modelFile()) }
-        else { self = .mlp((model as! MLP).modelFile()) }
+    /// The file form of a trained end model; only the product's end models (MLP, sequence
+    /// classifier) can be saved.
+    public init(model: any Layer) throws {
+        if let sequence = model as? SequenceClassifier {
+            self = .sequence(sequence.modelFile())
+        } else if let mlp = model as? MLP {
+            self = .mlp(mlp.modelFile())
+        } else {
+            throw ModelFileError(path: "(end model)", problem: "a \(type(of: model)) cannot be saved as an end model (MLP or sequence classifier)")
+        }
     }
 
     public func makeModel(path: String) throws -> any Layer {
@@ -62,7 +69,7 @@ extension WeaselEncoder {
         guard network.configuration == encoder.network.configuration else {
             throw ModelFileError(path: path, problem: "the encoder network does not match its WeaSEL options")
         }
-        restoreWeights(encoder.network, snapshotWeights(network))
+        encoder.network.restore(network.snapshot())
         encoder.eval()
         return encoder
     }
@@ -94,19 +101,18 @@ public struct DatasetSignature: Codable, Equatable, Sendable {
 public struct TrainedModelFile: Codable {
     public var format = "weasel-trained-model"
     public var version = 1
-    /// `weasel`, `majority`, `dawid-skene`, `snorkel`, `supervised` or `supervised-valid`.
-    public var method: String
+    public var method: TrainingMethod
     public var seed: UInt64
     public var dataset: DatasetSignature
     /// `features` (MLP) or `tokens` (sequence classifier), and the token length used.
-    public var inputs: String
+    public var inputs: EndModelSpec.InputKind
     public var maxLength: Int?
     /// The binary decision threshold on P(class 1).
     public var threshold: Double?
     public var endModel: EndModelFile
     public var encoder: WeaselEncoderFile?
     /// Two-stage methods: the label model and its decomposition.
-    public var labelModel: String?
+    public var labelModel: LabelModelKind?
     public var decomposition: LabelDecomposition?
     /// Rows of the training split (ordered by id) the end model was trained on; nil when it was
     /// trained on the validation split (`supervised-valid`).
@@ -117,19 +123,20 @@ public struct TrainedModelFile: Codable {
     /// End-model checkpoints saved during training (`--checkpoints K`), for TracIn.
     public var checkpoints: [TrainingCheckpoint]?
 
-    public init(method: String, seed: UInt64, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult) {
-        self.method = method; self.seed = seed; self.dataset = DatasetSignature(dataset)
-        switch endModelSpec {
-        case .mlp: inputs = "features"
-        case .lstm(_, _, _, let maxLength): inputs = "tokens"; self.maxLength = maxLength
-        }
+    /// - Parameter options: the training options the model was trained with (seed, weight decay).
+    public init(method: TrainingMethod, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult,
+                options: TrainingOptions) throws {
+        self.method = method; seed = options.seed; self.dataset = DatasetSignature(dataset)
+        inputs = endModelSpec.inputKind
+        if case .lstm(_, _, _, let maxLength) = endModelSpec { self.maxLength = maxLength }
         threshold = result.report.threshold
-        endModel = EndModelFile(model: result.model)
+        endModel = try EndModelFile(model: result.model)
         encoder = result.encoder?.file()
-        labelModel = result.labelModel?.name
+        labelModel = result.labelModel?.kind
         decomposition = result.labelModel?.decomposition
-        trainingRows = method == "supervised-valid" ? nil : result.trainingRows
+        trainingRows = method.trainsOnValidation ? nil : result.trainingRows
         test = result.test
+        weightDecay = options.weightDecay
         checkpoints = result.report.checkpoints.isEmpty ? nil : result.report.checkpoints
     }
 
@@ -145,7 +152,12 @@ public struct TrainedModelFile: Codable {
     }
 
     /// The end-model specification that rebuilds this model's inputs.
-    public var endModelSpec: EndModelSpec { inputs == "tokens" ? .lstm(maxLength: maxLength ?? 128) : .defaultMLP }
+    public var endModelSpec: EndModelSpec {
+        switch inputs {
+        case .features: return .defaultMLP
+        case .tokens: return .lstm(maxLength: maxLength ?? 128)
+        }
+    }
 
     /// Checks that `dataset` can be fed to this model (same classes and features); with
     /// `sameTraining`, that it is the very data the model was trained on.
@@ -154,11 +166,21 @@ public struct TrainedModelFile: Codable {
         guard signature.classNames.count == self.dataset.classNames.count else {
             throw ModelFileError(path: path, problem: "the model has \(self.dataset.classNames.count) classes, the data \(signature.classNames.count)")
         }
-        guard inputs == "tokens" || signature.featureCount == self.dataset.featureCount else {
+        guard inputs == .tokens || signature.featureCount == self.dataset.featureCount else {
             throw ModelFileError(path: path, problem: "the model expects \(self.dataset.featureCount) features, the data has \(signature.featureCount)")
         }
         if sameTraining && signature != self.dataset {
             throw ModelFileError(path: path, problem: "the data does not match the model's training data (it was trained on '\(self.dataset.name)': \(self.dataset.trainRows) rows, \(self.dataset.lfCount) LFs, hash \(self.dataset.trainHash); given '\(signature.name)': \(signature.trainRows) rows, \(signature.lfCount) LFs, hash \(signature.trainHash))")
         }
+    }
+}
+
+extension TrainedModelFile {
+    /// The end model's class probabilities `[n, C]` (Float64) for every row of a split of `dataset`,
+    /// after checking that the data fits the model (same classes and features).
+    public func predictProbabilities(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws -> Tensor {
+        try check(dataset, sameTraining: false, path: path)
+        let model = try endModel.makeModel(path: path)
+        return model.predictProbabilities(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype)).converted(to: .float64)
     }
 }

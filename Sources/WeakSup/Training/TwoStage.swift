@@ -60,7 +60,6 @@ public func trainAndEvaluate(dataset: WeakDataset, rows: [Int], targets: Tensor,
     let inputs = try endModel.inputs(dataset.train, dtype: options.dtype).gatheringRows(rows)
     let report = trainEndModel(model, inputs: inputs, targets: targets, validationInputs: try endModel.inputs(dataset.valid, dtype: options.dtype),
                                validationLabels: validLabels, options: options)
-    let test = evaluate(model, inputs: try endModel.inputs(dataset.test, dtype: options.dtype), labels: testLabels,
-                        classCount: dataset.classCount, threshold: report.threshold)
+    let test = evaluate(model, inputs: try endModel.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: report.threshold)
     return PipelineResult(model: model, report: report, test: test, trainingRows: rows, targets: targets)
 }

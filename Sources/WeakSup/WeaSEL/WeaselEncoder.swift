@@ -43,7 +43,7 @@ public final class WeaselEncoder: Module {
             votes = Tensor.oneHot(L.votes, classCount: classCount, dtype: dtype).reshaped([L.rowCount, L.lfCount * classCount])
         }
         guard featureCount > 0, let features else { return votes }
-        return concat([features.to(dtype), votes], axis: 1)
+        return concat([features.converted(to: dtype), votes], axis: 1)
     }
 
     /// One-hot votes with classes outermost, `[N, C·m]` (index `c·m + j`), matching θ's layout.

@@ -4,7 +4,7 @@ import NN
 extension WeaselOptions.Objective {
     /// The batch loss from the encoder's scores `s` and the end model's logits `f` (both `[b, C]`):
     /// the sum of `terms`. Where the objective uses stop-gradient, each network only receives its
-    /// own term's gradient, so one backward pass over the sum serves both optimisers.
+    /// own term's gradient, so one backward pass over the sum serves both optimizers.
     func loss(encoderScores s: Tensor, endLogits f: Tensor, classPrior: [Double]) -> Tensor {
         let parts = terms(encoderScores: s, endLogits: f, classPrior: classPrior)
         return parts.dropFirst().reduce(parts[0], +)

@@ -51,7 +51,7 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
         case l1
         /// Symmetric squared Hellinger distance, with stop-gradient on each target.
         case squaredHellinger = "hellinger"
-        /// Max-MIG's mutual-information gain (Cao et al. 2019), maximised by both networks.
+        /// Max-MIG's mutual-information gain (Cao et al. 2019), maximized by both networks.
         case mig
     }
 

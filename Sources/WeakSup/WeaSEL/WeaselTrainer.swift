@@ -11,6 +11,14 @@ public struct WeaselResult {
     public var test: Evaluation
     /// The training rows used (those with at least one vote).
     public var trainingRows: [Int]
+
+    /// The result in the form every method returns: the end model's targets are the frozen
+    /// encoder's soft labels of the training rows (the labels influence functions attribute).
+    public func pipelineResult(dataset: WeakDataset) -> PipelineResult {
+        let softLabels = encoder.encode(features: dataset.train.features?.gatheringRows(trainingRows),
+                                        labelMatrix: dataset.train.labelMatrix.rows(trainingRows)).softLabels
+        return PipelineResult(model: endModel, report: report, test: test, trainingRows: trainingRows, targets: softLabels, encoder: encoder)
+    }
 }
 
 /// Trains an end model straight from LF votes with WeaSEL (Cachay et al., NeurIPS 2021,
@@ -62,7 +70,6 @@ public func trainWeasel(dataset: WeakDataset, endModel spec: EndModelSpec = .def
             }
         }
     }
-    let test = evaluate(endModel, inputs: try spec.inputs(dataset.test, dtype: dtype), labels: testLabels,
-                        classCount: c, threshold: report.threshold)
+    let test = evaluate(endModel, inputs: try spec.inputs(dataset.test, dtype: dtype), labels: testLabels, threshold: report.threshold)
     return WeaselResult(endModel: endModel, encoder: encoder, report: report, test: test, trainingRows: rows)
 }

@@ -1,0 +1,5 @@
+let experimentCommand = Command(
+    name: "experiment",
+    summary: "reproduce experiments of the papers",
+    subcommands: [robustnessCommand, detectErrorsCommand]
+)

@@ -1,0 +1,49 @@
+import Foundation
+import Influence
+
+let validateCommand = Command(
+    name: "validate",
+    summary: "group influence vs actual retraining: Spearman ρ, Pearson r, underestimation (Koh et al. 2019)",
+    options: influenceSetupOptions + [
+        .choice("groups", of: GroupKind.self, help: "how groups are formed", default: .lfs),
+        .value("count", placeholder: "K", help: "number of groups (LFs: the first K)", default: "20"),
+        .value("test-point", placeholder: "ID", help: "also predict and measure the effect on this test point's loss"),
+        .value("csv", placeholder: "FILE", help: "write the (group, predicted, actual) pairs for plotting"),
+        .flag("json", help: "print one JSON object"),
+        quietOption,
+    ],
+    run: { arguments in
+        let kind = try arguments.required("groups", as: GroupKind.self)
+        let count = try arguments.required("count", as: Int.self, where: { $0 >= 2 }, expected: "an integer of at least 2 (correlations need two groups)")
+        let testPoint = try arguments.value("test-point", as: String.self), csv = try arguments.value("csv", as: String.self)
+        let (damping, solver) = (try damping(arguments), try solver(arguments))
+        let (setup, dataset) = try loadInfluenceSetup(arguments)
+        let result = try setup.validateGroups(dataset: dataset, kind: kind, count: count, damping: damping, solver: solver,
+                                              testPoint: testPoint, progress: progressPrinter(arguments))
+        let v = result.validation
+        guard v.effects.count >= 2 else { throw CLIError.input("only \(v.effects.count) group(s) could be formed; correlations need two") }
+        let targets = [("valid", v)] + (result.testPoint.map { [("test-point", $0)] } ?? [])
+        if let csv {
+            var text = "target,group,predicted,actual\n"
+            for (name, validation) in targets {
+                for e in validation.effects { text += "\(name),\(e.group),\(e.predicted),\(e.actual)\n" }
+            }
+            try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csv))
+        }
+        func summary(_ g: GroupValidation) -> [String: Any] {
+            ["groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson, "underestimation": g.underestimation,
+             "pairs": g.effects.map { ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any] }]
+        }
+        if arguments.flag("json") {
+            var object = summary(v)
+            if let point = result.testPoint { object["test_point"] = summary(point) }
+            emit(try jsonString(object))
+            return
+        }
+        emit("\(dataset.name): \(v.effects.count) \(kind.rawValue) groups, predicted (sum of member scores) vs actual (retraining) effect")
+        emit(alignedTable(header: ["target", "Spearman ρ", "Pearson r", "|predicted| < |actual|"], rows: targets.map { name, g in
+            [name == "valid" ? "validation loss" : "test point \(testPoint!)", String(format: "%.3f", g.spearman),
+             String(format: "%.3f", g.pearson), String(format: "%.2f", g.underestimation)]
+        }))
+    }
+)

@@ -1,0 +1,25 @@
+import Influence
+
+/// The one line the CLI prints for an error that ends a command: the library's message, plus the
+/// flag that changes the outcome where there is one (library messages never name flags).
+func errorMessage(for error: Error) -> String {
+    switch error {
+    case let error as CLIError: return error.description
+    case let error as InfluenceError: return "error: \(error.description)" + (hint(for: error).map { "; \($0)" } ?? "")
+    case let error as CustomStringConvertible: return "error: \(error.description)"
+    default: return "error: \(error)"
+    }
+}
+
+private func hint(for error: InfluenceError) -> String? {
+    switch error {
+    case .negativeCurvature(let damping, _, _), .notPositiveDefinite(let damping, _):
+        return "raise the damping (e.g. --damping \(max(damping * 10, 0.001)))"
+    case .tooManyParameters: return "use --last-layer, or --solver cg or lissa (not for relative methods)"
+    case .needsExactSolver: return "use --solver exact (with --last-layer for large models)"
+    case .needsCheckpoints: return "train with --checkpoints K"
+    case .checkpointsNeedAllParameters: return "drop --last-layer"
+    case .noLabelingFunctionVotes: return "use --method if or relatif"
+    case .retrainingDidNotConverge, .trainedOnValidation, .missingGold, .unknownTestID: return nil
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import WeakSup
+
+/// `--data DIR`, which nearly every command takes.
+let dataOption = OptionSpec.value("data", placeholder: "DIR", help: "WRENCH or CSV dataset folder")
+
+/// Loads the dataset named by `--data`.
+func loadDataset(_ arguments: ParsedArguments) throws -> WeakDataset {
+    try WeakDataset.load(from: URL(fileURLWithPath: try arguments.required("data", as: String.self)))
+}
+
+/// `--seed S`: a non-negative integer.
+func seedOption(help: String = "random seed") -> OptionSpec {
+    .value("seed", placeholder: "S", help: help, default: "\(TrainingOptions().seed)")
+}
+
+func seed(_ arguments: ParsedArguments) throws -> UInt64 {
+    try arguments.value("seed", as: UInt64.self) ?? TrainingOptions().seed
+}
+
+/// `--seeds N`: runs over seeds 0..<N.
+func seedsOption(default count: Int) -> OptionSpec {
+    .value("seeds", placeholder: "N", help: "seeds 0..<N", default: "\(count)")
+}
+
+func seedCount(_ arguments: ParsedArguments) throws -> Int {
+    try arguments.required("seeds", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer")
+}
+
+/// `--json` and `--quiet`, shared by the commands that print tables and progress.
+let jsonOption = OptionSpec.flag("json", help: "print one JSON object instead of the table")
+let quietOption = OptionSpec.flag("quiet", help: "no progress on stderr")
+
+/// A progress printer unless `--quiet`.
+func progressPrinter(_ arguments: ParsedArguments) -> (@Sendable (String) -> Void)? {
+    guard !arguments.flag("quiet") else { return nil }
+    return { @Sendable message in printError(message) }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Influence
+
+/// The options every `weasel influence` subcommand shares: the model and data, how the inverse
+/// Hessian is applied, and over which parameters.
+let influenceSetupOptions: [OptionSpec] = [
+    .value("model", placeholder: "FILE", help: "trained model written by `weasel train --out`"),
+    .value("data", placeholder: "DIR", help: "the dataset it was trained on"),
+    .choice("solver", of: InverseHVPSolver.Kind.self, help: "inverse-HVP solver (default: exact for relative methods, else cg)"),
+    .value("damping", placeholder: "λ", help: "added to the Hessian's diagonal (trained networks are not convex)", default: "0.1"),
+    .flag("last-layer", help: "influence over the output layer's parameters only"),
+]
+
+/// The dataset of `--data` and the training objective of `--model` on it, checked against each other.
+func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup, WeakDataset) {
+    let path = try arguments.required("model", as: String.self)
+    let dataset = try loadDataset(arguments)
+    let file = try TrainedModelFile.load(from: URL(fileURLWithPath: path))
+    return (try InfluenceSetup(file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all, path: path), dataset)
+}
+
+/// `--solver`, or the method's default solver when it is absent.
+func solver(_ arguments: ParsedArguments, for method: InfluenceMethod = .influence) throws -> InverseHVPSolver {
+    (try arguments.value("solver", as: InverseHVPSolver.Kind.self) ?? method.defaultSolver).solver
+}
+
+func damping(_ arguments: ParsedArguments) throws -> Double {
+    try arguments.required("damping", as: Double.self, where: { $0 >= 0 }, expected: "a non-negative number")
+}
+
+/// `--method`, for the subcommands that score with one influence method.
+let influenceMethodOption = OptionSpec.choice(
+    "method", of: InfluenceMethod.self,
+    help: "ordinary IF, RelatIF, or source-aware reweighting / weight-moving (r- = relative)", default: .reweighting)
+
+/// `--top K`: rows per table.
+let topOption = OptionSpec.value("top", placeholder: "K", help: "rows per table", default: "10")
+
+func top(_ arguments: ParsedArguments) throws -> Int {
+    try arguments.required("top", as: Int.self, where: { $0 >= 0 }, expected: "a non-negative integer")
+}

@@ -1,0 +1,22 @@
+/// The label models of the two-stage pipelines, as the CLI and model files spell them.
+public enum LabelModelKind: String, CaseIterable, Codable, Sendable {
+    case majority
+    case dawidSkene = "dawid-skene"
+    case snorkel
+
+    /// A fresh, unfitted model of this kind.
+    /// - Parameters:
+    ///   - seed: Snorkel's initialization seed (the other models are deterministic).
+    ///   - warning: receives a line when the fit has to deviate from its settings (Snorkel falling
+    ///     back to a smaller learning rate).
+    public func make(seed: UInt64 = 0, warning: (@Sendable (String) -> Void)? = nil) -> LabelModel {
+        switch self {
+        case .majority: return MajorityVote()
+        case .dawidSkene: return DawidSkene()
+        case .snorkel:
+            let model = SnorkelLabelModel(seed: seed)
+            model.warning = warning
+            return model
+        }
+    }
+}

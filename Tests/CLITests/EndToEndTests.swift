@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import CLI
+import Influence
+
+/// Collects what a command emits.
+final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ text: String) { lock.withLock { lines.append(text) } }
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+}
+
+/// Runs `weasel ARGUMENTS` in process and returns what it printed on stdout.
+func weasel(_ arguments: [String]) throws -> String {
+    let buffer = OutputBuffer()
+    try Output.$write.withValue({ buffer.append($0) }) { _ = try root.dispatch(arguments, path: ["weasel"]) }
+    return buffer.text
+}
+
+func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+/// A small seeded binary dataset written as a WRENCH folder in a fresh temporary directory.
+func temporaryDataset(seed: UInt64 = 5) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-cli-\(UUID().uuidString)")
+    let dataset = SyntheticWeakSupervision(accuracies: [0.85, 0.75, 0.7, 0.3], propensities: [0.6, 0.5, 0.6, 0.5], featureCount: 3)
+        .makeDataset(trainCount: 160, validCount: 60, testCount: 60, seed: seed)
+    try dataset.writeWRENCH(to: directory.appendingPathComponent("toy"))
+    return directory
+}
+
+@Suite("Commands end to end")
+struct CommandEndToEndTests {
+    @Test("train --out, then every influence subcommand on the model; relative methods need no --solver")
+    func influenceSubcommands() throws {
+        let directory = try temporaryDataset()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("toy").path, model = directory.appendingPathComponent("mv.json").path
+        let trained = try weasel(["train", "--data", data, "--method", "majority", "--epochs", "4", "--quiet", "--out", model])
+        #expect(trained.contains("method majority"))
+        let file = try TrainedModelFile.load(from: URL(fileURLWithPath: model))
+        #expect(file.method == .majority && file.labelModel == .majority && file.weightDecay == TrainingOptions().weightDecay)
+        let common = ["--model", model, "--data", data, "--damping", "1"]
+
+        // A bare `influence` is `influence scores`.
+        #expect(try weasel(["influence"] + common) == (try weasel(["influence", "scores"] + common)))
+        let rw = try jsonObject(try weasel(["influence", "scores", "--json"] + common))
+        #expect((rw["rows"] as? [Any])?.count == file.trainingRows?.count)
+        #expect((rw["lfs"] as? [Any])?.count == 4)
+        for method in ["relatif", "r-rw", "r-wm"] {
+            let scores = try jsonObject(try weasel(["influence", "scores", "--json", "--method", method, "--last-layer"] + common))
+            #expect((scores["solver"] as? [String: Any])?["name"] as? String == "exact", "\(method)")
+        }
+        #expect(try weasel(["influence", "explain", "--count", "2"] + common).contains("most harmful LF"))
+        let mislabels = try jsonObject(try weasel(["influence", "mislabels", "--json"] + common))
+        #expect((mislabels["methods"] as? [[String: Any]])?.map { $0["name"] as? String }.contains("source-aware RW") == true)
+        let similarity = try jsonObject(try weasel(["influence", "similarity", "--similarity", "gd", "--json"] + common))
+        #expect((similarity["rows"] as? [Any])?.count == file.trainingRows?.count)
+        let improve = try jsonObject(try weasel(["influence", "improve", "--json"] + common))
+        #expect((improve["lines"] as? [[String: Any]])?.first?["name"] as? String == "ERM")
+        let validate = try jsonObject(try weasel(["influence", "validate", "--groups", "lfs", "--count", "3", "--quiet", "--json"] + common))
+        #expect(validate["groups"] as? Int == 3)
+    }
+
+    @Test("predict, label, lfs and compare write and print what they document")
+    func dataCommands() throws {
+        let directory = try temporaryDataset(seed: 6)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("toy").path
+        let model = directory.appendingPathComponent("m.json").path, out = directory.appendingPathComponent("p.csv").path
+        _ = try weasel(["train", "--data", data, "--method", "snorkel", "--epochs", "2", "--quiet", "--out", model])
+        _ = try weasel(["predict", "--model", model, "--data", data, "--split", "valid", "--out", out])
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "id,p0,p1" && lines.count == 61)
+        let labels = directory.appendingPathComponent("labels.json").path
+        _ = try weasel(["label", "--data", data, "--label-model", "dawid-skene", "--out", labels])
+        let written = try jsonObject(try String(contentsOfFile: labels, encoding: .utf8))
+        #expect(written["label_model"] as? String == "dawid-skene" && (written["rows"] as? [Any])?.count == 160)
+        let analysis = try jsonObject(try weasel(["lfs", "--data", data, "--split", "test", "--json"]))
+        #expect(analysis["rows"] as? Int == 60)
+        let compared = try jsonObject(try weasel(["compare", "--data", data, "--methods", "majority,supervised", "--seeds", "2",
+                                                  "--epochs", "2", "--quiet", "--json"]))
+        #expect((compared["results"] as? [[String: Any]])?.map { $0["method"] as? String } == ["majority", "supervised"])
+    }
+}
