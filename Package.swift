@@ -26,11 +26,11 @@ let package = Package(
             name: "CLI",
             dependencies: ["Influence", "WeakSup", "NN", "Autodiff"]
         ),
-        .target(name: "TestSupport", dependencies: ["Autodiff"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Autodiff", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TestSupport"]),
         .testTarget(name: "WeakSupTests", dependencies: ["WeakSup", "NN", "Autodiff", "TestSupport"]),
         .testTarget(name: "InfluenceTests", dependencies: ["Influence", "WeakSup", "NN", "Autodiff", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Influence", "TestSupport"]),
     ]
 )

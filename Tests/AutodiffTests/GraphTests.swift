@@ -106,16 +106,25 @@ struct GraphTests {
     }
 
     @Test("mismatched shapes stop with a message naming both shapes")
-    func shapeMismatch() async {
-        await #expect(processExitsWith: .failure) {
+    func shapeMismatch() async throws {
+        func stderrText(_ result: ExitTest.Result?) throws -> String {
+            String(decoding: try #require(result).standardErrorContent, as: UTF8.self)
+        }
+        let add = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let a = Tensor.zeros([2, 3]), b = Tensor.zeros([4, 5])
             _ = a + b
         }
-        await #expect(processExitsWith: .failure) {
+        let addMessage = try stderrText(add)
+        #expect(addMessage.contains("[2, 3]") && addMessage.contains("[4, 5]"), "\(addMessage)")
+        let matmul = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([2, 3]).matmul(Tensor.zeros([2, 3]))
         }
-        await #expect(processExitsWith: .failure) {
+        let matmulMessage = try stderrText(matmul)
+        #expect(matmulMessage.contains("[2, 3]") && matmulMessage.contains("matmul"), "\(matmulMessage)")
+        let dtypes = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([2], dtype: .float32) + Tensor.zeros([2], dtype: .float64)
         }
+        let dtypeMessage = try stderrText(dtypes)
+        #expect(dtypeMessage.contains("float32") && dtypeMessage.contains("float64"), "\(dtypeMessage)")
     }
 }

@@ -63,7 +63,7 @@ struct SourceAwareTests {
         #expect(isApproximatelyEqual(wm.scores[only], problem.rowInfluence(solved)[1], relative: 1e-12))
     }
 
-    @Test("the identity surrogate W̄ reproduces Dawid–Skene's and Snorkel's soft labels on spambase (MAE ≤ 0.02) and beats vote shares on synthetic data")
+    @Test("the identity surrogate W̄ reproduces Dawid–Skene's and Snorkel's soft labels on spambase (MAE ≤ 0.02) and beats vote shares on synthetic data", .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func surrogate() throws {
         let spambase = try WeakDataset.load(from: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("datasets/spambase"))

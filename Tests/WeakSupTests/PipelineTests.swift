@@ -26,7 +26,7 @@ struct PipelineTests {
         }
     }
 
-    @Test("two-stage on spambase: an MLP on majority-vote labels beats the trivial classifier")
+    @Test("two-stage on spambase: an MLP on majority-vote labels beats the trivial classifier", .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func twoStageSpambase() throws {
         let dataset = try WeakDataset.load(from: spambaseURL)
         var options = TrainingOptions()

@@ -34,6 +34,14 @@ struct WeaselTests {
         }
     }
 
+    @Test("the encoder stores no tensor outside its parameters and buffers", arguments: WeaselOptions.Preset.allCases)
+    func encoderDeclaresItsTensors(_ preset: WeaselOptions.Preset) {
+        var generator = SeededGenerator(seed: 2)
+        let encoder = WeaselEncoder(options: WeaselOptions(preset: preset), featureCount: 3, lfCount: 4, classCount: 3, using: &generator)
+        let declared = Set((encoder.parameters + encoder.namedBuffers.map(\.tensor)).map(ObjectIdentifier.init))
+        #expect(Set(storedTensors(of: encoder).map(ObjectIdentifier.init)) == declared)
+    }
+
     @Test("θ is positive and sums to τ₂ per row (per class when class-conditional); y_e rows sum to 1")
     func accuracies() {
         let dataset = smallDataset()
@@ -71,7 +79,7 @@ struct WeaselTests {
         #expect(a.report.validationHistory == b.report.validationHistory)
     }
 
-    @Test("one perfect LF and 50 copies of a coin flip: WeaSEL reaches ≥ 0.9× the supervised AUC, majority vote ≈ 0.5")
+    @Test("one perfect LF and 50 copies of a coin flip: WeaSEL reaches ≥ 0.9× the supervised AUC, majority vote ≈ 0.5", .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func robustToDuplicates() throws {
         let base = SyntheticWeakSupervision(accuracies: [0.8], propensities: [1], featureCount: 8, separation: 1.2)
             .makeDataset(trainCount: 1500, validCount: 300, testCount: 500, seed: 11)
