@@ -15,8 +15,9 @@ package enum BLAS {
             a.withMemoryRebound(to: Float.self, capacity: 1) { a in
                 b.withMemoryRebound(to: Float.self, capacity: 1) { b in
                     c.withMemoryRebound(to: Float.self, capacity: 1) { c in
-                        cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
-                                    a, Int32(lda), b, Int32(ldb), Float(beta), c, Int32(ldc))
+                        cblas_sgemm(
+                            CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
+                            a, Int32(lda), b, Int32(ldb), Float(beta), c, Int32(ldc))
                     }
                 }
             }
@@ -24,8 +25,9 @@ package enum BLAS {
             a.withMemoryRebound(to: Double.self, capacity: 1) { a in
                 b.withMemoryRebound(to: Double.self, capacity: 1) { b in
                     c.withMemoryRebound(to: Double.self, capacity: 1) { c in
-                        cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Double(alpha),
-                                    a, Int32(lda), b, Int32(ldb), Double(beta), c, Int32(ldc))
+                        cblas_dgemm(
+                            CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Double(alpha),
+                            a, Int32(lda), b, Int32(ldb), Double(beta), c, Int32(ldc))
                     }
                 }
             }
@@ -55,7 +57,11 @@ package enum BLAS {
         var bColumnMajor = [Double](repeating: 0, count: n * rightHandSides)
         for i in 0..<n { for j in 0..<rightHandSides { bColumnMajor[j * n + i] = b[i * rightHandSides + j] } }
         var uplo = CChar(UInt8(ascii: "L"))
-        var nn = Int32(n), nrhs = Int32(rightHandSides), lda = Int32(n), ldb = Int32(n), info: Int32 = 0
+        var nn = Int32(n)
+        var nrhs = Int32(rightHandSides)
+        var lda = Int32(n)
+        var ldb = Int32(n)
+        var info: Int32 = 0
         dposv_(&uplo, &nn, &nrhs, &a, &lda, &bColumnMajor, &ldb, &info)
         for i in 0..<n { for j in 0..<rightHandSides { b[i * rightHandSides + j] = bColumnMajor[j * n + i] } }
         return Int(info)
@@ -64,8 +70,11 @@ package enum BLAS {
     /// Eigenvalues of a symmetric n×n matrix in ascending order (LAPACK `dsyev`), or nil on failure.
     package static func symmetricEigenvalues(_ matrix: [Double], n: Int) -> [Double]? {
         var a = matrix
-        var jobz = CChar(UInt8(ascii: "N")), uplo = CChar(UInt8(ascii: "L"))
-        var nn = Int32(n), lda = Int32(n), info: Int32 = 0
+        var jobz = CChar(UInt8(ascii: "N"))
+        var uplo = CChar(UInt8(ascii: "L"))
+        var nn = Int32(n)
+        var lda = Int32(n)
+        var info: Int32 = 0
         var w = [Double](repeating: 0, count: n)
         var lwork = Int32(max(1, 3 * n))
         var work = [Double](repeating: 0, count: Int(lwork))

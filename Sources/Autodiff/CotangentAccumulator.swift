@@ -19,8 +19,14 @@ struct CotangentAccumulator {
 
     mutating func add(_ grad: Tensor, to input: Tensor) {
         let key = ObjectIdentifier(input)
-        guard let existing = values[key] else { values[key] = grad; return }
-        if !inPlace { values[key] = existing + grad; return }
+        guard let existing = values[key] else {
+            values[key] = grad
+            return
+        }
+        if !inPlace {
+            values[key] = existing + grad
+            return
+        }
         let target = ownedBuffer(key, existing)
         addKernel(into: target.storage, offset: 0, grad.storage)
     }
@@ -36,24 +42,30 @@ struct CotangentAccumulator {
             }
             return
         }
-        let target = values[key].map { ownedBuffer(key, $0) } ?? {
-            let zeros = Tensor(shape: input.shape, storage: Storage(zeros: input.count, dtype: input.dtype))
-            values[key] = zeros
-            owned.insert(key)
-            return zeros
-        }()
+        let target =
+            values[key].map { ownedBuffer(key, $0) }
+            ?? {
+                let zeros = Tensor(shape: input.shape, storage: Storage(zeros: input.count, dtype: input.dtype))
+                values[key] = zeros
+                owned.insert(key)
+                return zeros
+            }()
         switch partial {
         case .slice(let g, let axis, let start):
             let view = AxisView(shape: input.shape, axis: axis)
-            let length = g.shape[axis], block = length * view.inner
+            let length = g.shape[axis]
+            let block = length * view.inner
             for o in 0..<view.outer {
-                addKernel(into: target.storage, offset: (o * view.length + start) * view.inner, g.storage,
-                          sourceOffset: o * block, count: block)
+                addKernel(
+                    into: target.storage, offset: (o * view.length + start) * view.inner, g.storage,
+                    sourceOffset: o * block, count: block)
             }
         case .rows(let g, let indices):
             let rowLength = input.count / Swift.max(input.shape[0], 1)
             for (r, index) in indices.enumerated() {
-                addKernel(into: target.storage, offset: index * rowLength, g.storage, sourceOffset: r * rowLength, count: rowLength)
+                addKernel(
+                    into: target.storage, offset: index * rowLength, g.storage, sourceOffset: r * rowLength,
+                    count: rowLength)
             }
         }
     }
@@ -72,7 +84,8 @@ struct CotangentAccumulator {
 private func addKernel(into target: Storage, offset: Int, _ source: Storage, sourceOffset: Int = 0, count: Int? = nil) {
     let n = count ?? source.count
     func loop<T: TensorScalar>(_: T.Type) {
-        let d = target.pointer(T.self) + offset, s = source.pointer(T.self) + sourceOffset
+        let d = target.pointer(T.self) + offset
+        let s = source.pointer(T.self) + sourceOffset
         for i in 0..<n { d[i] += s[i] }
     }
     switch target.dtype {

@@ -11,10 +11,13 @@
 /// The walker visits only nodes on a path from `output` to a target, stops at tensors that do not
 /// require gradients (constants, `stopGradient`), sums broadcast cotangents back to each input's
 /// shape (inside the rules) and adds the contributions of inputs used several times.
-public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = nil, createGraph: Bool = false) -> [Tensor] {
+public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = nil, createGraph: Bool = false)
+    -> [Tensor]
+{
     let seedTensor: Tensor
     if let seed {
-        precondition(seed.shape == output.shape, "gradients: seed shape \(seed.shape) differs from output \(output.shape)")
+        precondition(
+            seed.shape == output.shape, "gradients: seed shape \(seed.shape) differs from output \(output.shape)")
         // With createGraph the seed's own graph is kept (PyTorch's grad_outputs semantics), so a
         // vector-Jacobian product stays differentiable in its cotangent as well.
         seedTensor = createGraph ? seed : stopGradient(seed)
@@ -49,8 +52,9 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
             let inputGrads = node.backward(g, node.inputs, t, needs)
             for (input, grad) in zip(node.inputs, inputGrads) {
                 guard let grad, isNeeded(input, needed, targetIDs) else { continue }
-                precondition(grad.shape == input.shape,
-                             "Backward of \(node.name) gave shape \(grad.shape) for input \(input.shape)")
+                precondition(
+                    grad.shape == input.shape,
+                    "Backward of \(node.name) gave shape \(grad.shape) for input \(input.shape)")
                 accumulator.add(grad, to: input)
             }
         }
@@ -98,7 +102,9 @@ private func topologicalOrder(from output: Tensor) -> [Tensor] {
 ///   - vector: v, one tensor per parameter with the same shapes (treated as a constant).
 /// - Returns: `H v`, one tensor per parameter.
 public func hessianVectorProduct(of loss: Tensor, wrt parameters: [Tensor], along vector: [Tensor]) -> [Tensor] {
-    precondition(parameters.count == vector.count, "hessianVectorProduct: \(parameters.count) parameters, \(vector.count) vector parts")
+    precondition(
+        parameters.count == vector.count,
+        "hessianVectorProduct: \(parameters.count) parameters, \(vector.count) vector parts")
     for (p, v) in zip(parameters, vector) {
         precondition(p.shape == v.shape, "hessianVectorProduct: vector part \(v.shape) for parameter \(p.shape)")
     }

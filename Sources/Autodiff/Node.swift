@@ -26,8 +26,10 @@ package final class Node {
     /// is being recorded. `backward` stays the differentiable definition.
     package let partialBackward: ((_ grad: Tensor) -> PartialCotangent)?
 
-    package init(name: String, inputs: [Tensor], backward: @escaping BackwardRule,
-                 partialBackward: ((_ grad: Tensor) -> PartialCotangent)? = nil) {
+    package init(
+        name: String, inputs: [Tensor], backward: @escaping BackwardRule,
+        partialBackward: ((_ grad: Tensor) -> PartialCotangent)? = nil
+    ) {
         self.name = name
         self.inputs = inputs
         self.backward = backward

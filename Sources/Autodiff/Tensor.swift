@@ -1,3 +1,5 @@
+import Foundation
+
 /// A dense, contiguous, row-major array of Float32 or Float64 values that can take part in
 /// reverse-mode differentiation.
 ///
@@ -18,8 +20,9 @@ public final class Tensor {
 
     package init(shape: [Int], storage: Storage, requiresGrad: Bool = false, node: Node? = nil) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Negative extent in shape \(shape)")
-        precondition(shape.reduce(1, *) == storage.count,
-                     "Shape \(shape) needs \(shape.reduce(1, *)) elements, storage has \(storage.count)")
+        precondition(
+            shape.reduce(1, *) == storage.count,
+            "Shape \(shape) needs \(shape.reduce(1, *)) elements, storage has \(storage.count)")
         self.shape = shape
         self.dtype = storage.dtype
         self.storage = storage
@@ -54,20 +57,26 @@ public final class Tensor {
 extension Tensor {
     /// A tensor from values given as Doubles (converted to `dtype`).
     public convenience init(shape: [Int], scalars: [Double], dtype: DType = .float32, requiresGrad: Bool = false) {
-        precondition(shape.reduce(1, *) == scalars.count,
-                     "Shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+        precondition(
+            shape.reduce(1, *) == scalars.count,
+            "Shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
         let storage = Storage(count: scalars.count, dtype: dtype)
         switch dtype {
-        case .float32: let p = storage.pointer(Float.self); for i in scalars.indices { p[i] = Float(scalars[i]) }
-        case .float64: let p = storage.pointer(Double.self); for i in scalars.indices { p[i] = scalars[i] }
+        case .float32:
+            let p = storage.pointer(Float.self)
+            for i in scalars.indices { p[i] = Float(scalars[i]) }
+        case .float64:
+            let p = storage.pointer(Double.self)
+            for i in scalars.indices { p[i] = scalars[i] }
         }
         self.init(shape: shape, storage: storage, requiresGrad: requiresGrad)
     }
 
     /// A Float32 tensor from Float values.
     public convenience init(shape: [Int], floats: [Float], requiresGrad: Bool = false) {
-        precondition(shape.reduce(1, *) == floats.count,
-                     "Shape \(shape) needs \(shape.reduce(1, *)) values, got \(floats.count)")
+        precondition(
+            shape.reduce(1, *) == floats.count,
+            "Shape \(shape) needs \(shape.reduce(1, *)) values, got \(floats.count)")
         let storage = Storage(count: floats.count, dtype: .float32)
         floats.withUnsafeBufferPointer { storage.raw.copyMemory(from: $0.baseAddress!, byteCount: floats.count * 4) }
         self.init(shape: shape, storage: storage, requiresGrad: requiresGrad)
@@ -82,7 +91,8 @@ extension Tensor {
     public convenience init(rows values: [[Double]], dtype: DType = .float32, requiresGrad: Bool = false) {
         let columns = values.first?.count ?? 0
         precondition(values.allSatisfy { $0.count == columns }, "Rows of unequal length")
-        self.init(shape: [values.count, columns], scalars: values.flatMap { $0 }, dtype: dtype, requiresGrad: requiresGrad)
+        self.init(
+            shape: [values.count, columns], scalars: values.flatMap { $0 }, dtype: dtype, requiresGrad: requiresGrad)
     }
 
     /// A tensor filled with `value`.
@@ -123,15 +133,18 @@ extension Tensor {
 
     /// A constant mask whose entries are `scale` with probability `keepProbability` and 0 otherwise
     /// (dropout). Written straight into storage.
-    public static func bernoulliMask(_ shape: [Int], keepProbability: Double, scale: Double, dtype: DType = .float32,
-                                     using generator: inout SeededGenerator) -> Tensor {
+    public static func bernoulliMask(
+        _ shape: [Int], keepProbability: Double, scale: Double, dtype: DType = .float32,
+        using generator: inout SeededGenerator
+    ) -> Tensor {
         let count = shape.reduce(1, *)
         let storage = Storage(count: count, dtype: dtype)
         // Compare 53-bit uniforms against the threshold in integer space: the same draws as nextUniform().
         let threshold = UInt64(keepProbability * 0x1.0p53)
         switch dtype {
         case .float32:
-            let p = storage.pointer(Float.self), s = Float(scale)
+            let p = storage.pointer(Float.self)
+            let s = Float(scale)
             for i in 0..<count { p[i] = (generator.next() >> 11) < threshold ? s : 0 }
         case .float64:
             let p = storage.pointer(Double.self)
@@ -186,8 +199,9 @@ extension Tensor {
     /// The value at row `row`, column `column` of a matrix.
     public subscript(row: Int, column: Int) -> Double {
         precondition(rank == 2, "Two-index subscript needs a matrix, shape is \(shape)")
-        precondition(row >= 0 && row < shape[0] && column >= 0 && column < shape[1],
-                     "Index (\(row), \(column)) out of range for shape \(shape)")
+        precondition(
+            row >= 0 && row < shape[0] && column >= 0 && column < shape[1],
+            "Index (\(row), \(column)) out of range for shape \(shape)")
         return scalar(at: row * shape[1] + column)
     }
 }
@@ -214,10 +228,12 @@ extension Tensor {
     public func assign(scalars values: [Double]) {
         precondition(values.count == count, "assign: \(values.count) values for shape \(shape)")
         switch dtype {
-        case .float32: let p = storage.pointer(Float.self); for i in values.indices { p[i] = Float(values[i]) }
-        case .float64: let p = storage.pointer(Double.self); for i in values.indices { p[i] = values[i] }
+        case .float32:
+            let p = storage.pointer(Float.self)
+            for i in values.indices { p[i] = Float(values[i]) }
+        case .float64:
+            let p = storage.pointer(Double.self)
+            for i in values.indices { p[i] = values[i] }
         }
     }
 }
-
-import Foundation

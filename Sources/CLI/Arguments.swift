@@ -19,21 +19,28 @@ struct OptionSpec: Sendable {
     }
 
     /// An option with a value.
-    static func value(_ name: String, placeholder: String, help: String, default defaultValue: String? = nil) -> OptionSpec {
+    static func value(_ name: String, placeholder: String, help: String, default defaultValue: String? = nil)
+        -> OptionSpec
+    {
         OptionSpec(name: name, placeholder: placeholder, help: help, defaultValue: defaultValue)
     }
 
     /// An option whose value is one of an enum's cases; the help lists them all.
-    static func choice<T: ArgumentValue & CaseIterable>(_ name: String, of type: T.Type, help: String, default defaultValue: T? = nil)
+    static func choice<T: ArgumentValue & CaseIterable>(
+        _ name: String, of type: T.Type, help: String, default defaultValue: T? = nil
+    )
         -> OptionSpec
     {
-        OptionSpec(name: name, placeholder: type.allCases.map(\.argument).joined(separator: "|"), help: help,
-                   defaultValue: defaultValue?.argument)
+        OptionSpec(
+            name: name, placeholder: type.allCases.map(\.argument).joined(separator: "|"), help: help,
+            defaultValue: defaultValue?.argument)
     }
 
     /// A comma-separated list of an enum's cases.
     static func choices<T: ArgumentValue & CaseIterable>(_ name: String, of type: T.Type, help: String) -> OptionSpec {
-        OptionSpec(name: name, placeholder: "LIST", help: "\(help); from \(type.allCases.map(\.argument).joined(separator: ","))")
+        OptionSpec(
+            name: name, placeholder: "LIST",
+            help: "\(help); from \(type.allCases.map(\.argument).joined(separator: ","))")
     }
 }
 
@@ -61,8 +68,10 @@ struct ParsedArguments: Equatable {
 
     /// The option's value (or its default) as `T`, or nil when the option is absent and has no
     /// default. `valid` narrows the accepted values; `expected` says what they are.
-    func value<T: ArgumentValue>(_ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
-                                 expected: String? = nil) throws -> T? {
+    func value<T: ArgumentValue>(
+        _ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
+        expected: String? = nil
+    ) throws -> T? {
         guard let text = values[name] else { return nil }
         guard let value = T(argument: text), valid(value) else {
             throw CLIError.usage("--\(name) expects \(expected ?? T.expectation), got '\(text)'")
@@ -71,8 +80,10 @@ struct ParsedArguments: Equatable {
     }
 
     /// As `value(_:as:)`, for an option the command cannot run without.
-    func required<T: ArgumentValue>(_ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
-                                    expected: String? = nil) throws -> T {
+    func required<T: ArgumentValue>(
+        _ name: String, as type: T.Type, where valid: (T) -> Bool = { _ in true },
+        expected: String? = nil
+    ) throws -> T {
         guard let value = try value(name, as: type, where: valid, expected: expected) else {
             throw CLIError.usage("--\(name) is required")
         }
@@ -80,14 +91,19 @@ struct ParsedArguments: Equatable {
     }
 
     /// A comma-separated list, each element read as `T`; nil when the option is absent.
-    func list<T: ArgumentValue>(_ name: String, of type: T.Type, where valid: (T) -> Bool = { _ in true },
-                                expected: String? = nil) throws -> [T]? {
+    func list<T: ArgumentValue>(
+        _ name: String, of type: T.Type, where valid: (T) -> Bool = { _ in true },
+        expected: String? = nil
+    ) throws -> [T]? {
         guard let text = values[name] else { return nil }
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard !items.isEmpty, !text.isEmpty else { throw CLIError.usage("--\(name) expects a comma-separated list, got '\(text)'") }
+        guard !items.isEmpty, !text.isEmpty else {
+            throw CLIError.usage("--\(name) expects a comma-separated list, got '\(text)'")
+        }
         return try items.map { item in
             guard let value = T(argument: item), valid(value) else {
-                throw CLIError.usage("--\(name) expects a list of \(expected ?? T.expectation), got '\(item)' in '\(text)'")
+                throw CLIError.usage(
+                    "--\(name) expects a list of \(expected ?? T.expectation), got '\(item)' in '\(text)'")
             }
             return value
         }
@@ -107,7 +123,9 @@ func parseArguments(_ arguments: [String], options: [OptionSpec], maxPositionals
             continue
         }
         guard argument.hasPrefix("--") else {
-            guard result.positionals.count < maxPositionals else { throw CLIError.usage("unexpected argument '\(argument)'") }
+            guard result.positionals.count < maxPositionals else {
+                throw CLIError.usage("unexpected argument '\(argument)'")
+            }
             result.positionals.append(argument)
             continue
         }

@@ -19,7 +19,9 @@ struct Command: Sendable {
             if run != nil { lines.append("       \(fullName)\(optionsText)") }
             lines += ["", "subcommands:"]
             let width = subcommands.map(\.name.count).max() ?? 0
-            for sub in subcommands { lines.append("  " + sub.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + sub.summary) }
+            for sub in subcommands {
+                lines.append("  " + sub.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + sub.summary)
+            }
         }
         if !options.isEmpty {
             lines += ["", "options:"]
@@ -27,7 +29,8 @@ struct Command: Sendable {
             let width = labels.map(\.count).max() ?? 0
             for (label, spec) in zip(labels, options) {
                 let defaultText = spec.defaultValue.map { " (default: \($0))" } ?? ""
-                lines.append("  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + spec.help + defaultText)
+                lines.append(
+                    "  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + spec.help + defaultText)
             }
         }
         lines += ["", "Run '\(fullName)\(subcommands.isEmpty ? "" : " <subcommand>") --help' for details."]

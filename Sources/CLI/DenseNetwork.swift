@@ -13,8 +13,12 @@ struct DenseNetwork {
         var parameters: [Tensor] = []
         for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
             let bound = 1 / Double(fanIn).squareRoot()  // PyTorch's Linear initialization
-            parameters.append(Tensor.randomUniform([fanIn, fanOut], low: -bound, high: bound, dtype: dtype, using: &generator).requiringGradient())
-            parameters.append(Tensor.randomUniform([fanOut], low: -bound, high: bound, dtype: dtype, using: &generator).requiringGradient())
+            parameters.append(
+                Tensor.randomUniform([fanIn, fanOut], low: -bound, high: bound, dtype: dtype, using: &generator)
+                    .requiringGradient())
+            parameters.append(
+                Tensor.randomUniform([fanOut], low: -bound, high: bound, dtype: dtype, using: &generator)
+                    .requiringGradient())
         }
         self.parameters = parameters
     }

@@ -31,7 +31,8 @@ func formattedScore(_ score: Double) -> String { String(format: "%.3e", score) }
 
 /// `id,p0,p1,…` rows of class probabilities `[n, C]`, one per id, with a header.
 func probabilityCSV(ids: [String], probabilities: Tensor) -> String {
-    let c = probabilities.shape[1], p = probabilities.scalars
+    let c = probabilities.shape[1]
+    let p = probabilities.scalars
     var text = "id," + (0..<c).map { "p\($0)" }.joined(separator: ",") + "\n"
     for (i, id) in ids.enumerated() {
         text += id + "," + (0..<c).map { String(p[i * c + $0]) }.joined(separator: ",") + "\n"

@@ -29,7 +29,8 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .negativeCurvature(let damping, let curvature, let iteration):
-            return "the Hessian + \(damping)·I is not positive definite (CG met curvature \(curvature) at iteration \(iteration))"
+            return
+                "the Hessian + \(damping)·I is not positive definite (CG met curvature \(curvature) at iteration \(iteration))"
         case .notPositiveDefinite(let damping, let minor):
             return "the Hessian + \(damping)·I is not positive definite (Cholesky failed at leading minor \(minor))"
         case .tooManyParameters(let count, let limit):
@@ -41,11 +42,13 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
         case .checkpointsNeedAllParameters(let checkpointCount, let selectedCount):
             return "the TracIn checkpoints hold all \(checkpointCount) parameters, but \(selectedCount) are selected"
         case .retrainingDidNotConverge(let steps, let gradientNorm):
-            return "exact retraining (Newton's method) did not converge in \(steps) steps (gradient norm \(gradientNorm))"
+            return
+                "exact retraining (Newton's method) did not converge in \(steps) steps (gradient norm \(gradientNorm))"
         case .noLabelingFunctionVotes(let method):
             return "the '\(method.rawValue)' model was trained on gold labels: there are no LF votes behind its labels"
         case .trainedOnValidation(let method):
-            return "the '\(method.rawValue)' model was trained on the validation split: influence on training rows does not apply"
+            return
+                "the '\(method.rawValue)' model was trained on the validation split: influence on training rows does not apply"
         case .missingGold(let split, let purpose):
             return "\(purpose) needs gold labels on the \(split.rawValue) split, and it has none"
         case .unknownTestID(let id):

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -17,7 +17,8 @@ public struct InfluenceSetup {
     /// For exp-link label models: the identity surrogate's mean absolute error on the soft labels.
     public var surrogateError: Double?
 
-    public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws {
+    public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws
+    {
         try file.check(dataset, sameTraining: true, path: path)
         guard let rows = file.trainingRows else { throw InfluenceError.trainedOnValidation(method: file.method) }
         let model = try file.endModel.makeModel(path: path)
@@ -27,16 +28,23 @@ public struct InfluenceSetup {
         var targets: Tensor
         switch file.method {
         case .weasel:
-            guard let encoderFile = file.encoder else { throw ModelFileError(path: path, problem: "a WeaSEL model file without its encoder") }
+            guard let encoderFile = file.encoder else {
+                throw ModelFileError(path: path, problem: "a WeaSEL model file without its encoder")
+            }
             let encoder = try WeaselEncoder.make(from: encoderFile, path: path)
-            let (theta, softLabels) = encoder.encode(features: dataset.train.features?.gatheringRows(rows), labelMatrix: L)
+            let (theta, softLabels) = encoder.encode(
+                features: dataset.train.features?.gatheringRows(rows), labelMatrix: L)
             targets = softLabels.converted(to: .float64)
             terms = SourceTerms(weaselAccuracies: theta, softLabels: softLabels, labelMatrix: L)
         case .supervised, .supervisedValid:
-            guard let gold = dataset.train.goldLabels else { throw InfluenceError.missingGold(split: .train, purpose: "the supervised model's training objective") }
+            guard let gold = dataset.train.goldLabels else {
+                throw InfluenceError.missingGold(split: .train, purpose: "the supervised model's training objective")
+            }
             targets = Tensor.oneHot(rows.map { gold[$0] }, classCount: dataset.classCount, dtype: .float64)
         case .majority, .dawidSkene, .snorkel:
-            guard let decomposition = file.decomposition else { throw ModelFileError(path: path, problem: "no label-model decomposition recorded for '\(file.method)'") }
+            guard let decomposition = file.decomposition else {
+                throw ModelFileError(path: path, problem: "no label-model decomposition recorded for '\(file.method)'")
+            }
             targets = decomposition.softLabels(L)
             if decomposition.link == .identity {
                 terms = SourceTerms(identity: decomposition, labelMatrix: L)
@@ -51,7 +59,9 @@ public struct InfluenceSetup {
         self.file = file
         trainingRows = rows
         labelMatrix = L
-        problem = try InfluenceProblem(model: model, inputs: inputs, targets: targets, l2: file.weightDecay ?? TrainingOptions().weightDecay, selection: selection)
+        problem = try InfluenceProblem(
+            model: model, inputs: inputs, targets: targets, l2: file.weightDecay ?? TrainingOptions().weightDecay,
+            selection: selection)
     }
 
     /// The loss to explain: the validation or test loss, or the loss on test points by id.
@@ -60,18 +70,25 @@ public struct InfluenceSetup {
         switch selection {
         case .validation, .test:
             let split: WeakDataset.Split = selection == .validation ? .valid : .test
-            guard let labels = dataset[split].goldLabels else { throw InfluenceError.missingGold(split: split, purpose: "an influence target") }
-            return InfluenceTarget(inputs: try spec.inputs(dataset[split], dtype: .float64), labels: labels, classCount: dataset.classCount,
-                                   description: "\(split.rawValue) loss")
+            guard let labels = dataset[split].goldLabels else {
+                throw InfluenceError.missingGold(split: split, purpose: "an influence target")
+            }
+            return InfluenceTarget(
+                inputs: try spec.inputs(dataset[split], dtype: .float64), labels: labels,
+                classCount: dataset.classCount,
+                description: "\(split.rawValue) loss")
         case .testPoints(let ids):
-            guard let labels = dataset.test.goldLabels else { throw InfluenceError.missingGold(split: .test, purpose: "an influence target") }
+            guard let labels = dataset.test.goldLabels else {
+                throw InfluenceError.missingGold(split: .test, purpose: "an influence target")
+            }
             let positions = try ids.map { id -> Int in
                 guard let position = dataset.test.ids.firstIndex(of: id) else { throw InfluenceError.unknownTestID(id) }
                 return position
             }
-            return InfluenceTarget(inputs: try spec.inputs(dataset.test, dtype: .float64).gatheringRows(positions),
-                                   labels: positions.map { labels[$0] }, classCount: dataset.classCount,
-                                   description: "loss on test \(ids.count == 1 ? "point" : "points") \(ids.joined(separator: ","))")
+            return InfluenceTarget(
+                inputs: try spec.inputs(dataset.test, dtype: .float64).gatheringRows(positions),
+                labels: positions.map { labels[$0] }, classCount: dataset.classCount,
+                description: "loss on test \(ids.count == 1 ? "point" : "points") \(ids.joined(separator: ","))")
         }
     }
 }

@@ -31,9 +31,10 @@ open class Module {
 
     /// All parameters with dotted names, depth-first in declaration order.
     public var namedParameters: [(name: String, tensor: Tensor)] {
-        localParameters + children.flatMap { child in
-            child.module.namedParameters.map { ("\(child.name).\($0.name)", $0.tensor) }
-        }
+        localParameters
+            + children.flatMap { child in
+                child.module.namedParameters.map { ("\(child.name).\($0.name)", $0.tensor) }
+            }
     }
 
     /// All parameters in the order of `namedParameters`.
@@ -41,9 +42,10 @@ open class Module {
 
     /// All buffers with dotted names.
     public var namedBuffers: [(name: String, tensor: Tensor)] {
-        localBuffers + children.flatMap { child in
-            child.module.namedBuffers.map { ("\(child.name).\($0.name)", $0.tensor) }
-        }
+        localBuffers
+            + children.flatMap { child in
+                child.module.namedBuffers.map { ("\(child.name).\($0.name)", $0.tensor) }
+            }
     }
 
     /// Copies of every parameter and buffer, in `namedParameters` then `namedBuffers` order
@@ -55,7 +57,9 @@ open class Module {
     /// Writes a `snapshot()` of a module of the same architecture back into this one.
     public func restore(_ snapshot: [Tensor]) {
         let targets = parameters + namedBuffers.map(\.tensor)
-        precondition(snapshot.count == targets.count, "Module.restore: \(snapshot.count) tensors for \(targets.count) parameters and buffers")
+        precondition(
+            snapshot.count == targets.count,
+            "Module.restore: \(snapshot.count) tensors for \(targets.count) parameters and buffers")
         for (target, saved) in zip(targets, snapshot) { target.assign(saved) }
     }
 

@@ -1,6 +1,6 @@
-import Testing
 import Autodiff
 import TestSupport
+import Testing
 
 @Suite("Graph hygiene and stop-gradient")
 struct GraphTests {
@@ -93,7 +93,9 @@ struct GraphTests {
 
     @Test("seeded generators repeat and differ by seed")
     func seededGenerators() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
+        var c = SeededGenerator(seed: 43)
         let first = Tensor.randomNormal([5], using: &a).floats
         #expect(first == Tensor.randomNormal([5], using: &b).floats)
         #expect(first != Tensor.randomNormal([5], using: &c).floats)
@@ -111,7 +113,8 @@ struct GraphTests {
             String(decoding: try #require(result).standardErrorContent, as: UTF8.self)
         }
         let add = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let a = Tensor.zeros([2, 3]), b = Tensor.zeros([4, 5])
+            let a = Tensor.zeros([2, 3])
+            let b = Tensor.zeros([4, 5])
             _ = a + b
         }
         let addMessage = try stderrText(add)

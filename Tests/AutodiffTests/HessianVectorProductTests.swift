@@ -1,6 +1,6 @@
-import Testing
 import Autodiff
 import TestSupport
+import Testing
 
 /// A small classifier written directly with tensor ops: 2 hidden layers, then logits.
 struct TinyMLP {
@@ -12,8 +12,12 @@ struct TinyMLP {
         parameters = []
         for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
             let bound = 1 / Double(fanIn).squareRoot()
-            parameters.append(Tensor.randomUniform([fanIn, fanOut], low: -bound, high: bound, dtype: .float64, using: &generator).requiringGradient())
-            parameters.append(Tensor.randomUniform([fanOut], low: -bound, high: bound, dtype: .float64, using: &generator).requiringGradient())
+            parameters.append(
+                Tensor.randomUniform([fanIn, fanOut], low: -bound, high: bound, dtype: .float64, using: &generator)
+                    .requiringGradient())
+            parameters.append(
+                Tensor.randomUniform([fanOut], low: -bound, high: bound, dtype: .float64, using: &generator)
+                    .requiringGradient())
         }
         self.activation = activation
     }
@@ -49,7 +53,8 @@ func finiteDifferenceHessian(_ parameters: [Tensor], epsilon: Double = 1e-5, los
         return shapes.map { shape in
             let n = shape.reduce(1, *)
             defer { offset += n }
-            return Tensor(shape: shape, scalars: Array(values[offset..<offset + n]), dtype: .float64, requiresGrad: true)
+            return Tensor(
+                shape: shape, scalars: Array(values[offset..<offset + n]), dtype: .float64, requiresGrad: true)
         }
     }
     func gradient(_ values: [Double]) -> [Double] {
@@ -57,8 +62,10 @@ func finiteDifferenceHessian(_ parameters: [Tensor], epsilon: Double = 1e-5, los
         return flatten(gradients(of: loss(p), wrt: p))
     }
     return flat.indices.map { j in
-        var plus = flat, minus = flat
-        plus[j] += epsilon; minus[j] -= epsilon
+        var plus = flat
+        var minus = flat
+        plus[j] += epsilon
+        minus[j] -= epsilon
         return zip(gradient(plus), gradient(minus)).map { ($0 - $1) / (2 * epsilon) }
     }
 }
@@ -87,7 +94,8 @@ struct HessianVectorProductTests {
             let expected = hessian.indices.map { i in dot(hessian.map { $0[i] }, flatten(v)) }
             #expect(maxRelativeError(hv, expected, floor: 1e-2) < tolerance, "direction seed \(seed)")
         }
-        let u = randomDirection(like: model.parameters, seed: 21), w = randomDirection(like: model.parameters, seed: 22)
+        let u = randomDirection(like: model.parameters, seed: 21)
+        let w = randomDirection(like: model.parameters, seed: 22)
         let hu = flatten(hessianVectorProduct(of: loss(model.parameters), wrt: model.parameters, along: u))
         let hw = flatten(hessianVectorProduct(of: loss(model.parameters), wrt: model.parameters, along: w))
         #expect(isApproximatelyEqual(dot(flatten(w), hu), dot(flatten(u), hw), relative: 1e-10, absolute: 1e-12))
@@ -110,7 +118,8 @@ struct HessianVectorProductTests {
         var generator = SeededGenerator(seed: 8)
         let targets = Tensor.randomNormal([6, 3], dtype: .float64, using: &generator).softmax()
         let model = TinyMLP(sizes: [3, 4, 4, 3], seed: 5) { $0.sigmoid() }
-        checkHVP(model: model, loss: { softTargetCrossEntropy(model.logits(inputs, $0), targets: targets) }, tolerance: 1e-5)
+        checkHVP(
+            model: model, loss: { softTargetCrossEntropy(model.logits(inputs, $0), targets: targets) }, tolerance: 1e-5)
     }
 
     @Test("HVP with respect to an intermediate tensor and unused parameters")
@@ -118,7 +127,8 @@ struct HessianVectorProductTests {
         let x = Tensor(shape: [2], scalars: [0.3, -0.7], dtype: .float64, requiresGrad: true)
         let unused = Tensor(shape: [3], scalars: [1, 2, 3], dtype: .float64, requiresGrad: true)
         let loss = x.pow(3).sum()  // H = diag(6x)
-        let hv = hessianVectorProduct(of: loss, wrt: [x, unused], along: [Tensor.ones([2], dtype: .float64), Tensor.ones([3], dtype: .float64)])
+        let hv = hessianVectorProduct(
+            of: loss, wrt: [x, unused], along: [Tensor.ones([2], dtype: .float64), Tensor.ones([3], dtype: .float64)])
         #expect(maxRelativeError(hv[0].scalars, [1.8, -4.2]) < 1e-12)
         #expect(hv[1].scalars == [0, 0, 0])
     }

@@ -68,7 +68,9 @@ let opCases: [OpCase] = [
     OpCase(name: "matmul", shapes: [[3, 4], [4, 2]]) { $0[0].matmul($0[1]) },
     OpCase(name: "matmul Aᵀ", shapes: [[4, 3], [4, 2]]) { $0[0].matmul($0[1], transposeSelf: true) },
     OpCase(name: "matmul Bᵀ", shapes: [[3, 4], [2, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
-    OpCase(name: "matmul AᵀBᵀ", shapes: [[4, 3], [2, 4]]) { $0[0].matmul($0[1], transposeSelf: true, transposeOther: true) },
+    OpCase(name: "matmul AᵀBᵀ", shapes: [[4, 3], [2, 4]]) {
+        $0[0].matmul($0[1], transposeSelf: true, transposeOther: true)
+    },
     OpCase(name: "matmul self", shapes: [[3, 3]]) { $0[0].matmul($0[0]) },
     OpCase(name: "rowwise outer", shapes: [[3, 2], [3, 4]]) { $0[0].rowwiseOuter($0[1]) },
     OpCase(name: "reshape", shapes: [[3, 4]]) { $0[0].reshaped([2, -1]) },
@@ -84,7 +86,9 @@ let opCases: [OpCase] = [
     OpCase(name: "broadcast row", shapes: [[4]]) { $0[0].broadcast(to: [3, 4]) },
     OpCase(name: "broadcast scalar", shapes: [[]]) { $0[0].broadcast(to: [2, 3]) },
     OpCase(name: "reduce to column", shapes: [[3, 4]]) { $0[0].reduced(toShape: [3, 1]) },
-    OpCase(name: "widen to float64 and back", shapes: [[3, 4]]) { $0[0].converted(to: .float64).square().converted(to: $0[0].dtype) },
+    OpCase(name: "widen to float64 and back", shapes: [[3, 4]]) {
+        $0[0].converted(to: .float64).square().converted(to: $0[0].dtype)
+    },
     OpCase(name: "composite soft-target cross-entropy", shapes: [[4, 3], [4, 3]]) {
         -($0[1].softmax() * $0[0].logSoftmax()).sum(axis: 1).mean()
     },

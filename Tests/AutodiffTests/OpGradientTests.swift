@@ -1,6 +1,6 @@
-import Testing
 import Autodiff
 import TestSupport
+import Testing
 
 /// A scalar loss that weights every output element (fixed random R) and adds a quadratic term
 /// (fixed random S), so its Hessian exercises the op's own second derivative *and* its Jacobian
@@ -34,7 +34,9 @@ struct OpGradientTests {
 
         func gradientAt(_ step: Double) -> [Double] {
             let shifted = zip(inputs, direction).map { x, v in
-                Tensor(shape: x.shape, scalars: zip(x.scalars, v.scalars).map { $0 + step * $1 }, dtype: .float64, requiresGrad: true)
+                Tensor(
+                    shape: x.shape, scalars: zip(x.scalars, v.scalars).map { $0 + step * $1 }, dtype: .float64,
+                    requiresGrad: true)
             }
             return flatten(gradients(of: probeLoss(op.apply(shifted)), wrt: shifted))
         }
@@ -47,7 +49,8 @@ struct OpGradientTests {
     func float32AgreesWithFloat64(_ op: OpCase) {
         let wide = op.inputs(dtype: .float64)
         let narrow = op.inputs(dtype: .float32)
-        let outWide = op.apply(wide), outNarrow = op.apply(narrow)
+        let outWide = op.apply(wide)
+        let outNarrow = op.apply(narrow)
         #expect(outNarrow.dtype == .float32)
         #expect(outWide.shape == outNarrow.shape)
         #expect(maxRelativeError(outWide.scalars, outNarrow.scalars, floor: 1) < 1e-4, "\(op.name) values")

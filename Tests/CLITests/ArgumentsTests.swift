@@ -1,6 +1,7 @@
-import Testing
-@testable import CLI
 import Influence
+import Testing
+
+@testable import CLI
 
 @Suite("Command-line parsing")
 struct ArgumentsTests {
@@ -17,7 +18,7 @@ struct ArgumentsTests {
         let parsed = try parseArguments(["--dtype", "float64", "--json"], options: options)
         #expect(try parsed.value("dtype", as: DType.self) == .float64)
         #expect(parsed.flag("json"))
-        #expect(try parsed.value("seed", as: UInt64.self) == 0)   // the spec's default
+        #expect(try parsed.value("seed", as: UInt64.self) == 0)  // the spec's default
         #expect(try parsed.required("method", as: InfluenceMethod.self) == .reweighting)
         let inline = try parseArguments(["--seed=42", "--method=r-wm", "--counts", "2,25"], options: options)
         #expect(try inline.value("seed", as: UInt64.self) == 42)
@@ -29,15 +30,31 @@ struct ArgumentsTests {
 
     @Test("unknown options, missing values and bad values are usage errors naming the option")
     func rejectsBadInput() throws {
-        #expect(throws: CLIError.usage("unknown option '--bogus'")) { try parseArguments(["--bogus"], options: options) }
-        #expect(throws: CLIError.usage("--dtype needs a value (float32|float64)")) { try parseArguments(["--dtype"], options: options) }
-        #expect(throws: CLIError.usage("--json is a flag and takes no value")) { try parseArguments(["--json=1"], options: options) }
-        #expect(throws: CLIError.usage("unexpected argument 'extra'")) { try parseArguments(["extra"], options: options) }
+        #expect(throws: CLIError.usage("unknown option '--bogus'")) {
+            try parseArguments(["--bogus"], options: options)
+        }
+        #expect(throws: CLIError.usage("--dtype needs a value (float32|float64)")) {
+            try parseArguments(["--dtype"], options: options)
+        }
+        #expect(throws: CLIError.usage("--json is a flag and takes no value")) {
+            try parseArguments(["--json=1"], options: options)
+        }
+        #expect(throws: CLIError.usage("unexpected argument 'extra'")) {
+            try parseArguments(["extra"], options: options)
+        }
         let parsed = try parseArguments(["--seed", "-3", "--dtype", "half", "--counts", "2,x"], options: options)
-        #expect(throws: CLIError.usage("--seed expects a non-negative integer, got '-3'")) { try parsed.value("seed", as: UInt64.self) }
-        #expect(throws: CLIError.usage("--dtype expects one of float32, float64, got 'half'")) { try parsed.value("dtype", as: DType.self) }
-        #expect(throws: CLIError.usage("--counts expects a list of an integer, got 'x' in '2,x'")) { try parsed.list("counts", of: Int.self) }
-        #expect(throws: CLIError.usage("--dtype is required")) { try parseArguments([], options: options).required("dtype", as: DType.self) }
+        #expect(throws: CLIError.usage("--seed expects a non-negative integer, got '-3'")) {
+            try parsed.value("seed", as: UInt64.self)
+        }
+        #expect(throws: CLIError.usage("--dtype expects one of float32, float64, got 'half'")) {
+            try parsed.value("dtype", as: DType.self)
+        }
+        #expect(throws: CLIError.usage("--counts expects a list of an integer, got 'x' in '2,x'")) {
+            try parsed.list("counts", of: Int.self)
+        }
+        #expect(throws: CLIError.usage("--dtype is required")) {
+            try parseArguments([], options: options).required("dtype", as: DType.self)
+        }
     }
 
     @Test("the help lists every case of an enum option")
@@ -52,12 +69,20 @@ struct ArgumentsTests {
         #expect(try root.dispatch(["bench", "--help"], path: ["weasel"])?.contains("autodiff") == true)
         #expect(try root.dispatch(["bench", "autodiff", "--help"], path: ["weasel"])?.contains("--dtype") == true)
         #expect(try root.dispatch([], path: ["weasel"])?.contains("demo") == true)
-        #expect(throws: CLIError.usage("unknown subcommand 'nope' for 'weasel'")) { try root.dispatch(["nope"], path: ["weasel"]) }
-        #expect(throws: CLIError.usage("unknown option '--fast'")) { try root.dispatch(["demo", "--fast"], path: ["weasel"]) }
+        #expect(throws: CLIError.usage("unknown subcommand 'nope' for 'weasel'")) {
+            try root.dispatch(["nope"], path: ["weasel"])
+        }
+        #expect(throws: CLIError.usage("unknown option '--fast'")) {
+            try root.dispatch(["demo", "--fast"], path: ["weasel"])
+        }
         // `weasel influence` runs `influence scores` when no subcommand is named, and its help shows both forms.
         let help = try root.dispatch(["influence", "--help"], path: ["weasel"]) ?? ""
-        #expect(help.contains("usage: weasel influence <subcommand> [options]") && help.contains("       weasel influence [options]"))
-        #expect(throws: CLIError.usage("--model is required")) { try root.dispatch(["influence", "--data", "x"], path: ["weasel"]) }
+        #expect(
+            help.contains("usage: weasel influence <subcommand> [options]")
+                && help.contains("       weasel influence [options]"))
+        #expect(throws: CLIError.usage("--model is required")) {
+            try root.dispatch(["influence", "--data", "x"], path: ["weasel"])
+        }
         #expect(throws: CLIError.usage("unknown option '--detect-mislabels'")) {
             try root.dispatch(["influence", "--detect-mislabels"], path: ["weasel"])
         }
@@ -72,7 +97,9 @@ struct CommandTreeTests {
             let names = command.options.map(\.name)
             #expect(Set(names).count == names.count, "duplicate options in \(path.joined(separator: " ")): \(names)")
             let help = command.help(path: path)
-            for name in names { #expect(help.contains("--\(name)"), "\(path.joined(separator: " ")) --help lacks --\(name)") }
+            for name in names {
+                #expect(help.contains("--\(name)"), "\(path.joined(separator: " ")) --help lacks --\(name)")
+            }
             for sub in command.subcommands { try visit(sub, path: path + [sub.name]) }
         }
         try visit(root, path: ["weasel"])

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import CLI
 import Influence
 import TestSupport
+import Testing
+
+@testable import CLI
 
 /// Collects what a command emits.
 final class OutputBuffer: @unchecked Sendable {
@@ -26,8 +27,10 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 /// A small seeded binary dataset written as a WRENCH folder in a fresh temporary directory.
 func temporaryDataset(seed: UInt64 = 5) throws -> URL {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-cli-\(UUID().uuidString)")
-    let dataset = SyntheticWeakSupervision(accuracies: [0.85, 0.75, 0.7, 0.3], propensities: [0.6, 0.5, 0.6, 0.5], featureCount: 3)
-        .makeDataset(trainCount: 160, validCount: 60, testCount: 60, seed: seed)
+    let dataset = SyntheticWeakSupervision(
+        accuracies: [0.85, 0.75, 0.7, 0.3], propensities: [0.6, 0.5, 0.6, 0.5], featureCount: 3
+    )
+    .makeDataset(trainCount: 160, validCount: 60, testCount: 60, seed: seed)
     try dataset.writeWRENCH(to: directory.appendingPathComponent("toy"))
     return directory
 }
@@ -36,8 +39,11 @@ func temporaryDataset(seed: UInt64 = 5) throws -> URL {
 /// every influence subcommand needs to read them.
 func trainedToyModel() throws -> (directory: URL, model: String, common: [String]) {
     let directory = try temporaryDataset()
-    let data = directory.appendingPathComponent("toy").path, model = directory.appendingPathComponent("mv.json").path
-    let trained = try weasel(["train", "--data", data, "--method", "majority", "--epochs", "4", "--quiet", "--out", model])
+    let data = directory.appendingPathComponent("toy").path
+    let model = directory.appendingPathComponent("mv.json").path
+    let trained = try weasel([
+        "train", "--data", data, "--method", "majority", "--epochs", "4", "--quiet", "--out", model,
+    ])
     #expect(trained.contains("method majority"))
     return (directory, model, ["--model", model, "--data", data, "--damping", "1"])
 }
@@ -49,7 +55,9 @@ struct CommandEndToEndTests {
         let (directory, model, common) = try trainedToyModel()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: model))
-        #expect(file.method == .majority && file.labelModel == .majority && file.weightDecay == TrainingOptions().weightDecay)
+        #expect(
+            file.method == .majority && file.labelModel == .majority
+                && file.weightDecay == TrainingOptions().weightDecay)
 
         // A bare `influence` is `influence scores`.
         #expect(try weasel(["influence"] + common) == (try weasel(["influence", "scores"] + common)))
@@ -57,20 +65,26 @@ struct CommandEndToEndTests {
         #expect((rw["rows"] as? [Any])?.count == file.trainingRows?.count)
         #expect((rw["lfs"] as? [Any])?.count == 4)
         for method in ["relatif", "r-rw", "r-wm"] {
-            let scores = try jsonObject(try weasel(["influence", "scores", "--json", "--method", method, "--last-layer"] + common))
+            let scores = try jsonObject(
+                try weasel(["influence", "scores", "--json", "--method", method, "--last-layer"] + common))
             #expect((scores["solver"] as? [String: Any])?["name"] as? String == "exact", "\(method)")
         }
         #expect(try weasel(["influence", "explain", "--count", "2"] + common).contains("most harmful LF"))
         let mislabels = try jsonObject(try weasel(["influence", "mislabels", "--json"] + common))
-        #expect((mislabels["methods"] as? [[String: Any]])?.map { $0["name"] as? String }.contains("source-aware RW") == true)
-        let similarity = try jsonObject(try weasel(["influence", "similarity", "--similarity", "gd", "--json"] + common))
+        #expect(
+            (mislabels["methods"] as? [[String: Any]])?.map { $0["name"] as? String }.contains("source-aware RW")
+                == true)
+        let similarity = try jsonObject(
+            try weasel(["influence", "similarity", "--similarity", "gd", "--json"] + common))
         #expect((similarity["rows"] as? [Any])?.count == file.trainingRows?.count)
-        let validate = try jsonObject(try weasel(["influence", "validate", "--groups", "lfs", "--count", "3", "--quiet", "--json"] + common))
+        let validate = try jsonObject(
+            try weasel(["influence", "validate", "--groups", "lfs", "--count", "3", "--quiet", "--json"] + common))
         #expect(validate["groups"] as? Int == 3)
     }
 
-    @Test("influence improve retrains without what hurts and reports the trained model first", .tags(.slow),
-          .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
+    @Test(
+        "influence improve retrains without what hurts and reports the trained model first", .tags(.slow),
+        .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func improve() throws {
         let (directory, _, common) = try trainedToyModel()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -84,7 +98,8 @@ struct CommandEndToEndTests {
         let directory = try temporaryDataset(seed: 6)
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("toy").path
-        let model = directory.appendingPathComponent("m.json").path, out = directory.appendingPathComponent("p.csv").path
+        let model = directory.appendingPathComponent("m.json").path
+        let out = directory.appendingPathComponent("p.csv").path
         _ = try weasel(["train", "--data", data, "--method", "snorkel", "--epochs", "2", "--quiet", "--out", model])
         _ = try weasel(["predict", "--model", model, "--data", data, "--split", "valid", "--out", out])
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
@@ -95,8 +110,12 @@ struct CommandEndToEndTests {
         #expect(written["label_model"] as? String == "dawid-skene" && (written["rows"] as? [Any])?.count == 160)
         let analysis = try jsonObject(try weasel(["lfs", "--data", data, "--split", "test", "--json"]))
         #expect(analysis["rows"] as? Int == 60)
-        let compared = try jsonObject(try weasel(["compare", "--data", data, "--methods", "majority,supervised", "--seeds", "2",
-                                                  "--epochs", "2", "--quiet", "--json"]))
-        #expect((compared["results"] as? [[String: Any]])?.map { $0["method"] as? String } == ["majority", "supervised"])
+        let compared = try jsonObject(
+            try weasel([
+                "compare", "--data", data, "--methods", "majority,supervised", "--seeds", "2",
+                "--epochs", "2", "--quiet", "--json",
+            ]))
+        #expect(
+            (compared["results"] as? [[String: Any]])?.map { $0["method"] as? String } == ["majority", "supervised"])
     }
 }

@@ -1,6 +1,6 @@
-import Testing
 import Influence
 import TestSupport
+import Testing
 
 @Suite("Group influence")
 struct GroupInfluenceTests {
@@ -13,10 +13,15 @@ struct GroupInfluenceTests {
         var rows = Array(0..<problem.rowCount)
         rows.seededShuffle(using: &generator)
         let group = Array(rows.prefix(15))
-        #expect(isApproximatelyEqual(problem.groupRemovalEffect(solved, rows: group), group.reduce(0) { $0 + scores[$1] }, relative: 1e-9, absolute: 1e-15))
+        #expect(
+            isApproximatelyEqual(
+                problem.groupRemovalEffect(solved, rows: group), group.reduce(0) { $0 + scores[$1] }, relative: 1e-9,
+                absolute: 1e-15))
     }
 
-    @Test("strongly regularized logistic regression: predicted vs retrained effects of 20 LF-sized groups, Spearman ρ ≥ 0.8")
+    @Test(
+        "strongly regularized logistic regression: predicted vs retrained effects of 20 LF-sized groups, Spearman ρ ≥ 0.8"
+    )
     func predictedVersusActual() throws {
         let (problem, target) = try logisticProblem(rows: 400, features: 4, l2: 0.1, seed: 8)
         let solved = try problem.solve(target: target, damping: 0, solver: .exact())
@@ -33,10 +38,14 @@ struct GroupInfluenceTests {
             }
         }
         let predicted = groups.map { $0.reduce(0) { $0 + scores[$1] } }
-        let validation = GroupValidation(effects: zip(groups.indices, zip(predicted, try problem.retrainedGroupEffects(groups, target: target))).map {
-            GroupEffect(group: "lf\($0.0)", predicted: $0.1.0, actual: $0.1.1)
-        })
-        print("groups: Spearman \(validation.spearman), Pearson \(validation.pearson), underestimation \(validation.underestimation)")
+        let validation = GroupValidation(
+            effects: zip(groups.indices, zip(predicted, try problem.retrainedGroupEffects(groups, target: target))).map
+            {
+                GroupEffect(group: "lf\($0.0)", predicted: $0.1.0, actual: $0.1.1)
+            })
+        print(
+            "groups: Spearman \(validation.spearman), Pearson \(validation.pearson), underestimation \(validation.underestimation)"
+        )
         #expect(validation.spearman >= 0.8)
     }
 }

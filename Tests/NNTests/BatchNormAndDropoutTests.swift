@@ -1,6 +1,6 @@
-import Testing
 import NN
 import TestSupport
+import Testing
 
 @Suite("BatchNorm statistics and Dropout")
 struct BatchNormAndDropoutTests {
@@ -48,7 +48,10 @@ struct BatchNormAndDropoutTests {
         #expect(mlp.norms.allSatisfy { !$0.isTraining } && mlp.dropouts.allSatisfy { !$0.isTraining })
         mlp.train()
         #expect(mlp.norms.allSatisfy { $0.isTraining })
-        #expect(mlp.namedParameters.map(\.name) == ["linear0.weight", "linear0.bias", "norm0.weight", "norm0.bias", "output.weight", "output.bias"])
+        #expect(
+            mlp.namedParameters.map(\.name) == [
+                "linear0.weight", "linear0.bias", "norm0.weight", "norm0.bias", "output.weight", "output.bias",
+            ])
         #expect(mlp.namedBuffers.map(\.name) == ["norm0.running_mean", "norm0.running_var"])
     }
 }

@@ -1,6 +1,7 @@
-import Testing
+import Foundation
 import NN
 import TestSupport
+import Testing
 
 /// `L = Σ R ⊙ y + ½ Σ S ⊙ y²` with fixed random R, S: weights every output, and is non-linear.
 func probe(_ output: Tensor) -> Tensor {
@@ -12,13 +13,17 @@ func probe(_ output: Tensor) -> Tensor {
 
 /// Checks the gradient of `loss` w.r.t. every parameter of `module` (and `extra` tensors)
 /// against central finite differences, in Float64.
-func expectGradientsMatch(_ module: Module, extra: [Tensor] = [], tolerance: Double = 1e-6,
-                          sourceLocation: SourceLocation = #_sourceLocation, loss: @escaping () -> Tensor) {
+func expectGradientsMatch(
+    _ module: Module, extra: [Tensor] = [], tolerance: Double = 1e-6,
+    sourceLocation: SourceLocation = #_sourceLocation, loss: @escaping () -> Tensor
+) {
     let targets = module.parameters + extra
     let analytic = gradients(of: loss(), wrt: targets).map(\.scalars)
     let numeric = numericalGradients(inPlace: targets, loss: loss)
     for (index, (a, n)) in zip(analytic, numeric).enumerated() {
-        let name = index < module.namedParameters.count ? module.namedParameters[index].name : "input \(index - module.namedParameters.count)"
+        let name =
+            index < module.namedParameters.count
+            ? module.namedParameters[index].name : "input \(index - module.namedParameters.count)"
         #expect(maxRelativeError(a, n, floor: 1e-2) < tolerance, "\(name)", sourceLocation: sourceLocation)
     }
 }
@@ -45,8 +50,9 @@ struct LayerGradientTests {
     func mlpTrainingBatchNorm() {
         for activation in Activation.allCases {
             var generator = SeededGenerator(seed: 3)
-            let mlp = MLP(inputCount: 3, hiddenSizes: [5, 4], outputCount: 2, activation: activation,
-                          batchNorm: true, dtype: .float64, using: &generator)
+            let mlp = MLP(
+                inputCount: 3, hiddenSizes: [5, 4], outputCount: 2, activation: activation,
+                batchNorm: true, dtype: .float64, using: &generator)
             mlp.train()
             let x = randomInput([6, 3], seed: 4)
             expectGradientsMatch(mlp, extra: [x], tolerance: 1e-5) { probe(mlp(x)) }
@@ -77,7 +83,8 @@ struct LayerGradientTests {
     func lstm() {
         for bidirectional in [false, true] {
             var generator = SeededGenerator(seed: 7)
-            let lstm = LSTM(inputSize: 3, hiddenSize: 4, bidirectional: bidirectional, dtype: .float64, using: &generator)
+            let lstm = LSTM(
+                inputSize: 3, hiddenSize: 4, bidirectional: bidirectional, dtype: .float64, using: &generator)
             let x = randomInput([2, 5, 3], seed: 8)
             let output = lstm(x)
             #expect(output.outputs.shape == [2, 5, bidirectional ? 8 : 4])
@@ -93,8 +100,9 @@ struct LayerGradientTests {
     @Test("sequence classifier end to end")
     func sequenceClassifier() {
         var generator = SeededGenerator(seed: 9)
-        let model = SequenceClassifier(.init(vocabularySize: 6, embeddingSize: 3, hiddenSize: 3, readoutSizes: [4], outputCount: 2),
-                                       dtype: .float64, using: &generator)
+        let model = SequenceClassifier(
+            .init(vocabularySize: 6, embeddingSize: 3, hiddenSize: 3, readoutSizes: [4], outputCount: 2),
+            dtype: .float64, using: &generator)
         let tokens = Tensor(shape: [2, 4], scalars: [1, 2, 3, 0, 5, 4, 3, 2], dtype: .float64)
         expectGradientsMatch(model) { Loss.crossEntropy(logits: model(tokens), labels: [0, 1]) }
     }
@@ -108,11 +116,20 @@ struct LossTests {
 
     @Test("every loss, with and without per-sample weights, matches finite differences")
     func gradients() {
-        let targets = self.targets, logits = self.logits, weights = self.weights
+        let targets = self.targets
+        let logits = self.logits
+        let weights = self.weights
         let losses: [(String, (Tensor?) -> Tensor)] = [
             ("soft CE", { Loss.softTargetCrossEntropy(logits: logits, targets: targets, weights: $0) }),
             ("hard CE", { Loss.crossEntropy(logits: logits, labels: [0, 2, 1, 1], weights: $0) }),
-            ("BCE", { Loss.binaryCrossEntropy(logits: logits.sliced(axis: 1, start: 0, length: 1), targets: targets.sliced(axis: 1, start: 0, length: 1), weights: $0) }),
+            (
+                "BCE",
+                {
+                    Loss.binaryCrossEntropy(
+                        logits: logits.sliced(axis: 1, start: 0, length: 1),
+                        targets: targets.sliced(axis: 1, start: 0, length: 1), weights: $0)
+                }
+            ),
             ("L1", { Loss.l1Distance(logits: logits, targets: targets, weights: $0) }),
             ("Hellinger", { Loss.squaredHellinger(logits: logits, targets: targets, weights: $0) }),
         ]
@@ -130,17 +147,19 @@ struct LossTests {
         // One row, logits (0, ln 3) → p = (1/4, 3/4); target (1/2, 1/2).
         let z = Tensor(rows: [[0, Foundation.log(3)]], dtype: .float64)
         let y = Tensor(rows: [[0.5, 0.5]], dtype: .float64)
-        #expect(isApproximatelyEqual(Loss.softTargetCrossEntropy(logits: z, targets: y).item,
-                                     -(0.5 * Foundation.log(0.25) + 0.5 * Foundation.log(0.75)), relative: 1e-12))
+        #expect(
+            isApproximatelyEqual(
+                Loss.softTargetCrossEntropy(logits: z, targets: y).item,
+                -(0.5 * Foundation.log(0.25) + 0.5 * Foundation.log(0.75)), relative: 1e-12))
         #expect(isApproximatelyEqual(Loss.l1Distance(logits: z, targets: y).item, 0.5, relative: 1e-12))
-        let hellinger = 0.5 * (Foundation.pow(0.5 - 0.5.squareRoot(), 2) + Foundation.pow(0.75.squareRoot() - 0.5.squareRoot(), 2))
+        let hellinger =
+            0.5 * (Foundation.pow(0.5 - 0.5.squareRoot(), 2) + Foundation.pow(0.75.squareRoot() - 0.5.squareRoot(), 2))
         #expect(isApproximatelyEqual(Loss.squaredHellinger(logits: z, targets: y).item, hellinger, relative: 1e-12))
         // BCE of logit 0 is log 2 whatever the target; weights scale by w/n.
-        let bce = Loss.binaryCrossEntropy(logits: Tensor(shape: [2], scalars: [0, 0], dtype: .float64),
-                                          targets: Tensor(shape: [2], scalars: [1, 0], dtype: .float64),
-                                          weights: Tensor(shape: [2], scalars: [1, 3], dtype: .float64))
+        let bce = Loss.binaryCrossEntropy(
+            logits: Tensor(shape: [2], scalars: [0, 0], dtype: .float64),
+            targets: Tensor(shape: [2], scalars: [1, 0], dtype: .float64),
+            weights: Tensor(shape: [2], scalars: [1, 3], dtype: .float64))
         #expect(isApproximatelyEqual(bce.item, 2 * Foundation.log(2), relative: 1e-12))
     }
 }
-
-import Foundation

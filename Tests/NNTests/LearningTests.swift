@@ -1,18 +1,23 @@
-import Testing
+import Foundation
 import NN
 import TestSupport
-import Foundation
+import Testing
 
 /// Trains `model` with Adam on soft-target cross-entropy over shuffled minibatches.
-func fit<M: Layer>(_ model: M, inputs: Tensor, labels: [Int], classCount: Int, epochs: Int, batchSize: Int,
-                   learningRate: Double, seed: UInt64) {
+func fit<M: Layer>(
+    _ model: M, inputs: Tensor, labels: [Int], classCount: Int, epochs: Int, batchSize: Int,
+    learningRate: Double, seed: UInt64
+) {
     var generator = SeededGenerator(seed: seed)
     let targets = Tensor.oneHot(labels, classCount: classCount, dtype: inputs.dtype)
     let adam = Adam(parameters: model.parameters, learningRate: learningRate)
     model.train()
     for _ in 0..<epochs {
-        for batch in minibatches(count: labels.count, batchSize: batchSize, shuffle: true, dropLast: true, using: &generator) {
-            let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch))
+        for batch in minibatches(
+            count: labels.count, batchSize: batchSize, shuffle: true, dropLast: true, using: &generator)
+        {
+            let loss = Loss.softTargetCrossEntropy(
+                logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch))
             adam.step(gradients(of: loss, wrt: model.parameters))
         }
     }
@@ -28,14 +33,16 @@ func accuracy<M: Layer>(_ model: M, _ inputs: Tensor, _ labels: [Int]) -> Double
 /// the label is whether 7 comes before 3. Some sequences are right-padded.
 func orderTask(count: Int, length: Int, seed: UInt64) -> (Tensor, [Int]) {
     var generator = SeededGenerator(seed: seed)
-    var values: [Double] = [], labels: [Int] = []
+    var values: [Double] = []
+    var labels: [Int] = []
     for _ in 0..<count {
         let realLength = length - generator.nextInt(below: 3)
         var tokens = (0..<realLength).map { _ in [1, 2, 4, 5, 6, 8, 9][generator.nextInt(below: 7)] }
         let first = generator.nextInt(below: realLength)
         var second = generator.nextInt(below: realLength - 1)
         if second >= first { second += 1 }
-        tokens[first] = 7; tokens[second] = 3
+        tokens[first] = 7
+        tokens[second] = 3
         labels.append(first < second ? 1 : 0)
         values += (tokens + Array(repeating: 0, count: length - realLength)).map(Double.init)
     }
@@ -57,14 +64,17 @@ struct LearningTests {
     @Test("an MLP with BatchNorm and dropout reaches 100% training accuracy on two moons")
     func twoMoons() {
         var generator = SeededGenerator(seed: 2)
-        var values: [Double] = [], labels: [Int] = []
+        var values: [Double] = []
+        var labels: [Int] = []
         for i in 0..<300 {
-            let label = i % 2, angle = Double.pi * generator.nextUniform()
+            let label = i % 2
+            let angle = Double.pi * generator.nextUniform()
             values += label == 0 ? [cos(angle), sin(angle)] : [1 - cos(angle), 0.5 - sin(angle)]
             labels.append(label)
         }
         let x = Tensor(shape: [300, 2], scalars: values)
-        let mlp = MLP(inputCount: 2, hiddenSizes: [32, 32], outputCount: 2, batchNorm: true, dropout: 0.1, using: &generator)
+        let mlp = MLP(
+            inputCount: 2, hiddenSizes: [32, 32], outputCount: 2, batchNorm: true, dropout: 0.1, using: &generator)
         fit(mlp, inputs: x, labels: labels, classCount: 2, epochs: 150, batchSize: 32, learningRate: 0.01, seed: 2)
         #expect(accuracy(mlp, x, labels) == 1)
     }
@@ -74,9 +84,12 @@ struct LearningTests {
         let (trainX, trainY) = orderTask(count: 1000, length: 8, seed: 10)
         let (testX, testY) = orderTask(count: 400, length: 8, seed: 11)
         var generator = SeededGenerator(seed: 3)
-        let model = SequenceClassifier(.init(vocabularySize: 10, embeddingSize: 8, hiddenSize: 16, readoutSizes: [16], outputCount: 2),
-                                       using: &generator)
-        fit(model, inputs: trainX, labels: trainY, classCount: 2, epochs: 12, batchSize: 32, learningRate: 0.01, seed: 3)
+        let model = SequenceClassifier(
+            .init(vocabularySize: 10, embeddingSize: 8, hiddenSize: 16, readoutSizes: [16], outputCount: 2),
+            using: &generator)
+        fit(
+            model, inputs: trainX, labels: trainY, classCount: 2, epochs: 12, batchSize: 32, learningRate: 0.01, seed: 3
+        )
         let testAccuracy = accuracy(model, testX, testY)
         #expect(testAccuracy >= 0.95, "test accuracy \(testAccuracy)")
     }

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import TestSupport
+import Testing
 
 /// f(θ) = ½ Σ a_i θ_i² with a = (1, 3) from θ₀ = (1, −2); ∇f = a ⊙ θ.
 func quadraticGradient(_ theta: Tensor) -> Tensor {
@@ -22,9 +22,11 @@ struct OptimizerTests {
         let adam = Adam(parameters: [theta], learningRate: 0.1, weightDecay: 0.01)
         // Derived by applying g = aθ + 0.01θ; m, v moment updates; bias corrections; θ −= lr·m̂/(√v̂ + ε)
         // step by step in plain double arithmetic.
-        let expected: [[Double]] = [[0.9000000009900989, -1.9000000001661128],
-                                    [0.8004122296921291, -1.8001664859461177],
-                                    [0.7015862744735556, -1.700623391789553]]
+        let expected: [[Double]] = [
+            [0.9000000009900989, -1.9000000001661128],
+            [0.8004122296921291, -1.8001664859461177],
+            [0.7015862744735556, -1.700623391789553],
+        ]
         for (got, want) in zip(trajectory(adam, steps: 3), expected) {
             #expect(maxRelativeError(got, want) < 1e-12, "\(got) vs \(want)")
         }
@@ -35,9 +37,11 @@ struct OptimizerTests {
         let theta = Tensor(shape: [2], scalars: [1, -2], dtype: .float64, requiresGrad: true)
         let adamW = Adam.adamW(parameters: [theta], learningRate: 0.1, weightDecay: 0.01)
         // Same as above but θ ← θ(1 − lr·λ) first and g = aθ without the L2 term.
-        let expected: [[Double]] = [[0.8990000009999999, -1.8980000001666666],
-                                    [0.7985190281887786, -1.796272588476379],
-                                    [0.6989111847156931, -1.6949445141299013]]
+        let expected: [[Double]] = [
+            [0.8990000009999999, -1.8980000001666666],
+            [0.7985190281887786, -1.796272588476379],
+            [0.6989111847156931, -1.6949445141299013],
+        ]
         for (got, want) in zip(trajectory(adamW, steps: 3), expected) {
             #expect(maxRelativeError(got, want) < 1e-12, "\(got) vs \(want)")
         }
@@ -64,7 +68,9 @@ struct OptimizerTests {
 
     @Test("gradient-norm clipping rescales to the maximum norm")
     func clipping() {
-        let grads = [Tensor(shape: [2], scalars: [3, 0], dtype: .float64), Tensor(shape: [1], scalars: [4], dtype: .float64)]
+        let grads = [
+            Tensor(shape: [2], scalars: [3, 0], dtype: .float64), Tensor(shape: [1], scalars: [4], dtype: .float64),
+        ]
         let (clipped, norm) = clipGradientNorm(grads, maxNorm: 1)
         #expect(isApproximatelyEqual(norm, 5, relative: 1e-12))
         #expect(maxRelativeError(clipped.flatMap(\.scalars), [0.6, 0, 0.8]) < 1e-6)
@@ -73,7 +79,9 @@ struct OptimizerTests {
 
     @Test("minibatches cover every row once, repeat with the seed, and differ across seeds")
     func minibatchOrder() {
-        var a = SeededGenerator(seed: 5), b = SeededGenerator(seed: 5), c = SeededGenerator(seed: 6)
+        var a = SeededGenerator(seed: 5)
+        var b = SeededGenerator(seed: 5)
+        var c = SeededGenerator(seed: 6)
         let batches = minibatches(count: 103, batchSize: 10, shuffle: true, using: &a)
         #expect(batches.count == 11 && batches.last!.count == 3)
         #expect(batches.flatMap { $0 }.sorted() == Array(0..<103))

@@ -26,7 +26,8 @@ public func numericalGradients(_ inputs: [Tensor], epsilon: Double = 1e-6, _ f: 
         let base = inputs[which].scalars
         return base.indices.map { k in
             func value(_ delta: Double) -> Double {
-                var shifted = base; shifted[k] += delta
+                var shifted = base
+                shifted[k] += delta
                 var args = inputs
                 args[which] = Tensor(shape: inputs[which].shape, scalars: shifted, dtype: inputs[which].dtype)
                 return withoutGradients { f(args).item }

@@ -1,18 +1,20 @@
+import TestSupport
 import Testing
 import WeakSup
-import TestSupport
 
 @Suite("Label models")
 struct LabelModelTests {
     static let accuracies = [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.6, 0.8]
     nonisolated(unsafe) static let data: DatasetSplit = {
         var generator = SeededGenerator(seed: 17)
-        let synthetic = SyntheticWeakSupervision(accuracies: accuracies, propensities: [0.5, 0.6, 0.4, 0.5, 0.7, 0.3, 0.5, 0.4, 0.6, 0.5])
+        let synthetic = SyntheticWeakSupervision(
+            accuracies: accuracies, propensities: [0.5, 0.6, 0.4, 0.5, 0.7, 0.3, 0.5, 0.4, 0.6, 0.5])
         return synthetic.makeSplit(count: 20_000, using: &generator)
     }()
 
     func labelAccuracy(_ model: LabelModel) -> Double {
-        let L = Self.data.labelMatrix, gold = Self.data.goldLabels!
+        let L = Self.data.labelMatrix
+        let gold = Self.data.goldLabels!
         let covered = L.coveredRows
         let hard = model.predictHard(L.rows(covered), tieBreakSeed: 1)
         return Metrics.accuracy(predictions: hard, labels: covered.map { gold[$0] })
@@ -21,7 +23,9 @@ struct LabelModelTests {
     @Test("Dawid–Skene and the Snorkel model recover each LF's accuracy within 0.03 and beat majority vote")
     func recoverAccuracies() throws {
         let L = Self.data.labelMatrix
-        let majority = MajorityVote(), dawidSkene = DawidSkene(), snorkel = SnorkelLabelModel(seed: 1)
+        let majority = MajorityVote()
+        let dawidSkene = DawidSkene()
+        let snorkel = SnorkelLabelModel(seed: 1)
         for model in [majority, dawidSkene, snorkel] as [LabelModel] { try model.fit(labelMatrix: L, classCount: 2) }
         for model in [dawidSkene, snorkel] as [LabelModel] {
             let estimated = model.estimatedAccuracies(L)
@@ -29,7 +33,9 @@ struct LabelModelTests {
                 #expect(abs(e - truth) <= 0.03, "\(model.kind.rawValue) LF \(j): estimated \(e), true \(truth)")
             }
         }
-        let mv = labelAccuracy(majority), ds = labelAccuracy(dawidSkene), sn = labelAccuracy(snorkel)
+        let mv = labelAccuracy(majority)
+        let ds = labelAccuracy(dawidSkene)
+        let sn = labelAccuracy(snorkel)
         print("label accuracy on covered rows: MV \(mv), DS \(ds), Snorkel \(sn)")
         #expect(ds > mv + 0.01)
         #expect(sn > mv + 0.01)
@@ -79,20 +85,23 @@ struct UnipolarLFTests {
         // Six LFs, each voting only its own class: it fires with probability 0.5 on that class and
         // 0.08 on the other, so all its information is in whether it fires.
         var generator = SeededGenerator(seed: 5)
-        var rows: [[Int]] = [], gold: [Int] = []
+        var rows: [[Int]] = []
+        var gold: [Int] = []
         for _ in 0..<5000 {
             let y = generator.nextInt(below: 2)
             gold.append(y)
-            rows.append((0..<6).map { j in
-                let target = j % 2
-                return generator.nextUniform() < (y == target ? 0.5 : 0.08) ? target : -1
-            })
+            rows.append(
+                (0..<6).map { j in
+                    let target = j % 2
+                    return generator.nextUniform() < (y == target ? 0.5 : 0.08) ? target : -1
+                })
         }
         let L = LabelMatrix(rows: rows)
         let covered = L.coveredRows
         for model in [DawidSkene(), SnorkelLabelModel(seed: 3)] as [LabelModel] {
             try model.fit(labelMatrix: L, classCount: 2)
-            let accuracy = Metrics.accuracy(predictions: model.predictHard(L.rows(covered)), labels: covered.map { gold[$0] })
+            let accuracy = Metrics.accuracy(
+                predictions: model.predictHard(L.rows(covered)), labels: covered.map { gold[$0] })
             #expect(accuracy > 0.8, "\(model.kind.rawValue): \(accuracy)")
         }
     }
@@ -104,7 +113,8 @@ struct SnorkelDivergenceTests {
     func backoff() throws {
         var generator = SeededGenerator(seed: 8)
         let rows: [[Int]] = (0..<400).map { _ in
-            let y = generator.nextInt(below: 2), flip = generator.nextInt(below: 2)
+            let y = generator.nextInt(below: 2)
+            let flip = generator.nextInt(below: 2)
             return [y] + Array(repeating: flip, count: 150)
         }
         let model = SnorkelLabelModel(seed: 1)

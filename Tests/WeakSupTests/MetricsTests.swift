@@ -1,12 +1,14 @@
+import Foundation
+import TestSupport
 import Testing
 import WeakSup
-import TestSupport
 
 @Suite("Metrics against hand-computed values")
 struct MetricsTests {
     @Test("accuracy, F1, macro-F1, confusion matrix")
     func classification() {
-        let labels = [1, 1, 1, 0, 0, 0, 0, 1], predictions = [1, 1, 0, 0, 0, 1, 0, 1]
+        let labels = [1, 1, 1, 0, 0, 0, 0, 1]
+        let predictions = [1, 1, 0, 0, 0, 1, 0, 1]
         // TP 3, FN 1, FP 1, TN 3 → accuracy 6/8, F1(1) = 6/8, F1(0) = 6/8.
         #expect(Metrics.accuracy(predictions: predictions, labels: labels) == 0.75)
         #expect(Metrics.f1(predictions: predictions, labels: labels) == 0.75)
@@ -26,7 +28,9 @@ struct MetricsTests {
     @Test("average precision (scikit-learn's definition, tied scores together)")
     func averagePrecision() {
         // Scores 0.9(+) 0.8(−) 0.7(+) 0.6(−): recall steps ½ at P=1 and ½ at P=2/3 → 5/6.
-        #expect(isApproximatelyEqual(Metrics.averagePrecision(scores: [0.9, 0.8, 0.7, 0.6], labels: [1, 0, 1, 0]), 5.0 / 6, relative: 1e-12))
+        #expect(
+            isApproximatelyEqual(
+                Metrics.averagePrecision(scores: [0.9, 0.8, 0.7, 0.6], labels: [1, 0, 1, 0]), 5.0 / 6, relative: 1e-12))
         // A tie between a positive and a negative at the top: one step to recall 1 at precision ½.
         #expect(Metrics.averagePrecision(scores: [0.5, 0.5], labels: [1, 0]) == 0.5)
     }
@@ -37,9 +41,8 @@ struct MetricsTests {
         #expect(isApproximatelyEqual(loss, -(Foundation.log(0.8) + Foundation.log(0.4)) / 2, relative: 1e-12))
         let tuned = Metrics.bestF1Threshold(scores: [0.1, 0.35, 0.4, 0.8], labels: [0, 1, 1, 1])
         #expect(tuned.threshold == 0.35 && tuned.f1 == 1)
-        let evaluation = Evaluation(probabilities: Tensor(shape: [2, 2], scalars: [0.9, 0.1, 0.3, 0.7], dtype: .float64), labels: [0, 1])
+        let evaluation = Evaluation(
+            probabilities: Tensor(shape: [2, 2], scalars: [0.9, 0.1, 0.3, 0.7], dtype: .float64), labels: [0, 1])
         #expect(evaluation.accuracy == 1 && evaluation.auc == 1 && evaluation.threshold == 0.5)
     }
 }
-
-import Foundation

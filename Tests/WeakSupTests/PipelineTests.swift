@@ -1,7 +1,7 @@
-import Testing
 import Foundation
-import WeakSup
 import TestSupport
+import Testing
+import WeakSup
 
 @Suite("Labeling functions and the two-stage pipeline")
 struct PipelineTests {
@@ -26,7 +26,9 @@ struct PipelineTests {
         }
     }
 
-    @Test("two-stage on spambase: an MLP on majority-vote labels beats the trivial classifier", .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
+    @Test(
+        "two-stage on spambase: an MLP on majority-vote labels beats the trivial classifier", .tags(.slow),
+        .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func twoStageSpambase() throws {
         let dataset = try WeakDataset.load(from: spambaseURL)
         var options = TrainingOptions()
@@ -44,7 +46,8 @@ struct PipelineTests {
 
     @Test("the same seed gives the same end model")
     func determinism() throws {
-        let synthetic = SyntheticWeakSupervision(accuracies: [0.8, 0.7, 0.75], propensities: [0.6, 0.5, 0.7], featureCount: 4)
+        let synthetic = SyntheticWeakSupervision(
+            accuracies: [0.8, 0.7, 0.75], propensities: [0.6, 0.5, 0.7], featureCount: 4)
         let dataset = synthetic.makeDataset(trainCount: 300, validCount: 100, testCount: 100, seed: 3)
         var options = TrainingOptions()
         options.maxEpochs = 5

@@ -1,10 +1,12 @@
+import TestSupport
 import Testing
 import WeakSup
-import TestSupport
 
 func smallDataset(seed: UInt64 = 3, train: Int = 600) -> WeakDataset {
-    SyntheticWeakSupervision(accuracies: [0.85, 0.7, 0.75, 0.65], propensities: [0.6, 0.5, 0.7, 0.4], featureCount: 6, separation: 2)
-        .makeDataset(trainCount: train, validCount: 200, testCount: 300, seed: seed)
+    SyntheticWeakSupervision(
+        accuracies: [0.85, 0.7, 0.75, 0.65], propensities: [0.6, 0.5, 0.7, 0.4], featureCount: 6, separation: 2
+    )
+    .makeDataset(trainCount: train, validCount: 200, testCount: 300, seed: seed)
 }
 
 @Suite("WeaSEL")
@@ -17,19 +19,30 @@ struct WeaselTests {
             let options = WeaselOptions(preset: preset)
             let encoder = WeaselEncoder(options: options, featureCount: 6, lfCount: 4, classCount: 2, using: &generator)
             let endModel = MLP(inputCount: 6, hiddenSizes: [8], outputCount: 2, using: &generator)
-            let rows = Array(0..<32), L = dataset.train.labelMatrix.rows(rows)
-            let s = encoder.scores(accuracies: encoder.accuracies(encoder.makeInput(features: dataset.train.features!.gatheringRows(rows), labelMatrix: L)),
-                                   votes: WeaselEncoder.classMajorVotes(L, classCount: 2))
+            let rows = Array(0..<32)
+            let L = dataset.train.labelMatrix.rows(rows)
+            let s = encoder.scores(
+                accuracies: encoder.accuracies(
+                    encoder.makeInput(features: dataset.train.features!.gatheringRows(rows), labelMatrix: L)),
+                votes: WeaselEncoder.classMajorVotes(L, classCount: 2))
             let f = endModel(dataset.train.features!.gatheringRows(rows))
-            let terms = WeaselOptions.Objective.symmetricCE.terms(encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
-            let parameters = encoder.parameters + endModel.parameters, split = encoder.parameters.count
-            let fromEndTerm = gradients(of: terms[0], wrt: parameters), fromEncoderTerm = gradients(of: terms[1], wrt: parameters)
-            #expect(fromEndTerm[..<split].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(preset): encoder got gradient from L_f")
-            #expect(fromEncoderTerm[split...].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(preset): end model got gradient from L_e")
+            let terms = WeaselOptions.Objective.symmetricCE.terms(
+                encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
+            let parameters = encoder.parameters + endModel.parameters
+            let split = encoder.parameters.count
+            let fromEndTerm = gradients(of: terms[0], wrt: parameters)
+            let fromEncoderTerm = gradients(of: terms[1], wrt: parameters)
+            #expect(
+                fromEndTerm[..<split].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } },
+                "\(preset): encoder got gradient from L_f")
+            #expect(
+                fromEncoderTerm[split...].allSatisfy { $0.scalars.allSatisfy { $0 == 0 } },
+                "\(preset): end model got gradient from L_e")
             #expect(fromEndTerm[split...].contains { $0.scalars.contains { $0 != 0 } })
             #expect(fromEncoderTerm[..<split].contains { $0.scalars.contains { $0 != 0 } })
             // Without stop-gradient the end model's term does reach the encoder (the test can fail).
-            let open = WeaselOptions.Objective.symmetricCENoStopGrad.terms(encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
+            let open = WeaselOptions.Objective.symmetricCENoStopGrad.terms(
+                encoderScores: s, endLogits: f, classPrior: [0.5, 0.5])
             #expect(gradients(of: open[0], wrt: parameters)[..<split].contains { $0.scalars.contains { $0 != 0 } })
         }
     }
@@ -37,7 +50,8 @@ struct WeaselTests {
     @Test("the encoder stores no tensor outside its parameters and buffers", arguments: WeaselOptions.Preset.allCases)
     func encoderDeclaresItsTensors(_ preset: WeaselOptions.Preset) {
         var generator = SeededGenerator(seed: 2)
-        let encoder = WeaselEncoder(options: WeaselOptions(preset: preset), featureCount: 3, lfCount: 4, classCount: 3, using: &generator)
+        let encoder = WeaselEncoder(
+            options: WeaselOptions(preset: preset), featureCount: 3, lfCount: 4, classCount: 3, using: &generator)
         let declared = Set((encoder.parameters + encoder.namedBuffers.map(\.tensor)).map(ObjectIdentifier.init))
         #expect(Set(storedTensors(of: encoder).map(ObjectIdentifier.init)) == declared)
     }
@@ -50,7 +64,9 @@ struct WeaselTests {
             let options = WeaselOptions(preset: preset)
             let encoder = WeaselEncoder(options: options, featureCount: 6, lfCount: 4, classCount: 2, using: &generator)
             let rows = dataset.train.labelMatrix.coveredRows
-            let (theta, softLabels) = encoder.encode(features: dataset.train.features!.gatheringRows(rows), labelMatrix: dataset.train.labelMatrix.rows(rows))
+            let (theta, softLabels) = encoder.encode(
+                features: dataset.train.features!.gatheringRows(rows), labelMatrix: dataset.train.labelMatrix.rows(rows)
+            )
             let tau2 = options.accuracyScale == .sqrtLFs ? 2.0 : 4.0  // √4, or √4·2
             let values = theta.scalars
             #expect(values.allSatisfy { $0 > 0 })
@@ -79,7 +95,9 @@ struct WeaselTests {
         #expect(a.report.validationHistory == b.report.validationHistory)
     }
 
-    @Test("one perfect LF and 50 copies of a coin flip: WeaSEL reaches ≥ 0.9× the supervised AUC, majority vote ≈ 0.5", .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
+    @Test(
+        "one perfect LF and 50 copies of a coin flip: WeaSEL reaches ≥ 0.9× the supervised AUC, majority vote ≈ 0.5",
+        .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func robustToDuplicates() throws {
         let base = SyntheticWeakSupervision(accuracies: [0.8], propensities: [1], featureCount: 8, separation: 1.2)
             .makeDataset(trainCount: 1500, validCount: 300, testCount: 500, seed: 11)
@@ -93,7 +111,9 @@ struct WeaselTests {
         let weasel = try trainWeasel(dataset: dataset, options: options, training: training)
         let supervised = try runSupervised(dataset: dataset, options: training)
         let majority = try runTwoStage(dataset: dataset, labelModel: MajorityVote(), options: training)
-        print("duplicates: WeaSEL AUC \(weasel.test.auc!), supervised \(supervised.test.auc!), majority \(majority.test.auc!)")
+        print(
+            "duplicates: WeaSEL AUC \(weasel.test.auc!), supervised \(supervised.test.auc!), majority \(majority.test.auc!)"
+        )
         #expect(weasel.test.auc! >= 0.9 * supervised.test.auc!)
         #expect(abs(majority.test.auc! - 0.5) < 0.1)
     }

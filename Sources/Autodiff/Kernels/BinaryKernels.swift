@@ -32,7 +32,8 @@ package struct BroadcastPlan: Equatable, Sendable {
     }
 
     package init(_ a: [Int], _ b: [Int]) {
-        let countA = a.reduce(1, *), countB = b.reduce(1, *)
+        let countA = a.reduce(1, *)
+        let countB = b.reduce(1, *)
         if a == b {
             self.init(shape: a, rows: 1, columns: countA, left: (0, 1), right: (0, 1), elementwise: true)
         } else if countB == 1 && a.count >= b.count {
@@ -40,23 +41,33 @@ package struct BroadcastPlan: Equatable, Sendable {
         } else if countA == 1 && b.count >= a.count {
             self.init(shape: b, rows: 1, columns: countB, left: (0, 0), right: (0, 1), elementwise: false)
         } else {
-            precondition(a.count <= 2 && b.count <= 2 && !a.isEmpty && !b.isEmpty,
-                         "Cannot broadcast shapes \(a) and \(b): only scalars, rows and columns broadcast")
-            let ma = a.count == 2 ? a[0] : 1, na = a[a.count - 1]
-            let mb = b.count == 2 ? b[0] : 1, nb = b[b.count - 1]
-            precondition((ma == mb || ma == 1 || mb == 1) && (na == nb || na == 1 || nb == 1),
-                         "Cannot broadcast shapes \(a) and \(b)")
-            let m = Swift.max(ma, mb), n = Swift.max(na, nb)
+            precondition(
+                a.count <= 2 && b.count <= 2 && !a.isEmpty && !b.isEmpty,
+                "Cannot broadcast shapes \(a) and \(b): only scalars, rows and columns broadcast")
+            let ma = a.count == 2 ? a[0] : 1
+            let na = a[a.count - 1]
+            let mb = b.count == 2 ? b[0] : 1
+            let nb = b[b.count - 1]
+            precondition(
+                (ma == mb || ma == 1 || mb == 1) && (na == nb || na == 1 || nb == 1),
+                "Cannot broadcast shapes \(a) and \(b)")
+            let m = Swift.max(ma, mb)
+            let n = Swift.max(na, nb)
             let shape = (a.count == 2 || b.count == 2) ? [m, n] : [n]
-            self.init(shape: shape, rows: m, columns: n,
-                      left: (ma == 1 ? 0 : na, na == 1 ? 0 : 1),
-                      right: (mb == 1 ? 0 : nb, nb == 1 ? 0 : 1), elementwise: false)
+            self.init(
+                shape: shape, rows: m, columns: n,
+                left: (ma == 1 ? 0 : na, na == 1 ? 0 : 1),
+                right: (mb == 1 ? 0 : nb, nb == 1 ? 0 : 1), elementwise: false)
         }
     }
 
     private init(shape: [Int], rows: Int, columns: Int, left: (Int, Int), right: (Int, Int), elementwise: Bool) {
-        self.shape = shape; self.rows = rows; self.columns = columns
-        self.left = left; self.right = right; self.isElementwise = elementwise
+        self.shape = shape
+        self.rows = rows
+        self.columns = columns
+        self.left = left
+        self.right = right
+        self.isElementwise = elementwise
     }
 }
 
@@ -72,7 +83,8 @@ private func apply<T: TensorScalar>(_ kind: BinaryKind, _ a: T, _ b: T) -> T {
 
 @inline(__always)
 private func binaryLoop<T: TensorScalar>(
-    _ kind: BinaryKind, _ plan: BroadcastPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>
+    _ kind: BinaryKind, _ plan: BroadcastPlan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ y: UnsafeMutablePointer<T>
 ) {
     if plan.isElementwise {
         let n = plan.columns
@@ -84,9 +96,12 @@ private func binaryLoop<T: TensorScalar>(
         }
         return
     }
-    let (ar, ac) = plan.left, (br, bc) = plan.right
+    let (ar, ac) = plan.left
+    let (br, bc) = plan.right
     for r in 0..<plan.rows {
-        let yRow = y + r * plan.columns, aRow = a + r * ar, bRow = b + r * br
+        let yRow = y + r * plan.columns
+        let aRow = a + r * ar
+        let bRow = b + r * br
         if ac == 1 && bc == 0 {
             let s = bRow[0]
             switch kind {
@@ -122,12 +137,18 @@ package func binaryKernel(_ kind: BinaryKind, _ plan: BroadcastPlan, _ a: Storag
 package func broadcastKernel(_ plan: BroadcastPlan, _ x: Storage) -> Storage {
     let y = Storage(count: plan.rows * plan.columns, dtype: x.dtype)
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         let (xr, xc) = plan.right
         for r in 0..<plan.rows {
-            let d = dst + r * plan.columns, s = src + r * xr
-            if xc == 0 { let v = s[0]; for c in 0..<plan.columns { d[c] = v } }
-            else { for c in 0..<plan.columns { d[c] = s[c] } }
+            let d = dst + r * plan.columns
+            let s = src + r * xr
+            if xc == 0 {
+                let v = s[0]
+                for c in 0..<plan.columns { d[c] = v }
+            } else {
+                for c in 0..<plan.columns { d[c] = s[c] }
+            }
         }
     }
     switch x.dtype {

@@ -12,7 +12,7 @@ enum FastFloatMath {
         // so the loop stays branch-free and vectorizes on baseline x86-64).
         let shifted = x * 1.442_695_04 + 12_582_912
         let n = shifted - 12_582_912
-        var r = x - n * 0.693_359_375                     // x − n ln 2 in two parts (Cody–Waite)
+        var r = x - n * 0.693_359_375  // x − n ln 2 in two parts (Cody–Waite)
         r = r - n * -2.121_944_4e-4
         let z = r * r
         var p: Float = 1.987_569_15e-4
@@ -45,7 +45,8 @@ enum FastFloatMath {
     }
 
     /// Applies `kind` if it has a fast Float path. - Returns: false if it has none.
-    static func apply(_ kind: UnaryKind, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
+    static func apply(_ kind: UnaryKind, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool
+    {
         switch kind {
         case .exp: for i in 0..<n { y[i] = exp(x[i]) }
         case .sigmoid: for i in 0..<n { y[i] = sigmoid(x[i]) }

@@ -24,25 +24,27 @@ func lstmForwardKernel<T: TensorScalar>(
     mask: UnsafePointer<T>?, batch: Int, steps: Int, hidden h: Int, reverse: Bool
 ) {
     let order = recurrenceSteps(steps, reverse: reverse)
-    let gateStride = steps * 4 * h, stateStride = steps * 2 * h
+    let gateStride = steps * 4 * h
+    let stateStride = steps * 2 * h
     let zeros = UnsafeMutablePointer<T>.allocate(capacity: 2 * h)  // the state before the first step
     zeros.initialize(repeating: 0, count: 2 * h)
     defer { zeros.deallocate() }
     for (k, t) in order.enumerated() {
         let previous = k == 0 ? nil : order[k - 1]
         if let p = previous {  // gates_t += h_{prev} W_hhᵀ, reading h straight from the state buffer
-            BLAS.gemm(transposeA: false, transposeB: true, m: batch, n: 4 * h, k: h, alpha: 1,
-                      a: states + p * 2 * h, lda: stateStride, b: weight, ldb: h,
-                      beta: 1, c: gates + t * 4 * h, ldc: gateStride)
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: batch, n: 4 * h, k: h, alpha: 1,
+                a: states + p * 2 * h, lda: stateStride, b: weight, ldb: h,
+                beta: 1, c: gates + t * 4 * h, ldc: gateStride)
         }
         for b in 0..<batch {
             let g = gates + b * gateStride + t * 4 * h
             let s = states + b * stateStride + t * 2 * h
             let sp = previous.map { UnsafePointer(states + b * stateStride + $0 * 2 * h) } ?? UnsafePointer(zeros)
             let m: T = mask.map { $0[b * steps + t] } ?? 1
-            for j in 0..<(2 * h) { g[j] = sigmoid(g[j]) }           // i, f
-            for j in (2 * h)..<(3 * h) { g[j] = tanh(g[j]) }        // g
-            for j in (3 * h)..<(4 * h) { g[j] = sigmoid(g[j]) }     // o
+            for j in 0..<(2 * h) { g[j] = sigmoid(g[j]) }  // i, f
+            for j in (2 * h)..<(3 * h) { g[j] = tanh(g[j]) }  // g
+            for j in (3 * h)..<(4 * h) { g[j] = sigmoid(g[j]) }  // o
             for j in 0..<h { s[j] = g[h + j] * sp[h + j] + g[j] * g[2 * h + j] }  // the unmasked cell value
             for j in 0..<h { s[h + j] = sp[h + j] + m * (s[j] - sp[h + j]) }
             for j in 0..<h { s[j] = tanh(s[j]) }
@@ -60,40 +62,70 @@ func lstmBackwardKernel<T: TensorScalar>(
     batch: Int, steps: Int, hidden h: Int, reverse: Bool
 ) {
     let order = recurrenceSteps(steps, reverse: reverse)
-    let gateStride = steps * 4 * h, stateStride = steps * 2 * h
-    let carryH = UnsafeMutablePointer<T>.allocate(capacity: batch * h), carryC = UnsafeMutablePointer<T>.allocate(capacity: batch * h)
+    let gateStride = steps * 4 * h
+    let stateStride = steps * 2 * h
+    let carryH = UnsafeMutablePointer<T>.allocate(capacity: batch * h)
+    let carryC = UnsafeMutablePointer<T>.allocate(capacity: batch * h)
     let carryZeros = UnsafeMutablePointer<T>.allocate(capacity: 2 * h)
     let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * h)
-    let gh = scratch, gc = scratch + h, tc = scratch + 2 * h, dct = scratch + 3 * h
-    carryH.initialize(repeating: 0, count: batch * h); carryC.initialize(repeating: 0, count: batch * h)
+    let gh = scratch
+    let gc = scratch + h
+    let tc = scratch + 2 * h
+    let dct = scratch + 3 * h
+    carryH.initialize(repeating: 0, count: batch * h)
+    carryC.initialize(repeating: 0, count: batch * h)
     carryZeros.initialize(repeating: 0, count: 2 * h)
     scratch.initialize(repeating: 0, count: 4 * h)
-    defer { carryH.deallocate(); carryC.deallocate(); carryZeros.deallocate(); scratch.deallocate() }
+    defer {
+        carryH.deallocate()
+        carryC.deallocate()
+        carryZeros.deallocate()
+        scratch.deallocate()
+    }
     for k in stride(from: order.count - 1, through: 0, by: -1) {
-        let t = order[k], previous: Int? = k == 0 ? nil : order[k - 1]
+        let t = order[k]
+        let previous: Int? = k == 0 ? nil : order[k - 1]
         for b in 0..<batch {
-            let g = gates + b * gateStride + t * 4 * h, dg = gradGates + b * gateStride + t * 4 * h
+            let g = gates + b * gateStride + t * 4 * h
+            let dg = gradGates + b * gateStride + t * 4 * h
             let ds = gradStates + b * stateStride + t * 2 * h
             let sp = previous.map { states + b * stateStride + $0 * 2 * h } ?? UnsafePointer(carryZeros)
             let m: T = mask.map { $0[b * steps + t] } ?? 1
-            let ch = carryH + b * h, cc = carryC + b * h
+            let ch = carryH + b * h
+            let cc = carryC + b * h
             // Short loops over a few pointers each (row scratch `gh, gc, tc, dct`), so each vectorizes.
             for j in 0..<h { gh[j] = ds[j] + ch[j] }
             for j in 0..<h { gc[j] = ds[h + j] + cc[j] }
             for j in 0..<h { tc[j] = g[h + j] * sp[h + j] + g[j] * g[2 * h + j] }  // the unmasked cell value
             for j in 0..<h { tc[j] = tanh(tc[j]) }
-            for j in 0..<h { let o = g[3 * h + j]; dct[j] = m * (gc[j] + gh[j] * o * (1 - tc[j] * tc[j])) }
-            for j in 0..<h { let i = g[j]; dg[j] = dct[j] * g[2 * h + j] * i * (1 - i) }
-            for j in 0..<h { let f = g[h + j]; dg[h + j] = dct[j] * sp[h + j] * f * (1 - f) }
-            for j in 0..<h { let gg = g[2 * h + j]; dg[2 * h + j] = dct[j] * g[j] * (1 - gg * gg) }
-            for j in 0..<h { let o = g[3 * h + j]; dg[3 * h + j] = m * gh[j] * tc[j] * o * (1 - o) }
+            for j in 0..<h {
+                let o = g[3 * h + j]
+                dct[j] = m * (gc[j] + gh[j] * o * (1 - tc[j] * tc[j]))
+            }
+            for j in 0..<h {
+                let i = g[j]
+                dg[j] = dct[j] * g[2 * h + j] * i * (1 - i)
+            }
+            for j in 0..<h {
+                let f = g[h + j]
+                dg[h + j] = dct[j] * sp[h + j] * f * (1 - f)
+            }
+            for j in 0..<h {
+                let gg = g[2 * h + j]
+                dg[2 * h + j] = dct[j] * g[j] * (1 - gg * gg)
+            }
+            for j in 0..<h {
+                let o = g[3 * h + j]
+                dg[3 * h + j] = m * gh[j] * tc[j] * o * (1 - o)
+            }
             for j in 0..<h { cc[j] = dct[j] * g[h + j] + (1 - m) * gc[j] }
             for j in 0..<h { ch[j] = (1 - m) * gh[j] }
         }
         if previous != nil {  // carry_h += dGates_t W_hh
-            BLAS.gemm(transposeA: false, transposeB: false, m: batch, n: h, k: 4 * h, alpha: 1,
-                      a: UnsafePointer(gradGates + t * 4 * h), lda: gateStride, b: weight, ldb: h,
-                      beta: 1, c: carryH, ldc: h)
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: batch, n: h, k: 4 * h, alpha: 1,
+                a: UnsafePointer(gradGates + t * 4 * h), lda: gateStride, b: weight, ldb: h,
+                beta: 1, c: carryH, ldc: h)
         }
     }
     guard let gradWeight else { return }
@@ -103,11 +135,14 @@ func lstmBackwardKernel<T: TensorScalar>(
     for b in 0..<batch {
         for (k, t) in order.enumerated() {
             let dst = shifted + (b * steps + t) * h
-            if k == 0 { dst.initialize(repeating: 0, count: h) } else {
+            if k == 0 {
+                dst.initialize(repeating: 0, count: h)
+            } else {
                 dst.initialize(from: states + b * stateStride + order[k - 1] * 2 * h, count: h)
             }
         }
     }
-    BLAS.gemm(transposeA: true, transposeB: false, m: 4 * h, n: h, k: batch * steps, alpha: 1,
-              a: UnsafePointer(gradGates), lda: 4 * h, b: UnsafePointer(shifted), ldb: h, beta: 0, c: gradWeight, ldc: h)
+    BLAS.gemm(
+        transposeA: true, transposeB: false, m: 4 * h, n: h, k: batch * steps, alpha: 1,
+        a: UnsafePointer(gradGates), lda: 4 * h, b: UnsafePointer(shifted), ldb: h, beta: 0, c: gradWeight, ldc: h)
 }

@@ -19,20 +19,28 @@ package enum ReductionKind: Sendable { case sum, max }
 package func reduceKernel(_ kind: ReductionKind, _ view: AxisView, _ x: Storage) -> Storage {
     let y = Storage(count: view.outer * view.inner, dtype: x.dtype)
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         for o in 0..<view.outer {
-            let base = src + o * view.length * view.inner, out = dst + o * view.inner
+            let base = src + o * view.length * view.inner
+            let out = dst + o * view.inner
             if view.inner == 1 {
                 var acc: T = kind == .sum ? 0 : -T.infinity
-                if kind == .sum { for k in 0..<view.length { acc += base[k] } }
-                else { for k in 0..<view.length { acc = Swift.max(acc, base[k]) } }
+                if kind == .sum {
+                    for k in 0..<view.length { acc += base[k] }
+                } else {
+                    for k in 0..<view.length { acc = Swift.max(acc, base[k]) }
+                }
                 out[0] = acc
             } else {
                 for i in 0..<view.inner { out[i] = kind == .sum ? 0 : -T.infinity }
                 for k in 0..<view.length {
                     let row = base + k * view.inner
-                    if kind == .sum { for i in 0..<view.inner { out[i] += row[i] } }
-                    else { for i in 0..<view.inner { out[i] = Swift.max(out[i], row[i]) } }
+                    if kind == .sum {
+                        for i in 0..<view.inner { out[i] += row[i] }
+                    } else {
+                        for i in 0..<view.inner { out[i] = Swift.max(out[i], row[i]) }
+                    }
                 }
             }
         }
@@ -53,13 +61,16 @@ package func sumAllKernel(_ x: Storage) -> Storage {
 package func argmaxMaskKernel(_ view: AxisView, _ x: Storage) -> Storage {
     let y = Storage(zeros: x.count, dtype: x.dtype)
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         for o in 0..<view.outer {
             for i in 0..<view.inner {
                 let base = o * view.length * view.inner + i
-                var best = 0, bestValue = src[base]
+                var best = 0
+                var bestValue = src[base]
                 for k in 1..<Swift.max(view.length, 1) where src[base + k * view.inner] > bestValue {
-                    best = k; bestValue = src[base + k * view.inner]
+                    best = k
+                    bestValue = src[base + k * view.inner]
                 }
                 dst[base + best * view.inner] = 1
             }
@@ -77,9 +88,11 @@ package func softmaxKernel(_ x: Storage, rowLength: Int, log: Bool) -> Storage {
     let y = Storage(count: x.count, dtype: x.dtype)
     let rows = rowLength == 0 ? 0 : x.count / rowLength
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         for r in 0..<rows {
-            let s = src + r * rowLength, d = dst + r * rowLength
+            let s = src + r * rowLength
+            let d = dst + r * rowLength
             var m = -T.infinity
             for c in 0..<rowLength { m = Swift.max(m, s[c]) }
             var total: T = 0
@@ -90,7 +103,11 @@ package func softmaxKernel(_ x: Storage, rowLength: Int, log: Bool) -> Storage {
                 for c in 0..<rowLength { df[c] = FastFloatMath.exp(sf[c] - mf) }
                 for c in 0..<rowLength { total += d[c] }
             } else {
-                for c in 0..<rowLength { let e = T.exp(s[c] - m); d[c] = e; total += e }
+                for c in 0..<rowLength {
+                    let e = T.exp(s[c] - m)
+                    d[c] = e
+                    total += e
+                }
             }
             if log {
                 let logTotal = T.log(total) + m

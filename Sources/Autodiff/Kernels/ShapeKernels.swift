@@ -2,7 +2,8 @@
 /// new storage (slice), or the reverse into a zero storage of the full size (pad).
 package func sliceKernel(_ x: Storage, view: AxisView, start: Int, length: Int) -> Storage {
     let y = Storage(count: view.outer * length * view.inner, dtype: x.dtype)
-    let element = x.dtype.byteCount, block = length * view.inner * element
+    let element = x.dtype.byteCount
+    let block = length * view.inner * element
     for o in 0..<view.outer {
         let src = x.raw + ((o * view.length + start) * view.inner) * element
         let dst = y.raw + (o * length * view.inner) * element
@@ -14,7 +15,8 @@ package func sliceKernel(_ x: Storage, view: AxisView, start: Int, length: Int) 
 /// Places `x` (whose axis has `length` entries) at `start` inside zeros whose axis has `view.length`.
 package func padKernel(_ x: Storage, view: AxisView, start: Int, length: Int) -> Storage {
     let y = Storage(zeros: view.outer * view.length * view.inner, dtype: x.dtype)
-    let element = x.dtype.byteCount, block = length * view.inner * element
+    let element = x.dtype.byteCount
+    let block = length * view.inner * element
     for o in 0..<view.outer {
         let dst = y.raw + ((o * view.length + start) * view.inner) * element
         let src = x.raw + (o * length * view.inner) * element
@@ -26,7 +28,8 @@ package func padKernel(_ x: Storage, view: AxisView, start: Int, length: Int) ->
 /// Concatenates storages along an axis; `lengths[i]` is input i's extent on that axis.
 package func concatKernel(_ parts: [Storage], outer: Int, inner: Int, lengths: [Int]) -> Storage {
     let total = lengths.reduce(0, +)
-    let dtype = parts[0].dtype, element = dtype.byteCount
+    let dtype = parts[0].dtype
+    let element = dtype.byteCount
     let y = Storage(count: outer * total * inner, dtype: dtype)
     for o in 0..<outer {
         var offset = 0
@@ -54,9 +57,11 @@ package func gatherRowsKernel(_ x: Storage, rowLength: Int, indices: [Int]) -> S
 package func scatterAddRowsKernel(_ x: Storage, rowLength: Int, indices: [Int], rowCount: Int) -> Storage {
     let y = Storage(zeros: rowCount * rowLength, dtype: x.dtype)
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         for (r, index) in indices.enumerated() {
-            let s = src + r * rowLength, d = dst + index * rowLength
+            let s = src + r * rowLength
+            let d = dst + index * rowLength
             for c in 0..<rowLength { d[c] += s[c] }
         }
     }
@@ -71,7 +76,8 @@ package func scatterAddRowsKernel(_ x: Storage, rowLength: Int, indices: [Int], 
 package func transposeKernel(_ x: Storage, rows: Int, columns: Int) -> Storage {
     let y = Storage(count: x.count, dtype: x.dtype)
     func loop<T: TensorScalar>(_: T.Type) {
-        let src = x.pointer(T.self), dst = y.pointer(T.self)
+        let src = x.pointer(T.self)
+        let dst = y.pointer(T.self)
         let block = 32
         for r0 in stride(from: 0, to: rows, by: block) {
             for c0 in stride(from: 0, to: columns, by: block) {
@@ -94,10 +100,12 @@ package func convertKernel(_ x: Storage, to dtype: DType) -> Storage {
     let y = Storage(count: x.count, dtype: dtype)
     switch (x.dtype, dtype) {
     case (.float32, .float64):
-        let s = x.pointer(Float.self), d = y.pointer(Double.self)
+        let s = x.pointer(Float.self)
+        let d = y.pointer(Double.self)
         for i in 0..<x.count { d[i] = Double(s[i]) }
     default:
-        let s = x.pointer(Double.self), d = y.pointer(Float.self)
+        let s = x.pointer(Double.self)
+        let d = y.pointer(Float.self)
         for i in 0..<x.count { d[i] = Float(s[i]) }
     }
     return y

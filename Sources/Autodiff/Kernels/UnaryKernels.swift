@@ -35,7 +35,9 @@ extension UnaryKind {
 }
 
 @inline(__always)
-private func unaryLoop<T: TensorScalar>(_ kind: UnaryKind, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+private func unaryLoop<T: TensorScalar>(
+    _ kind: UnaryKind, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
+) {
     switch kind {
     case .negate: for i in 0..<n { y[i] = -x[i] }
     case .exp: for i in 0..<n { y[i] = T.exp(x[i]) }
@@ -43,23 +45,46 @@ private func unaryLoop<T: TensorScalar>(_ kind: UnaryKind, _ x: UnsafePointer<T>
     case .sigmoid:
         for i in 0..<n {
             let v = x[i]
-            if v >= 0 { y[i] = 1 / (1 + T.exp(-v)) } else { let e = T.exp(v); y[i] = e / (1 + e) }
+            if v >= 0 {
+                y[i] = 1 / (1 + T.exp(-v))
+            } else {
+                let e = T.exp(v)
+                y[i] = e / (1 + e)
+            }
         }
     case .tanh: for i in 0..<n { y[i] = T.tanh(x[i]) }
-    case .relu: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? v : 0 }
+    case .relu:
+        for i in 0..<n {
+            let v = x[i]
+            y[i] = v > 0 ? v : 0
+        }
     case .softplus:
         // log(1 + e^v) = max(v, 0) + log1p(e^{-|v|}), stable for large |v|.
-        for i in 0..<n { let v = x[i]; y[i] = Swift.max(v, 0) + T.log1p(T.exp(-Swift.abs(v))) }
+        for i in 0..<n {
+            let v = x[i]
+            y[i] = Swift.max(v, 0) + T.log1p(T.exp(-Swift.abs(v)))
+        }
     case .sqrt: for i in 0..<n { y[i] = T.sqrt(x[i]) }
     case .square: for i in 0..<n { y[i] = x[i] * x[i] }
     case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
     case .step: for i in 0..<n { y[i] = x[i] > 0 ? 1 : 0 }
-    case .sign: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? 1 : (v < 0 ? -1 : 0) }
-    case .scale(let a): let a = T(a); for i in 0..<n { y[i] = a * x[i] }
-    case .addScalar(let a): let a = T(a); for i in 0..<n { y[i] = x[i] + a }
+    case .sign:
+        for i in 0..<n {
+            let v = x[i]
+            y[i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
+        }
+    case .scale(let a):
+        let a = T(a)
+        for i in 0..<n { y[i] = a * x[i] }
+    case .addScalar(let a):
+        let a = T(a)
+        for i in 0..<n { y[i] = x[i] + a }
     case .power(let p):
-        if p == 2 { for i in 0..<n { y[i] = x[i] * x[i] } } else {
-            let p = T(p); for i in 0..<n { y[i] = T.pow(x[i], p) }
+        if p == 2 {
+            for i in 0..<n { y[i] = x[i] * x[i] }
+        } else {
+            let p = T(p)
+            for i in 0..<n { y[i] = T.pow(x[i], p) }
         }
     }
 }

@@ -2,8 +2,9 @@
 extension Tensor {
     @inline(__always)
     package func checkSameDType(_ other: Tensor, _ op: String) {
-        precondition(dtype == other.dtype,
-                     "\(op): dtypes differ (\(dtype) \(shape) vs \(other.dtype) \(other.shape)); convert with .converted(to:)")
+        precondition(
+            dtype == other.dtype,
+            "\(op): dtypes differ (\(dtype) \(shape) vs \(other.dtype) \(other.shape)); convert with .converted(to:)")
     }
 
     package func binary(_ kind: BinaryKind, _ other: Tensor) -> Tensor {
@@ -18,11 +19,15 @@ extension Tensor {
             case .subtract:
                 return [needs[0] ? g.reduced(toShape: a.shape) : nil, needs[1] ? (-g).reduced(toShape: b.shape) : nil]
             case .multiply:
-                return [needs[0] ? (g * b).reduced(toShape: a.shape) : nil,
-                        needs[1] ? (g * a).reduced(toShape: b.shape) : nil]
+                return [
+                    needs[0] ? (g * b).reduced(toShape: a.shape) : nil,
+                    needs[1] ? (g * a).reduced(toShape: b.shape) : nil,
+                ]
             case .divide:
-                return [needs[0] ? (g / b).reduced(toShape: a.shape) : nil,
-                        needs[1] ? (-(g * out / b)).reduced(toShape: b.shape) : nil]
+                return [
+                    needs[0] ? (g / b).reduced(toShape: a.shape) : nil,
+                    needs[1] ? (-(g * out / b)).reduced(toShape: b.shape) : nil,
+                ]
             }
         }
     }
@@ -33,8 +38,10 @@ extension Tensor {
         if shape == target { return self }
         if target.reduce(1, *) == 1 { return sum().reshaped(target) }
         precondition(rank <= 2 && target.count <= 2, "Cannot reduce shape \(shape) to \(target)")
-        let m = rank == 2 ? shape[0] : 1, n = shape[rank - 1]
-        let p = target.count == 2 ? target[0] : 1, q = target[target.count - 1]
+        let m = rank == 2 ? shape[0] : 1
+        let n = shape[rank - 1]
+        let p = target.count == 2 ? target[0] : 1
+        let q = target[target.count - 1]
         var result = rank == 2 ? self : reshaped([1, n])
         if p == 1 && m != 1 { result = result.sum(axis: 0, keepingDimension: true) }
         if q == 1 && n != 1 { result = result.sum(axis: 1, keepingDimension: true) }
@@ -46,8 +53,10 @@ extension Tensor {
         if shape == target { return self }
         let plan = BroadcastPlan(target, shape)
         precondition(plan.shape == target, "Cannot broadcast \(shape) to \(target)")
-        var result = reshaped(count == 1 ? Array(repeating: 1, count: target.count)
-                              : (rank == 1 && target.count == 2 ? [1, shape[0]] : shape))
+        var result = reshaped(
+            count == 1
+                ? Array(repeating: 1, count: target.count)
+                : (rank == 1 && target.count == 2 ? [1, shape[0]] : shape))
         for axis in target.indices where result.shape[axis] != target[axis] {
             result = result.expanded(axis: axis, to: target[axis])
         }

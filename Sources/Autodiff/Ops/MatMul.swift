@@ -9,18 +9,29 @@ extension Tensor {
     public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
         precondition(rank == 2 && other.rank == 2, "matmul needs matrices, got shapes \(shape) and \(other.shape)")
         checkSameDType(other, "matmul")
-        let m = transposeSelf ? shape[1] : shape[0], k = transposeSelf ? shape[0] : shape[1]
-        let k2 = transposeOther ? other.shape[1] : other.shape[0], n = transposeOther ? other.shape[0] : other.shape[1]
-        precondition(k == k2, "matmul: inner dimensions differ for shapes \(shape)\(transposeSelf ? "ᵀ" : "") and \(other.shape)\(transposeOther ? "ᵀ" : "")")
+        let m = transposeSelf ? shape[1] : shape[0]
+        let k = transposeSelf ? shape[0] : shape[1]
+        let k2 = transposeOther ? other.shape[1] : other.shape[0]
+        let n = transposeOther ? other.shape[0] : other.shape[1]
+        precondition(
+            k == k2,
+            "matmul: inner dimensions differ for shapes \(shape)\(transposeSelf ? "ᵀ" : "") and \(other.shape)\(transposeOther ? "ᵀ" : "")"
+        )
         let storage = Storage(count: m * n, dtype: dtype)
         gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, into: storage)
         let (ta, tb) = (transposeSelf, transposeOther)
         return .result("matmul", shape: [m, n], storage: storage, inputs: [self, other]) { g, x, _, needs in
             let (a, b) = (x[0], x[1])
-            let da: Tensor? = needs[0] ? (ta ? b.matmul(g, transposeSelf: tb, transposeOther: true)
-                                             : g.matmul(b, transposeSelf: false, transposeOther: !tb)) : nil
-            let db: Tensor? = needs[1] ? (tb ? g.matmul(a, transposeSelf: true, transposeOther: ta)
-                                             : a.matmul(g, transposeSelf: !ta, transposeOther: false)) : nil
+            let da: Tensor? =
+                needs[0]
+                ? (ta
+                    ? b.matmul(g, transposeSelf: tb, transposeOther: true)
+                    : g.matmul(b, transposeSelf: false, transposeOther: !tb)) : nil
+            let db: Tensor? =
+                needs[1]
+                ? (tb
+                    ? g.matmul(a, transposeSelf: true, transposeOther: ta)
+                    : a.matmul(g, transposeSelf: !ta, transposeOther: false)) : nil
             return [da, db]
         }
     }
@@ -32,9 +43,10 @@ private func gemm(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, m: Int, n: I
         return
     }
     func run<T: TensorScalar>(_: T.Type) {
-        BLAS.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
-                  a: a.storage.pointer(T.self), lda: a.shape[1], b: b.storage.pointer(T.self), ldb: b.shape[1],
-                  beta: 0, c: c.pointer(T.self), ldc: n)
+        BLAS.gemm(
+            transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
+            a: a.storage.pointer(T.self), lda: a.shape[1], b: b.storage.pointer(T.self), ldb: b.shape[1],
+            beta: 0, c: c.pointer(T.self), ldc: n)
     }
     switch a.dtype {
     case .float32: run(Float.self)

@@ -12,10 +12,12 @@ extension Tensor {
     public func sum(axis: Int, keepingDimension: Bool = false) -> Tensor {
         let axis = normalizedAxis(axis)
         let view = AxisView(shape: shape, axis: axis)
-        var kept = shape; kept[axis] = 1
+        var kept = shape
+        kept[axis] = 1
         let length = shape[axis]
         let outShape = keepingDimension ? kept : shape.enumerated().filter { $0.offset != axis }.map(\.element)
-        return .result("sum(axis)", shape: outShape, storage: reduceKernel(.sum, view, storage), inputs: [self]) { g, _, _, _ in
+        return .result("sum(axis)", shape: outShape, storage: reduceKernel(.sum, view, storage), inputs: [self]) {
+            g, _, _, _ in
             [g.reshaped(kept).expanded(axis: axis, to: length)]
         }
     }
@@ -32,10 +34,12 @@ extension Tensor {
     public func max(axis: Int, keepingDimension: Bool = false) -> Tensor {
         let axis = normalizedAxis(axis)
         let view = AxisView(shape: shape, axis: axis)
-        var kept = shape; kept[axis] = 1
+        var kept = shape
+        kept[axis] = 1
         let length = shape[axis]
         let outShape = keepingDimension ? kept : shape.enumerated().filter { $0.offset != axis }.map(\.element)
-        return .result("max(axis)", shape: outShape, storage: reduceKernel(.max, view, storage), inputs: [self]) { g, x, _, _ in
+        return .result("max(axis)", shape: outShape, storage: reduceKernel(.max, view, storage), inputs: [self]) {
+            g, x, _, _ in
             let mask = Tensor(shape: x[0].shape, storage: argmaxMaskKernel(view, x[0].storage))
             return [g.reshaped(kept).expanded(axis: axis, to: length) * mask]
         }
@@ -50,10 +54,14 @@ extension Tensor {
         var result = [Int](repeating: 0, count: view.outer * view.inner)
         for o in 0..<view.outer {
             for i in 0..<view.inner {
-                var best = 0, bestValue = values[o * view.length * view.inner + i]
+                var best = 0
+                var bestValue = values[o * view.length * view.inner + i]
                 for k in 1..<Swift.max(view.length, 1) {
                     let value = values[(o * view.length + k) * view.inner + i]
-                    if value > bestValue { best = k; bestValue = value }
+                    if value > bestValue {
+                        best = k
+                        bestValue = value
+                    }
                 }
                 result[o * view.inner + i] = best
             }
@@ -65,10 +73,12 @@ extension Tensor {
     public func expanded(axis: Int, to length: Int) -> Tensor {
         let axis = normalizedAxis(axis)
         precondition(shape[axis] == 1, "expanded(axis: \(axis)) needs extent 1 there, shape is \(shape)")
-        var outShape = shape; outShape[axis] = length
+        var outShape = shape
+        outShape[axis] = length
         let view = AxisView(shape: outShape, axis: axis)
         let storage = Storage(count: outShape.reduce(1, *), dtype: dtype)
-        let element = dtype.byteCount, block = view.inner * element
+        let element = dtype.byteCount
+        let block = view.inner * element
         for o in 0..<view.outer {
             let src = self.storage.raw + o * block
             for k in 0..<length { (storage.raw + (o * length + k) * block).copyMemory(from: src, byteCount: block) }

@@ -2,17 +2,21 @@
 /// gradients of linear layers (`δ_i ⊗ x_i`) in one pass.
 extension Tensor {
     public func rowwiseOuter(_ other: Tensor) -> Tensor {
-        precondition(rank == 2 && other.rank == 2 && shape[0] == other.shape[0],
-                     "rowwiseOuter needs [n, p] and [n, q], got \(shape) and \(other.shape)")
+        precondition(
+            rank == 2 && other.rank == 2 && shape[0] == other.shape[0],
+            "rowwiseOuter needs [n, p] and [n, q], got \(shape) and \(other.shape)")
         checkSameDType(other, "rowwiseOuter")
         let (n, p, q) = (shape[0], shape[1], other.shape[1])
         let storage = Storage(count: n * p * q, dtype: dtype)
         func kernel<T: TensorScalar>(_: T.Type) {
-            let a = self.storage.pointer(T.self), b = other.storage.pointer(T.self), out = storage.pointer(T.self)
+            let a = self.storage.pointer(T.self)
+            let b = other.storage.pointer(T.self)
+            let out = storage.pointer(T.self)
             for i in 0..<n {
                 let bi = b + i * q
                 for j in 0..<p {
-                    let d = out + (i * p + j) * q, s = a[i * p + j]
+                    let d = out + (i * p + j) * q
+                    let s = a[i * p + j]
                     for k in 0..<q { d[k] = s * bi[k] }
                 }
             }
@@ -25,8 +29,10 @@ extension Tensor {
             // ∂a[i, j] = Σ_k g[i, j, k] b[i, k];  ∂b[i, k] = Σ_j g[i, j, k] a[i, j].
             let blocks = g.reshaped([n * p, q])
             let repeated = x[1].gatheringRows((0..<n).flatMap { Array(repeating: $0, count: p) })
-            return [needs[0] ? (blocks * repeated).sum(axis: 1).reshaped([n, p]) : nil,
-                    needs[1] ? (blocks * x[0].reshaped([n * p, 1])).reshaped([n, p, q]).sum(axis: 1) : nil]
+            return [
+                needs[0] ? (blocks * repeated).sum(axis: 1).reshaped([n, p]) : nil,
+                needs[1] ? (blocks * x[0].reshaped([n * p, 1])).reshaped([n, p, q]).sum(axis: 1) : nil,
+            ]
         }
     }
 }
@@ -57,16 +63,20 @@ public struct ColumnBlockWriter {
                 switch block {
                 case .outer(let a, let b):
                     let (p, q) = (a.shape[1], b.shape[1])
-                    let ap = a.storage.pointer(T.self), bp = b.storage.pointer(T.self)
+                    let ap = a.storage.pointer(T.self)
+                    let bp = b.storage.pointer(T.self)
                     for i in 0..<n {
-                        let row = out + i * width + offset, bi = bp + i * q
+                        let row = out + i * width + offset
+                        let bi = bp + i * q
                         for j in 0..<p {
-                            let d = row + j * q, s = ap[i * p + j]
+                            let d = row + j * q
+                            let s = ap[i * p + j]
                             for k in 0..<q { d[k] = s * bi[k] }
                         }
                     }
                 case .rows(let t):
-                    let w = block.width, src = t.storage.pointer(T.self)
+                    let w = block.width
+                    let src = t.storage.pointer(T.self)
                     for i in 0..<n { (out + i * width + offset).update(from: src + i * w, count: w) }
                 }
                 offset += block.width

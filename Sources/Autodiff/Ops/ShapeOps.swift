@@ -28,14 +28,18 @@ extension Tensor {
     /// Entries `start ..< start + length` along `axis`.
     public func sliced(axis: Int, start: Int, length: Int) -> Tensor {
         let axis = normalizedAxis(axis)
-        precondition(start >= 0 && length >= 0 && start + length <= shape[axis],
-                     "Slice \(start)..<\(start + length) out of range on axis \(axis) of shape \(shape)")
+        precondition(
+            start >= 0 && length >= 0 && start + length <= shape[axis],
+            "Slice \(start)..<\(start + length) out of range on axis \(axis) of shape \(shape)")
         let full = shape[axis]
-        var outShape = shape; outShape[axis] = length
+        var outShape = shape
+        outShape[axis] = length
         let storage = sliceKernel(self.storage, view: AxisView(shape: shape, axis: axis), start: start, length: length)
-        return .result("slice", shape: outShape, storage: storage, inputs: [self], backward: { g, _, _, _ in
-            [g.padded(axis: axis, start: start, fullLength: full)]
-        }, partialBackward: { g in .slice(g, axis: axis, start: start) })
+        return .result(
+            "slice", shape: outShape, storage: storage, inputs: [self],
+            backward: { g, _, _, _ in
+                [g.padded(axis: axis, start: start, fullLength: full)]
+            }, partialBackward: { g in .slice(g, axis: axis, start: start) })
     }
 
     /// Places this tensor at `start` along `axis` inside zeros of extent `fullLength` (adjoint of slicing).
@@ -43,7 +47,8 @@ extension Tensor {
         let axis = normalizedAxis(axis)
         let length = shape[axis]
         precondition(start >= 0 && start + length <= fullLength, "Pad of \(shape) at \(start) exceeds \(fullLength)")
-        var outShape = shape; outShape[axis] = fullLength
+        var outShape = shape
+        outShape[axis] = fullLength
         let storage = padKernel(self.storage, view: AxisView(shape: outShape, axis: axis), start: start, length: length)
         return .result("pad", shape: outShape, storage: storage, inputs: [self]) { g, _, _, _ in
             [g.sliced(axis: axis, start: start, length: length)]
@@ -53,20 +58,25 @@ extension Tensor {
     /// Rows `indices` of this tensor along its first axis (embedding lookup, minibatches).
     public func gatheringRows(_ indices: [Int]) -> Tensor {
         precondition(rank >= 1, "gatheringRows needs at least one axis")
-        let rowCount = shape[0], rowLength = count / Swift.max(rowCount, 1)
+        let rowCount = shape[0]
+        let rowLength = count / Swift.max(rowCount, 1)
         for i in indices { precondition(i >= 0 && i < rowCount, "Row index \(i) out of range 0..<\(rowCount)") }
-        var outShape = shape; outShape[0] = indices.count
+        var outShape = shape
+        outShape[0] = indices.count
         let storage = gatherRowsKernel(self.storage, rowLength: rowLength, indices: indices)
-        return .result("gather", shape: outShape, storage: storage, inputs: [self], backward: { g, _, _, _ in
-            [g.scatteringRows(indices, rowCount: rowCount)]
-        }, partialBackward: { g in .rows(g, indices: indices) })
+        return .result(
+            "gather", shape: outShape, storage: storage, inputs: [self],
+            backward: { g, _, _, _ in
+                [g.scatteringRows(indices, rowCount: rowCount)]
+            }, partialBackward: { g in .rows(g, indices: indices) })
     }
 
     /// Adds row r into row `indices[r]` of zeros with `rowCount` rows (adjoint of gathering).
     public func scatteringRows(_ indices: [Int], rowCount: Int) -> Tensor {
         precondition(shape[0] == indices.count, "scatteringRows: \(indices.count) indices for \(shape[0]) rows")
         let rowLength = count / Swift.max(shape[0], 1)
-        var outShape = shape; outShape[0] = rowCount
+        var outShape = shape
+        outShape[0] = rowCount
         let storage = scatterAddRowsKernel(self.storage, rowLength: rowLength, indices: indices, rowCount: rowCount)
         return .result("scatter", shape: outShape, storage: storage, inputs: [self]) { g, _, _, _ in
             [g.gatheringRows(indices)]
@@ -77,7 +87,8 @@ extension Tensor {
     public func converted(to target: DType) -> Tensor {
         if target == dtype { return self }
         let source = dtype
-        return .result("convert", shape: shape, storage: convertKernel(storage, to: target), inputs: [self]) { g, _, _, _ in
+        return .result("convert", shape: shape, storage: convertKernel(storage, to: target), inputs: [self]) {
+            g, _, _, _ in
             [g.converted(to: source)]
         }
     }
@@ -86,15 +97,19 @@ extension Tensor {
 /// Concatenation along `axis` (all other extents equal).
 public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     precondition(!tensors.isEmpty, "concat needs at least one tensor")
-    let first = tensors[0], axis = first.normalizedAxis(axis)
+    let first = tensors[0]
+    let axis = first.normalizedAxis(axis)
     for t in tensors {
         first.checkSameDType(t, "concat")
-        precondition(t.rank == first.rank && t.shape.enumerated().allSatisfy { $0.offset == axis || $0.element == first.shape[$0.offset] },
-                     "concat on axis \(axis): shapes \(tensors.map(\.shape)) differ off that axis")
+        precondition(
+            t.rank == first.rank
+                && t.shape.enumerated().allSatisfy { $0.offset == axis || $0.element == first.shape[$0.offset] },
+            "concat on axis \(axis): shapes \(tensors.map(\.shape)) differ off that axis")
     }
     if tensors.count == 1 { return first }
     let lengths = tensors.map { $0.shape[axis] }
-    var outShape = first.shape; outShape[axis] = lengths.reduce(0, +)
+    var outShape = first.shape
+    outShape[axis] = lengths.reduce(0, +)
     let view = AxisView(shape: outShape, axis: axis)
     let storage = concatKernel(tensors.map(\.storage), outer: view.outer, inner: view.inner, lengths: lengths)
     return .result("concat", shape: outShape, storage: storage, inputs: tensors) { g, _, _, needs in

@@ -29,9 +29,9 @@ func runAutodiffBenchmark(dtype: DType, repetitions: Int) -> [String: Any] {
 
     var output = benchmarkHeader(suite: "autodiff", dtype: dtype)
     output["results"] = [
-            "mlp_forward_backward": timingEntry(forwardBackward),
-            "hvp_4000": timingEntry(hvp),
-            "matmul_1024": timingEntry(matmul),
+        "mlp_forward_backward": timingEntry(forwardBackward),
+        "hvp_4000": timingEntry(hvp),
+        "matmul_1024": timingEntry(matmul),
     ]
     return output
 }

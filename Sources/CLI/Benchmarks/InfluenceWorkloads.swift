@@ -9,15 +9,19 @@ func influenceBenchmark(dtype: DType, repetitions: Int) throws -> [String: Any] 
     let labels = (0..<n).map { _ in generator.nextInt(below: 2) }
     let centres = Tensor.randomNormal([2, d], dtype: .float64, using: &generator)
     let x = Tensor.randomNormal([n, d], dtype: .float64, using: &generator) + centres.gatheringRows(labels)
-    let model = MLP(inputCount: d, hiddenSizes: [50, 50, 25], outputCount: 2, dropout: 0.3, dtype: dtype, using: &generator)
-    let problem = try InfluenceProblem(model: model, inputs: x, targets: Tensor.oneHot(labels, classCount: 2, dtype: dtype),
-                                       l2: 0, batchSize: n, dtype: dtype)
+    let model = MLP(
+        inputCount: d, hiddenSizes: [50, 50, 25], outputCount: 2, dropout: 0.3, dtype: dtype, using: &generator)
+    let problem = try InfluenceProblem(
+        model: model, inputs: x, targets: Tensor.oneHot(labels, classCount: 2, dtype: dtype),
+        l2: 0, batchSize: n, dtype: dtype)
     let v = (0..<problem.parameterCount).map { _ in generator.nextNormal() }
     let hvp = measure(repetitions: repetitions) { _ = problem.hessianVectorProduct(v) }
     let perSample = measure(repetitions: repetitions) { _ = problem.perRowGradientMatrix(Array(0..<n)) }
     let cg = measure(repetitions: repetitions) { _ = problem.conjugateGradientSteps(v, damping: 0.01, iterations: 50) }
     var output = benchmarkHeader(suite: "influence", dtype: dtype)
     output["parameters"] = problem.parameterCount
-    output["results"] = ["hvp": timingEntry(hvp), "per_sample_grads": timingEntry(perSample), "cg_inverse_hvp": timingEntry(cg)]
+    output["results"] = [
+        "hvp": timingEntry(hvp), "per_sample_grads": timingEntry(perSample), "cg_inverse_hvp": timingEntry(cg),
+    ]
     return output
 }

@@ -11,9 +11,11 @@ func weaselEpochWorkload(dtype: DType, repetitions: Int) -> (median: Double, min
     let votes = (0..<n * m).map { _ in generator.nextInt(below: 3) - 1 }
     let oneHotVotes = Tensor.oneHot(votes, classCount: c, dtype: dtype).reshaped([n, m * c])
     let encoderInput = concat([x, oneHotVotes], axis: 1)
-    let encoder = MLP(inputCount: d + m * c, hiddenSizes: [70, 70], outputCount: m, batchNorm: true, dropout: 0.3,
-                      dtype: dtype, using: &generator)
-    let endModel = MLP(inputCount: d, hiddenSizes: [50, 50, 25], outputCount: c, dropout: 0.3, dtype: dtype, using: &generator)
+    let encoder = MLP(
+        inputCount: d + m * c, hiddenSizes: [70, 70], outputCount: m, batchNorm: true, dropout: 0.3,
+        dtype: dtype, using: &generator)
+    let endModel = MLP(
+        inputCount: d, hiddenSizes: [50, 50, 25], outputCount: c, dropout: 0.3, dtype: dtype, using: &generator)
     let encoderOptimizer = Adam(parameters: encoder.parameters, learningRate: 1e-4, weightDecay: 7e-7)
     let endOptimizer = Adam(parameters: endModel.parameters, learningRate: 1e-4, weightDecay: 7e-7)
     let parameters = encoder.parameters + endModel.parameters
@@ -22,9 +24,9 @@ func weaselEpochWorkload(dtype: DType, repetitions: Int) -> (median: Double, min
     return measure(repetitions: repetitions) {
         for batch in minibatches(count: n, batchSize: batchSize, shuffle: true, dropLast: false, using: &generator) {
             let b = batch.count
-            let theta = encoder(encoderInput.gatheringRows(batch)).softmax() * scale                 // [b, m]
+            let theta = encoder(encoderInput.gatheringRows(batch)).softmax() * scale  // [b, m]
             let s = (oneHotVotes.gatheringRows(batch).reshaped([b * m, c]) * theta.reshaped([b * m, 1]))
-                .reshaped([b, m, c]).sum(axis: 1)                                                     // [b, c]
+                .reshaped([b, m, c]).sum(axis: 1)  // [b, c]
             let logits = endModel(x.gatheringRows(batch))
             let lossF = Loss.softTargetCrossEntropy(logits: logits, targets: stopGradient(s.softmax()))
             let lossE = Loss.softTargetCrossEntropy(logits: s, targets: stopGradient(logits.softmax()))
@@ -45,7 +47,8 @@ func wideMLPEpochWorkload(dtype: DType, repetitions: Int) -> (median: Double, mi
     let optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
     return measure(repetitions: repetitions) {
         for batch in minibatches(count: n, batchSize: batchSize, shuffle: true, using: &generator) {
-            let loss = Loss.softTargetCrossEntropy(logits: model(x.gatheringRows(batch)), targets: targets.gatheringRows(batch))
+            let loss = Loss.softTargetCrossEntropy(
+                logits: model(x.gatheringRows(batch)), targets: targets.gatheringRows(batch))
             optimizer.step(gradients(of: loss, wrt: model.parameters))
         }
     }
@@ -56,10 +59,13 @@ func wideMLPEpochWorkload(dtype: DType, repetitions: Int) -> (median: Double, mi
 func lstmEpochWorkload(dtype: DType, repetitions: Int) -> (median: Double, min: Double) {
     let (n, steps, batchSize) = (2000, 50, 64)
     var generator = SeededGenerator(seed: 6)
-    let tokens = Tensor(shape: [n, steps], scalars: (0..<n * steps).map { _ in Double(generator.nextInt(below: 5000)) }, dtype: dtype)
+    let tokens = Tensor(
+        shape: [n, steps], scalars: (0..<n * steps).map { _ in Double(generator.nextInt(below: 5000)) }, dtype: dtype)
     let labels = (0..<n).map { _ in generator.nextInt(below: 2) }
-    let model = SequenceClassifier(.init(vocabularySize: 5000, embeddingSize: 100, hiddenSize: 150, bidirectional: true,
-                                         readoutSizes: [64, 32], outputCount: 2, paddingId: nil), dtype: dtype, using: &generator)
+    let model = SequenceClassifier(
+        .init(
+            vocabularySize: 5000, embeddingSize: 100, hiddenSize: 150, bidirectional: true,
+            readoutSizes: [64, 32], outputCount: 2, paddingId: nil), dtype: dtype, using: &generator)
     let optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
     return measure(repetitions: repetitions) {
         for batch in minibatches(count: n, batchSize: batchSize, shuffle: true, using: &generator) {

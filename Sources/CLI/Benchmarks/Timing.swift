@@ -27,4 +27,3 @@ func timingEntry(_ timing: (median: Double, min: Double)) -> [String: Any] {
 func benchmarkHeader(suite: String, dtype: DType) -> [String: Any] {
     ["suite": suite, "dtype": dtype.rawValue, "threads": BLAS.threadCount, "blas_core": BLAS.coreName]
 }
-

@@ -3,14 +3,20 @@ import Foundation
 
 /// Options every benchmark takes.
 func benchOptions(defaultReps: Int) -> [OptionSpec] {
-    [.choice("dtype", of: DType.self, help: "element type of every tensor", default: .float32),
-     .value("reps", placeholder: "N", help: "timed repetitions per workload (median reported)", default: "\(defaultReps)")]
+    [
+        .choice("dtype", of: DType.self, help: "element type of every tensor", default: .float32),
+        .value(
+            "reps", placeholder: "N", help: "timed repetitions per workload (median reported)",
+            default: "\(defaultReps)"),
+    ]
 }
 
 /// The dtype and repetitions a benchmark was asked for.
 func benchSettings(_ arguments: ParsedArguments) throws -> (dtype: DType, reps: Int) {
-    (try arguments.required("dtype", as: DType.self),
-     try arguments.required("reps", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer"))
+    (
+        try arguments.required("dtype", as: DType.self),
+        try arguments.required("reps", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer")
+    )
 }
 
 let benchCommand = Command(
@@ -47,7 +53,9 @@ enum NNWorkload: String, CaseIterable, ArgumentValue {
 let benchNNCommand = Command(
     name: "nn",
     summary: "one epoch of W1 weasel_epoch, W2 mlp_epoch_wide and W5 lstm_epoch (shared/bench/README.md)",
-    options: benchOptions(defaultReps: 3) + [.choices("workloads", of: NNWorkload.self, help: "the workloads to time (default: all)")],
+    options: benchOptions(defaultReps: 3) + [
+        .choices("workloads", of: NNWorkload.self, help: "the workloads to time (default: all)")
+    ],
     run: { arguments in
         let (dtype, reps) = try benchSettings(arguments)
         var results: [String: Any] = [:]

@@ -8,7 +8,8 @@ let compareCommand = Command(
         weaselPresetOption,
         seedsOption(default: 5),
         .choices("methods", of: TrainingMethod.self, help: "the methods to run (default: all)"),
-        .choices("weasel-presets", of: WeaselOptions.Preset.self, help: "also run WeaSEL with these presets as extra rows"),
+        .choices(
+            "weasel-presets", of: WeaselOptions.Preset.self, help: "also run WeaSEL with these presets as extra rows"),
         jsonOption,
     ],
     run: { arguments in
@@ -17,22 +18,32 @@ let compareCommand = Command(
         var entries = (try arguments.list("methods", of: TrainingMethod.self) ?? TrainingMethod.allCases)
             .map { ComparisonEntry(method: $0, weasel: weasel) }
         for preset in try arguments.list("weasel-presets", of: WeaselOptions.Preset.self) ?? [] {
-            entries.append(ComparisonEntry(method: .weasel, weasel: WeaselOptions(preset: preset), label: "weasel-\(preset.rawValue)"))
+            entries.append(
+                ComparisonEntry(
+                    method: .weasel, weasel: WeaselOptions(preset: preset), label: "weasel-\(preset.rawValue)"))
         }
         var options = try trainingOptions(arguments)
         options.progress = nil
         let progress = progressPrinter(arguments)
-        let results = try compareMethods(entries, dataset: dataset, seeds: try seedCount(arguments), endModel: try endModelSpec(arguments),
-                                         options: options) { entry, seed, result, seconds in
-            progress?(String(format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)", entry.label, seed, result.test.accuracy,
-                             result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds))
+        let results = try compareMethods(
+            entries, dataset: dataset, seeds: try seedCount(arguments), endModel: try endModelSpec(arguments),
+            options: options
+        ) { entry, seed, result, seconds in
+            progress?(
+                String(
+                    format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)", entry.label, seed, result.test.accuracy,
+                    result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds))
         }
         if arguments.flag("json") {
-            emit(try jsonString(["dataset": dataset.name, "seeds": try seedCount(arguments), "results": results.map(comparisonJSON)]))
+            emit(
+                try jsonString([
+                    "dataset": dataset.name, "seeds": try seedCount(arguments), "results": results.map(comparisonJSON),
+                ]))
             return
         }
-        emit("\(dataset.name): test metrics, mean ± std over \(seedsText(try seedCount(arguments))), "
-              + "end model \(try arguments.value("model", as: EndModelSpec.Kind.self)?.rawValue ?? "mlp")")
+        emit(
+            "\(dataset.name): test metrics, mean ± std over \(seedsText(try seedCount(arguments))), "
+                + "end model \(try arguments.value("model", as: EndModelSpec.Kind.self)?.rawValue ?? "mlp")")
         emit(comparisonTable(results, binary: dataset.classCount == 2))
     }
 )
@@ -40,7 +51,9 @@ let compareCommand = Command(
 /// One method's line of `compare --json`: mean and std of each test metric (F1 and AUC null for multi-class).
 func comparisonJSON(_ result: MethodComparison) -> [String: Any] {
     var entry: [String: Any] = ["method": result.entry.label]
-    let metrics: [(String, (Evaluation) -> Double?)] = [("f1", \.f1), ("auc", \.auc), ("accuracy", { $0.accuracy }), ("macro_f1", { $0.macroF1 })]
+    let metrics: [(String, (Evaluation) -> Double?)] = [
+        ("f1", \.f1), ("auc", \.auc), ("accuracy", { $0.accuracy }), ("macro_f1", { $0.macroF1 }),
+    ]
     for (key, metric) in metrics {
         let values = result.evaluations.compactMap(metric)
         let summary = values.count == result.evaluations.count ? MeanAndDeviation(values) : nil
@@ -55,20 +68,28 @@ func comparisonJSON(_ result: MethodComparison) -> [String: Any] {
 /// model trained on the validation labels alone is not worth its LFs.
 func comparisonTable(_ results: [MethodComparison], binary: Bool) -> String {
     let baseline = results.first { $0.entry.method == .supervisedValid }?.primaryScore.mean
-    let header = ["method"] + (binary ? ["F1", "ROC-AUC"] : []) + ["accuracy", "macro-F1"] + (baseline == nil ? [] : ["beats sup.-valid"])
+    let header =
+        ["method"] + (binary ? ["F1", "ROC-AUC"] : []) + ["accuracy", "macro-F1"]
+        + (baseline == nil ? [] : ["beats sup.-valid"])
     let rows = results.map { result -> [String] in
         let e = result.evaluations
         var cells = [result.entry.label]
-        if binary { cells += [formatted(MeanAndDeviation(e.compactMap(\.f1))), formatted(MeanAndDeviation(e.compactMap(\.auc)))] }
+        if binary {
+            cells += [
+                formatted(MeanAndDeviation(e.compactMap(\.f1))), formatted(MeanAndDeviation(e.compactMap(\.auc))),
+            ]
+        }
         cells += [formatted(MeanAndDeviation(e.map(\.accuracy))), formatted(MeanAndDeviation(e.map(\.macroF1)))]
         if let baseline {
-            cells.append(result.entry.method.isWeaklySupervised ? (result.primaryScore.mean > baseline ? "yes" : "NO") : "")
+            cells.append(
+                result.entry.method.isWeaklySupervised ? (result.primaryScore.mean > baseline ? "yes" : "NO") : "")
         }
         return cells
     }
     var text = alignedTable(header: header, rows: rows)
     if baseline != nil {
-        text += "\n'beats sup.-valid': mean test \(binary ? "F1" : "accuracy") above the same end model trained on the validation labels alone."
+        text +=
+            "\n'beats sup.-valid': mean test \(binary ? "F1" : "accuracy") above the same end model trained on the validation labels alone."
     }
     return text
 }

@@ -1,5 +1,5 @@
-import NN
 import Foundation
+import NN
 
 let demoCommand = Command(
     name: "demo",
@@ -16,9 +16,11 @@ let demoCommand = Command(
 
 /// Two interleaved half-moons with Gaussian noise, labels 0/1.
 func twoMoons(count: Int, noise: Double, using generator: inout SeededGenerator) -> (Tensor, [Int]) {
-    var values: [Double] = [], labels: [Int] = []
+    var values: [Double] = []
+    var labels: [Int] = []
     for i in 0..<count {
-        let label = i % 2, angle = Double.pi * generator.nextUniform()
+        let label = i % 2
+        let angle = Double.pi * generator.nextUniform()
         let x = label == 0 ? cos(angle) : 1 - cos(angle)
         let y = label == 0 ? sin(angle) : 0.5 - sin(angle)
         values += [x + noise * generator.nextNormal(), y + noise * generator.nextNormal()]
@@ -48,7 +50,8 @@ func runDemo(seed: UInt64, steps: Int) {
 
     // Exact HVP (double backward) against central differences of exact gradients along v.
     let v = model.parameters.map { Tensor.randomNormal($0.shape, dtype: .float64, using: &generator) }
-    let hv = hessianVectorProduct(of: Loss.softTargetCrossEntropy(logits: model.logits(x), targets: targets), wrt: model.parameters, along: v)
+    let hv = hessianVectorProduct(
+        of: Loss.softTargetCrossEntropy(logits: model.logits(x), targets: targets), wrt: model.parameters, along: v)
     func gradientAt(_ step: Double) -> [Double] {
         let shifted = withoutGradients { zip(model.parameters, v).map { ($0 + $1 * step).requiringGradient() } }
         let loss = Loss.softTargetCrossEntropy(logits: model.logits(x, parameters: shifted), targets: targets)
@@ -58,6 +61,8 @@ func runDemo(seed: UInt64, steps: Int) {
     let numeric = zip(gradientAt(epsilon), gradientAt(-epsilon)).map { ($0 - $1) / (2 * epsilon) }
     let exact = hv.flatMap(\.scalars)
     let error = zip(exact, numeric).map { abs($0 - $1) }.max()! / max(numeric.map(abs).max()!, 1e-12)
-    emit(String(format: "HVP check: ‖Hv (double backward) − Hv (finite differences)‖∞ / ‖Hv‖∞ = %.2e over %d parameters",
-                 error, exact.count))
+    emit(
+        String(
+            format: "HVP check: ‖Hv (double backward) − Hv (finite differences)‖∞ / ‖Hv‖∞ = %.2e over %d parameters",
+            error, exact.count))
 }

@@ -20,7 +20,9 @@ let lfsCommand = Command(
             emit(String(decoding: try encoder.encode(analysis), as: UTF8.self))
             return
         }
-        emit("\(dataset.name) / \(split.rawValue): \(data.count) rows, \(dataset.lfCount) LFs, classes \(dataset.classNames.joined(separator: ", "))")
+        emit(
+            "\(dataset.name) / \(split.rawValue): \(data.count) rows, \(dataset.lfCount) LFs, classes \(dataset.classNames.joined(separator: ", "))"
+        )
         emit(analysis.table())
     }
 )

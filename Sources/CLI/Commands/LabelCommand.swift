@@ -8,27 +8,35 @@ let labelCommand = Command(
         dataOption,
         .choice("label-model", of: LabelModelKind.self, help: "which label model", default: .snorkel),
         seedOption(),
-        .value("out", placeholder: "FILE", help: "output: CSV with header id,p0,p1,… (or JSON when FILE ends in .json)"),
+        .value(
+            "out", placeholder: "FILE", help: "output: CSV with header id,p0,p1,… (or JSON when FILE ends in .json)"),
     ],
     run: { arguments in
         let out = URL(fileURLWithPath: try arguments.required("out", as: String.self))
         let dataset = try loadDataset(arguments)
-        let model = try arguments.required("label-model", as: LabelModelKind.self).make(seed: try seed(arguments)) { printError("warning: \($0)") }
+        let model = try arguments.required("label-model", as: LabelModelKind.self).make(seed: try seed(arguments)) {
+            printError("warning: \($0)")
+        }
         try model.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
         let probabilities = model.predictProbabilities(dataset.train.labelMatrix)
         let data: Data
         if out.pathExtension.lowercased() == "json" {
-            let p = probabilities.scalars, c = dataset.classCount
+            let p = probabilities.scalars
+            let c = dataset.classCount
             let rows: [[String: Any]] = dataset.train.ids.enumerated().map { i, id in
-                ["id": id, "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
-                 "covered": dataset.train.labelMatrix.row(i).contains { $0 != LabelMatrix.abstain }]
+                [
+                    "id": id, "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
+                    "covered": dataset.train.labelMatrix.row(i).contains { $0 != LabelMatrix.abstain },
+                ]
             }
-            data = Data(try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames, "rows": rows]).utf8)
+            data = Data(
+                try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames, "rows": rows]).utf8)
         } else {
             data = Data(probabilityCSV(ids: dataset.train.ids, probabilities: probabilities).utf8)
         }
         try writeAtomically(data, to: out)
-        printError("wrote soft labels of \(dataset.train.count) training rows (\(dataset.train.labelMatrix.coveredRows.count) covered) "
-                   + "from \(model.kind.rawValue) to \(out.path)")
+        printError(
+            "wrote soft labels of \(dataset.train.count) training rows (\(dataset.train.labelMatrix.coveredRows.count) covered) "
+                + "from \(model.kind.rawValue) to \(out.path)")
     }
 )

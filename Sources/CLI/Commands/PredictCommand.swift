@@ -11,12 +11,15 @@ let predictCommand = Command(
         .value("out", placeholder: "FILE", help: "output CSV with header id,p0,p1,…"),
     ],
     run: { arguments in
-        let modelPath = try arguments.required("model", as: String.self), out = try arguments.required("out", as: String.self)
+        let modelPath = try arguments.required("model", as: String.self)
+        let out = try arguments.required("out", as: String.self)
         let dataset = try loadDataset(arguments)
         let split = try arguments.required("split", as: WeakDataset.Split.self)
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
         let probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
-        try writeAtomically(Data(probabilityCSV(ids: dataset[split].ids, probabilities: probabilities).utf8), to: URL(fileURLWithPath: out))
+        try writeAtomically(
+            Data(probabilityCSV(ids: dataset[split].ids, probabilities: probabilities).utf8),
+            to: URL(fileURLWithPath: out))
         printError("wrote \(dataset[split].count) rows of class probabilities to \(out)")
     }
 )

@@ -17,25 +17,40 @@ let robustnessCommand = Command(
         var options = try trainingOptions(arguments)
         options.progress = nil
         let progress = progressPrinter(arguments)
-        let results = try runRobustnessExperiment(dataset: dataset, mode: mode, counts: counts, seeds: seeds,
-                                                  endModel: try endModelSpec(arguments), options: options) { result, seed, auc in
-            progress?(String(format: "robustness: %@ %d LFs, %@ seed %d  ROC-AUC %.4f", mode.rawValue, result.count, result.method.rawValue, seed, auc))
+        let results = try runRobustnessExperiment(
+            dataset: dataset, mode: mode, counts: counts, seeds: seeds,
+            endModel: try endModelSpec(arguments), options: options
+        ) { result, seed, auc in
+            progress?(
+                String(
+                    format: "robustness: %@ %d LFs, %@ seed %d  ROC-AUC %.4f", mode.rawValue, result.count,
+                    result.method.rawValue, seed, auc))
         }
         if arguments.flag("json") {
-            emit(try jsonString(["results": results.map { result -> [String: Any] in
-                let summary = MeanAndDeviation(result.aucs)
-                return ["mode": mode.rawValue, "count": result.count, "method": result.method.rawValue,
-                        "auc_mean": summary.mean, "auc_std": summary.standardDeviation]
-            }]))
+            emit(
+                try jsonString([
+                    "results": results.map { result -> [String: Any] in
+                        let summary = MeanAndDeviation(result.aucs)
+                        return [
+                            "mode": mode.rawValue, "count": result.count, "method": result.method.rawValue,
+                            "auc_mean": summary.mean, "auc_std": summary.standardDeviation,
+                        ]
+                    }
+                ]))
             return
         }
         let methods = TrainingMethod.allCases.filter { method in results.contains { $0.method == method } }
         let lfs = mode == .duplicate ? "copies of one coin-flip LF" : "independent coin-flip LFs"
         emit("\(dataset.name): test ROC-AUC with 1 gold-label LF + N \(lfs), \(seedsText(seeds))")
-        emit(alignedTable(header: ["N"] + methods.map(\.rawValue), rows: counts.map { count in
-            ["\(count)"] + methods.map { method in
-                formatted(MeanAndDeviation(results.first { $0.count == count && $0.method == method }!.aucs))
-            }
-        }))
+        emit(
+            alignedTable(
+                header: ["N"] + methods.map(\.rawValue),
+                rows: counts.map { count in
+                    ["\(count)"]
+                        + methods.map { method in
+                            formatted(
+                                MeanAndDeviation(results.first { $0.count == count && $0.method == method }!.aucs))
+                        }
+                }))
     }
 )

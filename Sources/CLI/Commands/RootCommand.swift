@@ -2,5 +2,8 @@
 let root = Command(
     name: "weasel",
     summary: "weak supervision with neural end models, label models and influence functions",
-    subcommands: [compareCommand, trainCommand, predictCommand, influenceCommand, cleanCommand, experimentCommand, lfsCommand, labelCommand, demoCommand, benchCommand]
+    subcommands: [
+        compareCommand, trainCommand, predictCommand, influenceCommand, cleanCommand, experimentCommand, lfsCommand,
+        labelCommand, demoCommand, benchCommand,
+    ]
 )

@@ -6,8 +6,12 @@ import Influence
 let influenceSetupOptions: [OptionSpec] = [
     .value("model", placeholder: "FILE", help: "trained model written by `weasel train --out`"),
     .value("data", placeholder: "DIR", help: "the dataset it was trained on"),
-    .choice("solver", of: InverseHVPSolver.Kind.self, help: "inverse-HVP solver (default: exact for relative methods, else cg)"),
-    .value("damping", placeholder: "λ", help: "added to the Hessian's diagonal (trained networks are not convex)", default: "0.1"),
+    .choice(
+        "solver", of: InverseHVPSolver.Kind.self,
+        help: "inverse-HVP solver (default: exact for relative methods, else cg)"),
+    .value(
+        "damping", placeholder: "λ", help: "added to the Hessian's diagonal (trained networks are not convex)",
+        default: "0.1"),
     .flag("last-layer", help: "influence over the output layer's parameters only"),
 ]
 
@@ -16,7 +20,11 @@ func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup,
     let path = try arguments.required("model", as: String.self)
     let dataset = try loadDataset(arguments)
     let file = try TrainedModelFile.load(from: URL(fileURLWithPath: path))
-    return (try InfluenceSetup(file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all, path: path), dataset)
+    return (
+        try InfluenceSetup(
+            file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all, path: path),
+        dataset
+    )
 }
 
 /// `--solver`, or the method's default solver when it is absent.

@@ -3,13 +3,19 @@ import WeakSup
 /// Options shared by the commands that train end models.
 let endModelOptions: [OptionSpec] = [
     dataOption,
-    .choice("model", of: EndModelSpec.Kind.self, help: "end model: MLP 50-50-25 on features, or bi-LSTM on tokens", default: .mlp),
+    .choice(
+        "model", of: EndModelSpec.Kind.self, help: "end model: MLP 50-50-25 on features, or bi-LSTM on tokens",
+        default: .mlp),
     seedOption(help: "random seed (initialization, shuffling, label model)"),
-    .value("epochs", placeholder: "E", help: "maximum epochs (early stopping on validation)", default: "\(TrainingOptions().maxEpochs)"),
-    .value("patience", placeholder: "P", help: "epochs without validation improvement before stopping",
-           default: "\(TrainingOptions().patience)"),
-    .value("checkpoints", placeholder: "K", help: "keep K end-model checkpoints (for TracIn); written with --out",
-           default: "\(TrainingOptions().checkpoints)"),
+    .value(
+        "epochs", placeholder: "E", help: "maximum epochs (early stopping on validation)",
+        default: "\(TrainingOptions().maxEpochs)"),
+    .value(
+        "patience", placeholder: "P", help: "epochs without validation improvement before stopping",
+        default: "\(TrainingOptions().patience)"),
+    .value(
+        "checkpoints", placeholder: "K", help: "keep K end-model checkpoints (for TracIn); written with --out",
+        default: "\(TrainingOptions().checkpoints)"),
     quietOption,
 ]
 
@@ -23,9 +29,14 @@ func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
     var options = TrainingOptions()
     let positive = { (value: Int) in value >= 1 }
     options.seed = try arguments.value("seed", as: UInt64.self) ?? options.seed
-    options.maxEpochs = try arguments.value("epochs", as: Int.self, where: positive, expected: "a positive integer") ?? options.maxEpochs
-    options.patience = try arguments.value("patience", as: Int.self, where: positive, expected: "a positive integer") ?? options.patience
-    options.checkpoints = try arguments.value("checkpoints", as: Int.self, where: { $0 >= 0 }, expected: "a non-negative integer")
+    options.maxEpochs =
+        try arguments.value("epochs", as: Int.self, where: positive, expected: "a positive integer")
+        ?? options.maxEpochs
+    options.patience =
+        try arguments.value("patience", as: Int.self, where: positive, expected: "a positive integer")
+        ?? options.patience
+    options.checkpoints =
+        try arguments.value("checkpoints", as: Int.self, where: { $0 >= 0 }, expected: "a non-negative integer")
         ?? options.checkpoints
     options.progress = progressPrinter(arguments)
     options.warning = { printError("warning: \($0)") }
@@ -37,7 +48,8 @@ func endModelSpec(_ arguments: ParsedArguments) throws -> EndModelSpec {
 }
 
 /// WeaSEL's preset and ablation switches.
-let weaselPresetOption = OptionSpec.choice("preset", of: WeaselOptions.Preset.self, help: "WeaSEL defaults to start from", default: .official)
+let weaselPresetOption = OptionSpec.choice(
+    "preset", of: WeaselOptions.Preset.self, help: "WeaSEL defaults to start from", default: .official)
 let weaselOptionSpecs: [OptionSpec] = [
     weaselPresetOption,
     .choice("encoder-input", of: WeaselOptions.EncoderInput.self, help: "ablation: what the encoder sees"),
@@ -52,14 +64,20 @@ let weaselOptionSpecs: [OptionSpec] = [
 /// WeaSEL's options: the preset, then each ablation switch that was given.
 func weaselOptions(_ arguments: ParsedArguments) throws -> WeaselOptions {
     var options = WeaselOptions(preset: try arguments.value("preset", as: WeaselOptions.Preset.self) ?? .official)
-    if let input = try arguments.value("encoder-input", as: WeaselOptions.EncoderInput.self) { options.encoderInput = input }
+    if let input = try arguments.value("encoder-input", as: WeaselOptions.EncoderInput.self) {
+        options.encoderInput = input
+    }
     if arguments.flag("linear-encoder") { options.linearEncoder = true }
-    if let accuracy = try arguments.value("accuracy", as: WeaselOptions.AccuracyFunction.self) { options.accuracyFunction = accuracy }
+    if let accuracy = try arguments.value("accuracy", as: WeaselOptions.AccuracyFunction.self) {
+        options.accuracyFunction = accuracy
+    }
     if let tau1 = try arguments.value("tau1", as: Double.self, where: { $0 > 0 }, expected: "a positive number") {
         options.inverseTemperature = tau1
     }
     if let scale = try arguments.value("tau2", as: WeaselOptions.AccuracyScale.self) { options.accuracyScale = scale }
     if let objective = try arguments.value("loss", as: WeaselOptions.Objective.self) { options.objective = objective }
-    if let classConditional = try arguments.value("class-conditional", as: Switch.self) { options.classConditional = classConditional.isOn }
+    if let classConditional = try arguments.value("class-conditional", as: Switch.self) {
+        options.classConditional = classConditional.isOn
+    }
     return options
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// DeltaGrad-L (Wu, Dobriban & Davidson, ICML 2020; CHEF §4.2): the parameters a recorded SGD run
 /// would have reached had some rows had other labels/weights, without retraining. The run is
@@ -15,8 +15,10 @@ public struct DeltaGradL: Sendable {
     public init() {}
 
     /// - Parameters: `old`/`new` differ only in the labels and weights of `changed` rows.
-    public func replay(_ trajectory: SGDTrajectory, old: LogisticData, new: LogisticData, changed: Set<Int>,
-                       sgd: LogisticRegressionSGD) -> [Double] {
+    public func replay(
+        _ trajectory: SGDTrajectory, old: LogisticData, new: LogisticData, changed: Set<Int>,
+        sgd: LogisticRegressionSGD
+    ) -> [Double] {
         var w = trajectory.parameters.first ?? [Double](repeating: 0, count: old.parameterCount)
         var pairs: [(s: [Double], y: [Double])] = []
         for (t, batch) in trajectory.batches.enumerated() {
@@ -24,10 +26,15 @@ public struct DeltaGradL: Sendable {
             let gradient: [Double]
             if t < j0 || t % t0 == 0 || pairs.isEmpty {
                 let exactOld = old.gradient(w, rows: batch)
-                var s = w, y = exactOld
-                for q in s.indices { s[q] -= trajectory.parameters[t][q]; y[q] -= trajectory.gradients[t][q] }
+                var s = w
+                var y = exactOld
+                for q in s.indices {
+                    s[q] -= trajectory.parameters[t][q]
+                    y[q] -= trajectory.gradients[t][q]
+                }
                 if s.contains(where: { $0 != 0 }) && zip(s, y).reduce(0, { $0 + $1.0 * $1.1 }) > 1e-18 {
-                    pairs.append((s, y)); if pairs.count > m0 { pairs.removeFirst() }
+                    pairs.append((s, y))
+                    if pairs.count > m0 { pairs.removeFirst() }
                 }
                 gradient = new.gradient(w, rows: batch)
             } else {
@@ -37,7 +44,8 @@ public struct DeltaGradL: Sendable {
                 var g = trajectory.gradients[t]
                 for q in g.indices { g[q] += correction[q] }
                 if !mine.isEmpty {
-                    let removed = old.gradient(w, rows: mine, divisor: batch.count), added = new.gradient(w, rows: mine, divisor: batch.count)
+                    let removed = old.gradient(w, rows: mine, divisor: batch.count)
+                    let added = new.gradient(w, rows: mine, divisor: batch.count)
                     for q in g.indices { g[q] += added[q] - removed[q] }
                 }
                 gradient = g
@@ -66,8 +74,11 @@ package func lbfgsProduct(_ pairs: [(s: [Double], y: [Double])], _ v: [Double]) 
         for j in 0..<m {
             matrix[i * 2 * m + j] = sigma * dot(pairs[i].s, pairs[j].s)
             let sy = dot(pairs[i].s, pairs[j].y)
-            if i > j { matrix[i * 2 * m + m + j] = sy; matrix[(m + j) * 2 * m + i] = sy }   // L and Lᵀ
-            if i == j { matrix[(m + i) * 2 * m + m + i] = -sy }                              // −D
+            if i > j {
+                matrix[i * 2 * m + m + j] = sy
+                matrix[(m + j) * 2 * m + i] = sy
+            }  // L and Lᵀ
+            if i == j { matrix[(m + i) * 2 * m + m + i] = -sy }  // −D
         }
     }
     let solution = solveSmall(matrix, rhs, n: 2 * m)
@@ -80,10 +91,14 @@ package func lbfgsProduct(_ pairs: [(s: [Double], y: [Double])], _ v: [Double]) 
 
 /// Gaussian elimination with partial pivoting for a small dense system.
 func solveSmall(_ a: [Double], _ b: [Double], n: Int) -> [Double] {
-    var a = a, b = b
+    var a = a
+    var b = b
     for k in 0..<n {
         let pivot = (k..<n).max { abs(a[$0 * n + k]) < abs(a[$1 * n + k]) }!
-        if pivot != k { for j in 0..<n { a.swapAt(k * n + j, pivot * n + j) }; b.swapAt(k, pivot) }
+        if pivot != k {
+            for j in 0..<n { a.swapAt(k * n + j, pivot * n + j) }
+            b.swapAt(k, pivot)
+        }
         let d = a[k * n + k]
         guard abs(d) > 1e-300 else { continue }
         for i in (k + 1)..<n {

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import WeakSup
 
 /// One round of the logistic-regression cleaning loop, with both paths timed.
@@ -24,27 +24,36 @@ public struct FastCleaningRound: Sendable {
 /// retraining with the recorded minibatch order and by a DeltaGrad-L replay of the original run.
 /// The loop follows the retrained model unless `incremental`, when it follows Increm-INFL's picks
 /// and the DeltaGrad-L model.
-public func runFastCleaning(dataset: WeakDataset, labelModel: LabelModel, budget: Int, batch: Int, gamma: Double, oracle: Bool,
-                            incremental: Bool, sgd: LogisticRegressionSGD = LogisticRegressionSGD(),
-                            progress: ((FastCleaningRound) -> Void)? = nil) throws -> (initialF1: Double, rounds: [FastCleaningRound]) {
+public func runFastCleaning(
+    dataset: WeakDataset, labelModel: LabelModel, budget: Int, batch: Int, gamma: Double, oracle: Bool,
+    incremental: Bool, sgd: LogisticRegressionSGD = LogisticRegressionSGD(),
+    progress: ((FastCleaningRound) -> Void)? = nil
+) throws -> (initialF1: Double, rounds: [FastCleaningRound]) {
     guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels,
-          let trainFeatures = dataset.train.features, let validFeatures = dataset.valid.features, let testFeatures = dataset.test.features else {
+        let trainFeatures = dataset.train.features, let validFeatures = dataset.valid.features,
+        let testFeatures = dataset.test.features
+    else {
         throw PipelineError.missingGold("the logistic-regression cleaning loop (features and valid/test gold labels)")
     }
     let gold = dataset.train.goldLabels
     if oracle && gold == nil { throw PipelineError.missingGold("--oracle gold (train split)") }
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
-    let rows = dataset.train.labelMatrix.coveredRows, c = dataset.classCount
-    let original = LogisticData(features: trainFeatures.gatheringRows(rows),
-                                labels: labelModel.predictProbabilities(dataset.train.labelMatrix.rows(rows)).scalars,
-                                weights: Array(repeating: gamma, count: rows.count), classCount: c)
-    let validation = LogisticData(features: validFeatures, labels: Tensor.oneHot(validLabels, classCount: c, dtype: .float64).scalars,
-                                  weights: Array(repeating: 1, count: validLabels.count), classCount: c)
+    let rows = dataset.train.labelMatrix.coveredRows
+    let c = dataset.classCount
+    let original = LogisticData(
+        features: trainFeatures.gatheringRows(rows),
+        labels: labelModel.predictProbabilities(dataset.train.labelMatrix.rows(rows)).scalars,
+        weights: Array(repeating: gamma, count: rows.count), classCount: c)
+    let validation = LogisticData(
+        features: validFeatures, labels: Tensor.oneHot(validLabels, classCount: c, dtype: .float64).scalars,
+        weights: Array(repeating: 1, count: validLabels.count), classCount: c)
     let test = LogisticData(features: testFeatures, labels: [], weights: [], classCount: c)
     func f1(_ w: [Double]) -> Double {
         let p = test.probabilities(w).scalars
         let predictions = (0..<testLabels.count).map { i in (0..<c).max { p[i * c + $0] < p[i * c + $1] }! }
-        return c == 2 ? Metrics.f1(predictions: predictions, labels: testLabels) : Metrics.macroF1(predictions: predictions, labels: testLabels, classCount: c)
+        return c == 2
+            ? Metrics.f1(predictions: predictions, labels: testLabels)
+            : Metrics.macroF1(predictions: predictions, labels: testLabels, classCount: c)
     }
     func seconds(_ body: () -> Void) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -52,17 +61,33 @@ public func runFastCleaning(dataset: WeakDataset, labelModel: LabelModel, budget
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
     let trajectory = sgd.train(original)
-    var data = original, wRetrain = trajectory.final, wDeltaGrad = trajectory.final
+    var data = original
+    var wRetrain = trajectory.final
+    var wDeltaGrad = trajectory.final
     let increm = IncrementalINFL(data: original, w0: trajectory.final)
-    var cleaned = Set<Int>(), rounds: [FastCleaningRound] = []
+    var cleaned = Set<Int>()
+    var rounds: [FastCleaningRound] = []
     while cleaned.count < min(budget, rows.count) {
         let w = incremental ? wDeltaGrad : wRetrain
         let b = min(batch, budget - cleaned.count)
         let candidates = (0..<rows.count).filter { !cleaned.contains($0) }
-        var full: [CleaningSuggestion] = [], fast: [CleaningSuggestion] = [], evaluations = 0, s: [Double] = []
+        var full: [CleaningSuggestion] = []
+        var fast: [CleaningSuggestion] = []
+        var evaluations = 0
+        var s: [Double] = []
         let solve = seconds { s = data.influenceVector(w, l2: sgd.l2, validation: validation) }
-        let selectFull = solve + seconds { full = Array(IncrementalINFL.exactScores(data, w, s: s, rows: candidates).sorted { $0.score < $1.score }.prefix(b)) }
-        let selectIncremental = solve + seconds { (fast, evaluations) = increm.topSuggestions(data: data, w: w, s: s, candidates: candidates, b: b) }
+        let selectFull =
+            solve
+            + seconds {
+                full = Array(
+                    IncrementalINFL.exactScores(data, w, s: s, rows: candidates).sorted { $0.score < $1.score }.prefix(
+                        b))
+            }
+        let selectIncremental =
+            solve
+            + seconds {
+                (fast, evaluations) = increm.topSuggestions(data: data, w: w, s: s, candidates: candidates, b: b)
+            }
         let picks = incremental ? fast : full
         var matching = 0
         for pick in picks {
@@ -73,13 +98,17 @@ public func runFastCleaning(dataset: WeakDataset, labelModel: LabelModel, budget
             cleaned.insert(pick.row)
         }
         let retrain = seconds { wRetrain = sgd.train(data, record: false).final }
-        let deltaGrad = seconds { wDeltaGrad = DeltaGradL().replay(trajectory, old: original, new: data, changed: cleaned, sgd: sgd) }
-        let distance = zip(wDeltaGrad, wRetrain).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        let deltaGrad = seconds {
+            wDeltaGrad = DeltaGradL().replay(trajectory, old: original, new: data, changed: cleaned, sgd: sgd)
+        }
+        let distance =
+            zip(wDeltaGrad, wRetrain).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
             / max(wRetrain.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-300)
-        let round = FastCleaningRound(round: rounds.count + 1, selectFullSeconds: selectFull, selectIncrementalSeconds: selectIncremental,
-                                      exactEvaluations: evaluations, sameTopB: Set(full.map(\.row)) == Set(fast.map(\.row)),
-                                      updateRetrainSeconds: retrain, updateDeltaGradSeconds: deltaGrad, relativeDistance: distance,
-                                      f1Retrain: f1(wRetrain), f1DeltaGrad: f1(wDeltaGrad), suggestionsMatchingGold: gold == nil ? nil : matching)
+        let round = FastCleaningRound(
+            round: rounds.count + 1, selectFullSeconds: selectFull, selectIncrementalSeconds: selectIncremental,
+            exactEvaluations: evaluations, sameTopB: Set(full.map(\.row)) == Set(fast.map(\.row)),
+            updateRetrainSeconds: retrain, updateDeltaGradSeconds: deltaGrad, relativeDistance: distance,
+            f1Retrain: f1(wRetrain), f1DeltaGrad: f1(wDeltaGrad), suggestionsMatchingGold: gold == nil ? nil : matching)
         rounds.append(round)
         progress?(round)
     }

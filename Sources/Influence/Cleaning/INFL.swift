@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -21,7 +21,10 @@ extension InfluenceProblem {
     /// `s = (H + λI)⁻¹∇L_valid`, `u_ic = sᵀ∇ log f_c(x_i)`. For each candidate row the suggested class
     /// is the one with the most negative change; rows are ranked by it, most helpful first.
     public func cleaningSuggestions(_ solved: SolvedTarget, candidates: [Int]) -> [CleaningSuggestion] {
-        let u = classGradientProjections([solved.vector])[0], y = targets.scalars, c = classCount, n = Double(rowCount)
+        let u = classGradientProjections([solved.vector])[0]
+        let y = targets.scalars
+        let c = classCount
+        let n = Double(rowCount)
         return candidates.map { i in
             let current = (0..<c).reduce(0.0) { $0 + y[i * c + $1] * u[i * c + $1] }
             let changes = (0..<c).map { (u[i * c + $0] - weights[i] * current) / n }
@@ -45,33 +48,41 @@ public struct CleaningRound: Sendable {
 /// rows, uncleaned rows weighted γ; each round scores every uncleaned row on the validation loss,
 /// takes the `batch` most helpful, gives them the suggested label (or the gold label with
 /// `oracle`), weight 1, and retrains from the current weights (early stopping on validation).
-public func runCleaning(dataset: WeakDataset, labelModel: LabelModel, budget: Int, batch: Int, gamma: Double, oracle: Bool,
-                        damping: Double = 0.1, options: TrainingOptions = TrainingOptions(),
-                        progress: ((CleaningRound) -> Void)? = nil) throws -> (initial: Evaluation, rounds: [CleaningRound]) {
+public func runCleaning(
+    dataset: WeakDataset, labelModel: LabelModel, budget: Int, batch: Int, gamma: Double, oracle: Bool,
+    damping: Double = 0.1, options: TrainingOptions = TrainingOptions(),
+    progress: ((CleaningRound) -> Void)? = nil
+) throws -> (initial: Evaluation, rounds: [CleaningRound]) {
     guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels else {
         throw PipelineError.missingGold("the cleaning loop (valid and test splits)")
     }
     let gold = dataset.train.goldLabels
     if oracle && gold == nil { throw PipelineError.missingGold("--oracle gold (train split)") }
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
-    let rows = dataset.train.labelMatrix.coveredRows, c = dataset.classCount
+    let rows = dataset.train.labelMatrix.coveredRows
+    let c = dataset.classCount
     var labels = labelModel.predictProbabilities(dataset.train.labelMatrix.rows(rows)).scalars
     var weights = [Double](repeating: gamma, count: rows.count)
     let spec = EndModelSpec.defaultMLP
-    let inputs = try spec.inputs(dataset.train).gatheringRows(rows), validInputs = try spec.inputs(dataset.valid), testInputs = try spec.inputs(dataset.test)
+    let inputs = try spec.inputs(dataset.train).gatheringRows(rows)
+    let validInputs = try spec.inputs(dataset.valid)
+    let testInputs = try spec.inputs(dataset.test)
     let model = try spec.makeModel(for: dataset, seed: options.seed)
     func fit() -> TrainingReport {
-        trainEndModel(model, inputs: inputs, targets: Tensor(shape: [rows.count, c], scalars: labels),
-                      sampleWeights: Tensor(shape: [rows.count], scalars: weights), validationInputs: validInputs,
-                      validationLabels: validLabels, options: options)
+        trainEndModel(
+            model, inputs: inputs, targets: Tensor(shape: [rows.count, c], scalars: labels),
+            sampleWeights: Tensor(shape: [rows.count], scalars: weights), validationInputs: validInputs,
+            validationLabels: validLabels, options: options)
     }
     var report = fit()
     let initial = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
-    var cleaned = Set<Int>(), rounds: [CleaningRound] = []
+    var cleaned = Set<Int>()
+    var rounds: [CleaningRound] = []
     let target = InfluenceTarget(inputs: validInputs, labels: validLabels, classCount: c, description: "valid loss")
     while cleaned.count < min(budget, rows.count) {
-        let problem = try InfluenceProblem(model: model, inputs: inputs, targets: Tensor(shape: [rows.count, c], scalars: labels),
-                                           weights: weights, l2: options.weightDecay)
+        let problem = try InfluenceProblem(
+            model: model, inputs: inputs, targets: Tensor(shape: [rows.count, c], scalars: labels),
+            weights: weights, l2: options.weightDecay)
         let solved = try problem.solve(target: target, damping: damping, solver: .conjugateGradient())
         let picks = problem.cleaningSuggestions(solved, candidates: (0..<rows.count).filter { !cleaned.contains($0) })
             .prefix(min(batch, budget - cleaned.count))
@@ -83,10 +94,12 @@ public func runCleaning(dataset: WeakDataset, labelModel: LabelModel, budget: In
             weights[pick.row] = 1
             cleaned.insert(pick.row)
         }
-        report = fit()   // warm start: `model` keeps its weights
+        report = fit()  // warm start: `model` keeps its weights
         let e = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
-        let round = CleaningRound(round: rounds.count + 1, cleaned: picks.map { rows[$0.row] }, suggestionsMatchingGold: gold == nil ? nil : matching,
-                                  testF1: e.f1 ?? e.macroF1, testAccuracy: e.accuracy)
+        let round = CleaningRound(
+            round: rounds.count + 1, cleaned: picks.map { rows[$0.row] },
+            suggestionsMatchingGold: gold == nil ? nil : matching,
+            testF1: e.f1 ?? e.macroF1, testAccuracy: e.accuracy)
         rounds.append(round)
         progress?(round)
     }

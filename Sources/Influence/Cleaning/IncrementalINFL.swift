@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Increm-INFL (CHEF §4.1.2): INFL scores of later cleaning rounds from provenance cached in the
 /// first, pruning the rows that cannot reach the top b.
@@ -23,13 +23,17 @@ public struct IncrementalINFL {
         self.data0 = data
         self.w0 = w0
         jacobian = Self.labelJacobian(data, w0, rows: Array(0..<data.rowCount))
-        let x = data.inputs.scalars, d = data.width
+        let x = data.inputs.scalars
+        let d = data.width
         hessianBound = (0..<data.rowCount).map { i in 0.5 * (0..<d).reduce(0.0) { $0 + x[i * d + $1] * x[i * d + $1] } }
     }
 
     /// `∇_w log p_c(x_i; w)` for the given rows, `[rows·C, C·(d+1)]`.
     static func labelJacobian(_ data: LogisticData, _ w: [Double], rows: [Int]) -> Tensor {
-        let c = data.classCount, d = data.width, p = data.probabilities(w, rows: rows).scalars, x = data.inputs.scalars
+        let c = data.classCount
+        let d = data.width
+        let p = data.probabilities(w, rows: rows).scalars
+        let x = data.inputs.scalars
         var values = [Double](repeating: 0, count: rows.count * c * c * d)
         for (r, i) in rows.enumerated() {
             for labelClass in 0..<c {
@@ -44,9 +48,14 @@ public struct IncrementalINFL {
     }
 
     /// Exact INFL: `(1/N)(u_ic − γ_i Σ_k ŷ_ik u_ik)` for each candidate row, `u = s·G(w)`.
-    public static func exactScores(_ data: LogisticData, _ w: [Double], s: [Double], rows: [Int]) -> [CleaningSuggestion] {
-        let c = data.classCount, n = Double(data.rowCount)
-        let u = withoutGradients { labelJacobian(data, w, rows: rows).matmul(Tensor(shape: [s.count, 1], scalars: s, dtype: .float64)) }.scalars
+    public static func exactScores(_ data: LogisticData, _ w: [Double], s: [Double], rows: [Int])
+        -> [CleaningSuggestion]
+    {
+        let c = data.classCount
+        let n = Double(data.rowCount)
+        let u = withoutGradients {
+            labelJacobian(data, w, rows: rows).matmul(Tensor(shape: [s.count, 1], scalars: s, dtype: .float64))
+        }.scalars
         return rows.enumerated().map { r, i in
             let current = (0..<c).reduce(0.0) { $0 + data.labels[i * c + $1] * u[r * c + $1] }
             let changes = (0..<c).map { (u[r * c + $0] - data.weights[i] * current) / n }
@@ -58,9 +67,13 @@ public struct IncrementalINFL {
     /// The top-b suggestions among `candidates` at parameters `w` with `s = H(w)⁻¹∇F_valid(w)`,
     /// evaluating exact scores only for the rows the bound cannot exclude.
     /// - Returns: the top b (most negative first) and how many rows were evaluated exactly.
-    public func topSuggestions(data: LogisticData, w: [Double], s: [Double], candidates: [Int], b: Int) -> (top: [CleaningSuggestion], exactEvaluations: Int) {
-        let c = data.classCount, n = Double(data.rowCount)
-        let centreU = withoutGradients { jacobian.matmul(Tensor(shape: [s.count, 1], scalars: s, dtype: .float64)) }.scalars
+    public func topSuggestions(data: LogisticData, w: [Double], s: [Double], candidates: [Int], b: Int) -> (
+        top: [CleaningSuggestion], exactEvaluations: Int
+    ) {
+        let c = data.classCount
+        let n = Double(data.rowCount)
+        let centreU = withoutGradients { jacobian.matmul(Tensor(shape: [s.count, 1], scalars: s, dtype: .float64)) }
+            .scalars
         let sNorm = s.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let drift = zip(w, w0).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
         var bounds: [(row: Int, lower: Double, upper: Double)] = []
@@ -82,16 +95,24 @@ public struct IncrementalINFL {
 extension LogisticData {
     /// `H(w)⁻¹ ∇F_valid(w)` for the objective `(1/N) Σ γ_i ℓ_i + (λ/2)‖w‖²` (dense Hessian, Cholesky).
     public func influenceVector(_ w: [Double], l2: Double, validation: LogisticData) -> [Double] {
-        let c = classCount, d = width, pCount = parameterCount
-        let p = probabilities(w).scalars, x = inputs.scalars
+        let c = classCount
+        let d = width
+        let pCount = parameterCount
+        let p = probabilities(w).scalars
+        let x = inputs.scalars
         var h = [Double](repeating: 0, count: pCount * pCount)
         for i in 0..<rowCount {
             let weight = weights[i] / Double(rowCount)
-            for a in 0..<c { for b in 0..<c {
-                let cov = weight * ((a == b ? p[i * c + a] : 0) - p[i * c + a] * p[i * c + b])
-                guard cov != 0 else { continue }
-                for q in 0..<d { let xq = cov * x[i * d + q]; for r in 0..<d { h[(a * d + q) * pCount + b * d + r] += xq * x[i * d + r] } }
-            } }
+            for a in 0..<c {
+                for b in 0..<c {
+                    let cov = weight * ((a == b ? p[i * c + a] : 0) - p[i * c + a] * p[i * c + b])
+                    guard cov != 0 else { continue }
+                    for q in 0..<d {
+                        let xq = cov * x[i * d + q]
+                        for r in 0..<d { h[(a * d + q) * pCount + b * d + r] += xq * x[i * d + r] }
+                    }
+                }
+            }
         }
         for q in 0..<pCount { h[q * pCount + q] += l2 }
         var rhs = validation.gradient(w, rows: Array(0..<validation.rowCount))

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// L2-regularized multinomial logistic regression on fixed features, trained by (minibatch) SGD
 /// with a seeded minibatch order and the whole trajectory recorded (for DeltaGrad-L replays).
@@ -24,15 +24,17 @@ public struct LogisticRegressionSGD: Sendable {
 
 /// The data of a logistic-regression problem, Float64: augmented features, soft labels, weights.
 public struct LogisticData {
-    public var inputs: Tensor        // [N, d + 1]
-    public var labels: [Double]      // [N·C]
-    public var weights: [Double]     // [N]
+    public var inputs: Tensor  // [N, d + 1]
+    public var labels: [Double]  // [N·C]
+    public var weights: [Double]  // [N]
     public let classCount: Int
 
     public init(features: Tensor, labels: [Double], weights: [Double], classCount: Int) {
         let x = features.converted(to: .float64)
         inputs = concat([x, Tensor.ones([x.shape[0], 1], dtype: .float64)], axis: 1)
-        self.labels = labels; self.weights = weights; self.classCount = classCount
+        self.labels = labels
+        self.weights = weights
+        self.classCount = classCount
     }
 
     public var rowCount: Int { inputs.shape[0] }
@@ -42,7 +44,9 @@ public struct LogisticData {
     /// Class probabilities `[n, C]` of rows under `w`.
     public func probabilities(_ w: [Double], rows: [Int]? = nil) -> Tensor {
         let x = rows.map { inputs.gatheringRows($0) } ?? inputs
-        return withoutGradients { x.matmul(Tensor(shape: [classCount, width], scalars: w, dtype: .float64), transposeOther: true).softmax() }
+        return withoutGradients {
+            x.matmul(Tensor(shape: [classCount, width], scalars: w, dtype: .float64), transposeOther: true).softmax()
+        }
     }
 
     /// `(1/n) Σ_{i∈rows} γ_i ∇ℓ_i(w)` (no regularizer), with optional replacement labels/weights.
@@ -51,9 +55,12 @@ public struct LogisticData {
         let c = classCount
         let p = probabilities(w, rows: rows).scalars
         var residual = [Double](repeating: 0, count: rows.count * c)
-        for (r, i) in rows.enumerated() { for k in 0..<c { residual[r * c + k] = weights[i] * (p[r * c + k] - labels[i * c + k]) } }
+        for (r, i) in rows.enumerated() {
+            for k in 0..<c { residual[r * c + k] = weights[i] * (p[r * c + k] - labels[i * c + k]) }
+        }
         let g = withoutGradients {
-            Tensor(shape: [rows.count, c], scalars: residual, dtype: .float64).matmul(inputs.gatheringRows(rows), transposeSelf: true)
+            Tensor(shape: [rows.count, c], scalars: residual, dtype: .float64).matmul(
+                inputs.gatheringRows(rows), transposeSelf: true)
         }
         let scale = 1 / Double(divisor ?? rows.count)
         return g.scalars.map { $0 * scale }
@@ -61,9 +68,14 @@ public struct LogisticData {
 
     /// Mean weighted loss plus regularizer.
     public func objective(_ w: [Double], l2: Double) -> Double {
-        let p = probabilities(w).scalars, c = classCount
+        let p = probabilities(w).scalars
+        let c = classCount
         var total = 0.0
-        for i in 0..<rowCount { for k in 0..<c where labels[i * c + k] > 0 { total -= weights[i] * labels[i * c + k] * Foundation.log(max(p[i * c + k], 1e-300)) } }
+        for i in 0..<rowCount {
+            for k in 0..<c where labels[i * c + k] > 0 {
+                total -= weights[i] * labels[i * c + k] * Foundation.log(max(p[i * c + k], 1e-300))
+            }
+        }
         return total / Double(rowCount) + 0.5 * l2 * w.reduce(0) { $0 + $1 * $1 }
     }
 }
@@ -81,16 +93,22 @@ extension LogisticRegressionSGD {
     public func batchOrder(rowCount: Int) -> [[Int]] {
         var generator = SeededGenerator(seed: seed)
         let size = batchSize > 0 ? batchSize : rowCount
-        return (0..<epochs).flatMap { _ in minibatches(count: rowCount, batchSize: size, shuffle: size < rowCount, using: &generator) }
+        return (0..<epochs).flatMap { _ in
+            minibatches(count: rowCount, batchSize: size, shuffle: size < rowCount, using: &generator)
+        }
     }
 
     /// Trains from zero, recording every step.
     public func train(_ data: LogisticData, record: Bool = true) -> SGDTrajectory {
         var w = [Double](repeating: 0, count: data.parameterCount)
-        var trajectory = SGDTrajectory(batches: batchOrder(rowCount: data.rowCount), parameters: [], gradients: [], final: [])
+        var trajectory = SGDTrajectory(
+            batches: batchOrder(rowCount: data.rowCount), parameters: [], gradients: [], final: [])
         for batch in trajectory.batches {
             let g = data.gradient(w, rows: batch)
-            if record { trajectory.parameters.append(w); trajectory.gradients.append(g) }
+            if record {
+                trajectory.parameters.append(w)
+                trajectory.gradients.append(g)
+            }
             for q in w.indices { w[q] -= learningRate * (g[q] + l2 * w[q]) }
         }
         trajectory.final = w

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import WeakSup
 
 /// The training labels written with an identity link, one term per (row i, source j, class c)
@@ -23,13 +23,19 @@ public struct SourceTerms: Sendable {
     public var count: Int { row.count }
 
     init(lfCount: Int, classCount: Int, rowCount: Int) {
-        self.lfCount = lfCount; self.classCount = classCount; self.rowCount = rowCount
+        self.lfCount = lfCount
+        self.classCount = classCount
+        self.rowCount = rowCount
         normalizer = Array(repeating: 0, count: rowCount)
     }
 
     mutating func add(row i: Int, source j: Int, vote k: Int, class c: Int, weight w: Double) {
         guard w != 0 else { return }
-        row.append(i); source.append(j); vote.append(k); classIndex.append(c); weight.append(w)
+        row.append(i)
+        source.append(j)
+        vote.append(k)
+        classIndex.append(c)
+        weight.append(w)
         normalizer[i] += w
     }
 
@@ -40,10 +46,13 @@ public struct SourceTerms: Sendable {
         var sums = [Double](repeating: 0, count: rowCount * c)
         for t in 0..<count where keep(t) { sums[row[t] * c + classIndex[t]] += weight[t] }
         let rows = (0..<rowCount).filter { i in (0..<c).reduce(0.0) { $0 + sums[i * c + $1] } > 0 }
-        return (rows, rows.flatMap { i -> [Double] in
-            let total = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }
-            return (0..<c).map { sums[i * c + $0] / total }
-        })
+        return (
+            rows,
+            rows.flatMap { i -> [Double] in
+                let total = (0..<c).reduce(0.0) { $0 + sums[i * c + $1] }
+                return (0..<c).map { sums[i * c + $0] / total }
+            }
+        )
     }
 
     /// `S_ic`, the total weight of row i's terms on class c, `[N·C]` (so `ŷ_ic = S_ic / Z_i`).
@@ -58,7 +67,11 @@ public struct SourceTerms: Sendable {
     /// class, renormalized (all zero when no weight remains: the row leaves training).
     /// - Parameter classSums: `classSums`, computed once for all terms.
     public func weightMovingChange(term t: Int, classSums sums: [Double]) -> [Double] {
-        let i = row[t], c = classCount, z = normalizer[i], w = weight[t], remaining = z - w
+        let i = row[t]
+        let c = classCount
+        let z = normalizer[i]
+        let w = weight[t]
+        let remaining = z - w
         return (0..<c).map { k in
             let after = remaining > 1e-12 * z ? (sums[i * c + k] - (k == classIndex[t] ? w : 0)) / remaining : 0
             return after - sums[i * c + k] / z
@@ -75,17 +88,27 @@ public struct SourceTerms: Sendable {
     /// Terms of an identity-link decomposition (majority vote exactly, or a fitted surrogate).
     /// Abstain weights, when present, give abstaining sources terms with vote -1.
     public init(identity decomposition: LabelDecomposition, labelMatrix L: LabelMatrix) {
-        precondition(decomposition.link == .identity, "SourceTerms(identity:) needs an identity-link decomposition; fit a surrogate for exp links")
+        precondition(
+            decomposition.link == .identity,
+            "SourceTerms(identity:) needs an identity-link decomposition; fit a surrogate for exp links")
         self.init(lfCount: L.lfCount, classCount: decomposition.classCount, rowCount: L.rowCount)
         for i in 0..<L.rowCount {
             for j in 0..<L.lfCount {
                 if L[i, j] != LabelMatrix.abstain {
-                    for c in 0..<classCount { add(row: i, source: j, vote: L[i, j], class: c, weight: decomposition.weight(lf: j, vote: L[i, j], class: c)) }
+                    for c in 0..<classCount {
+                        add(
+                            row: i, source: j, vote: L[i, j], class: c,
+                            weight: decomposition.weight(lf: j, vote: L[i, j], class: c))
+                    }
                 } else if let abstain = decomposition.abstainWeights {
-                    for c in 0..<classCount { add(row: i, source: j, vote: -1, class: c, weight: abstain[j * classCount + c]) }
+                    for c in 0..<classCount {
+                        add(row: i, source: j, vote: -1, class: c, weight: abstain[j * classCount + c])
+                    }
                 }
             }
-            if let prior = decomposition.prior { for c in 0..<classCount { add(row: i, source: priorSource, vote: -1, class: c, weight: prior[c]) } }
+            if let prior = decomposition.prior {
+                for c in 0..<classCount { add(row: i, source: priorSource, vote: -1, class: c, weight: prior[c]) }
+            }
         }
     }
 
@@ -94,9 +117,11 @@ public struct SourceTerms: Sendable {
     /// `s_c = Σ_j θ_jc λ̄_jc`); classes nobody voted for keep their mass through the prior source.
     /// Reproduces the encoder's soft labels exactly (Z_i = 1).
     public init(weaselAccuracies theta: Tensor, softLabels: Tensor, labelMatrix L: LabelMatrix) {
-        let c = softLabels.shape[1], m = L.lfCount
+        let c = softLabels.shape[1]
+        let m = L.lfCount
         self.init(lfCount: m, classCount: c, rowCount: L.rowCount)
-        let thetaValues = theta.scalars, y = softLabels.scalars
+        let thetaValues = theta.scalars
+        let y = softLabels.scalars
         for i in 0..<L.rowCount {
             for k in 0..<c {
                 let voters = (0..<m).filter { L[i, $0] == k }
@@ -104,7 +129,11 @@ public struct SourceTerms: Sendable {
                 if voters.isEmpty || total <= 0 {
                     add(row: i, source: priorSource, vote: -1, class: k, weight: y[i * c + k])
                 } else {
-                    for j in voters { add(row: i, source: j, vote: k, class: k, weight: y[i * c + k] * thetaValues[i * c * m + k * m + j] / total) }
+                    for j in voters {
+                        add(
+                            row: i, source: j, vote: k, class: k,
+                            weight: y[i * c + k] * thetaValues[i * c * m + k * m + j] / total)
+                    }
                 }
             }
         }
@@ -122,7 +151,9 @@ public struct IdentitySurrogate {
     /// Mean absolute error of the surrogate's soft labels against the model's.
     public var meanAbsoluteError: Double
 
-    public static func fit(_ model: LabelDecomposition, labelMatrix L: LabelMatrix, steps: Int = 1500, learningRate: Double = 0.05) -> IdentitySurrogate {
+    public static func fit(
+        _ model: LabelDecomposition, labelMatrix L: LabelMatrix, steps: Int = 1500, learningRate: Double = 0.05
+    ) -> IdentitySurrogate {
         let (m, c) = (L.lfCount, model.classCount)
         let targets = model.softLabels(L)
         let votes = Tensor.oneHot(L.votes, classCount: c, dtype: .float64).reshaped([L.rowCount, m * c])
@@ -131,8 +162,10 @@ public struct IdentitySurrogate {
         let raw = Tensor(shape: [m * c, c], scalars: start, dtype: .float64, requiresGrad: true)
         let rawPrior = Tensor(shape: [c], scalars: Array(repeating: -4, count: c), dtype: .float64, requiresGrad: true)
         let useAbstains = model.abstainWeights != nil
-        let abstained = Tensor(shape: [L.rowCount, m], scalars: L.votes.map { $0 == LabelMatrix.abstain ? 1 : 0 }, dtype: .float64)
-        let rawAbstain = Tensor(shape: [m, c], scalars: Array(repeating: -4, count: m * c), dtype: .float64, requiresGrad: true)
+        let abstained = Tensor(
+            shape: [L.rowCount, m], scalars: L.votes.map { $0 == LabelMatrix.abstain ? 1 : 0 }, dtype: .float64)
+        let rawAbstain = Tensor(
+            shape: [m, c], scalars: Array(repeating: -4, count: m * c), dtype: .float64, requiresGrad: true)
         let parameters = useAbstains ? [raw, rawPrior, rawAbstain] : [raw, rawPrior]
         let optimizer = Adam(parameters: parameters, learningRate: learningRate)
         func prediction() -> Tensor {
@@ -144,13 +177,16 @@ public struct IdentitySurrogate {
             let loss = (prediction() - targets).abs().mean()
             optimizer.step(gradients(of: loss, wrt: parameters))
         }
-        let fitted = withoutGradients { prediction() }.scalars, wanted = targets.scalars
+        let fitted = withoutGradients { prediction() }.scalars
+        let wanted = targets.scalars
         let mae = zip(fitted, wanted).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(max(wanted.count, 1))
-        let weights = withoutGradients { raw.softplus() }.scalars      // [(j·C + k), c] = W̄[j, k, c]
+        let weights = withoutGradients { raw.softplus() }.scalars  // [(j·C + k), c] = W̄[j, k, c]
         let prior = withoutGradients { rawPrior.softplus() }.scalars
         let abstain = useAbstains ? withoutGradients { rawAbstain.softplus() }.scalars : nil
-        return IdentitySurrogate(decomposition: LabelDecomposition(link: .identity, lfCount: m, classCount: c, weights: weights,
-                                                                   prior: prior, abstainWeights: abstain),
-                                 meanAbsoluteError: mae)
+        return IdentitySurrogate(
+            decomposition: LabelDecomposition(
+                link: .identity, lfCount: m, classCount: c, weights: weights,
+                prior: prior, abstainWeights: abstain),
+            meanAbsoluteError: mae)
     }
 }

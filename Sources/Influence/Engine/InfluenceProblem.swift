@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -38,9 +38,13 @@ public final class InfluenceProblem {
     public var parameterCount: Int { layout.count }
 
     /// - Parameter model: the trained end model; it is copied to Float64 and put in eval mode.
-    public init(model: any Layer, inputs: Tensor, targets: Tensor, weights: [Double]? = nil, l2: Double = 7e-7,
-                selection: ParameterSelection = .all, batchSize: Int = 1024, dtype: DType = .float64) throws {
-        precondition(inputs.shape[0] == targets.shape[0], "InfluenceProblem: \(inputs.shape[0]) inputs, \(targets.shape[0]) targets")
+    public init(
+        model: any Layer, inputs: Tensor, targets: Tensor, weights: [Double]? = nil, l2: Double = 7e-7,
+        selection: ParameterSelection = .all, batchSize: Int = 1024, dtype: DType = .float64
+    ) throws {
+        precondition(
+            inputs.shape[0] == targets.shape[0],
+            "InfluenceProblem: \(inputs.shape[0]) inputs, \(targets.shape[0]) targets")
         self.dtype = dtype
         self.selection = selection
         let wide = try EndModelFile(model: model).converted(to: dtype).makeModel(path: "(end model)")
@@ -49,7 +53,10 @@ public final class InfluenceProblem {
         switch selection {
         case .all: parameters = wide.parameters
         case .lastLayer:
-            guard let mlp = wide as? MLP else { parameters = Array(wide.parameters.suffix(2)); break }
+            guard let mlp = wide as? MLP else {
+                parameters = Array(wide.parameters.suffix(2))
+                break
+            }
             parameters = mlp.output.parameters
         }
         layout = ParameterLayout(parameters)
@@ -72,13 +79,15 @@ public final class InfluenceProblem {
     /// `Σ_{i∈rows} w_i ℓ̂_i` with a graph.
     func rowsLoss(_ rows: [Int]) -> Tensor {
         let w = Tensor(shape: [rows.count], scalars: rows.map { weights[$0] }, dtype: dtype)
-        return Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(rows)), targets: targets.gatheringRows(rows),
-                                           weights: w, reduction: .sum)
+        return Loss.softTargetCrossEntropy(
+            logits: model(inputs.gatheringRows(rows)), targets: targets.gatheringRows(rows),
+            weights: w, reduction: .sum)
     }
 
     /// The training objective's value.
     public func loss() -> Double {
-        withoutGradients { batches(rowCount).reduce(0) { $0 + batchLoss($1).item } } + 0.5 * l2 * dot(flatParameters, flatParameters)
+        withoutGradients { batches(rowCount).reduce(0) { $0 + batchLoss($1).item } } + 0.5 * l2
+            * dot(flatParameters, flatParameters)
     }
 
     /// ∇Ĺ(θ).
@@ -86,7 +95,9 @@ public final class InfluenceProblem {
 
     private func gradientBody() -> [Double] {
         var total = [Double](repeating: 0, count: parameterCount)
-        for range in batches(rowCount) { axpy(1, layout.flatten(gradients(of: batchLoss(range), wrt: parameters)), &total) }
+        for range in batches(rowCount) {
+            axpy(1, layout.flatten(gradients(of: batchLoss(range), wrt: parameters)), &total)
+        }
         axpy(l2, flatParameters, &total)
         return total
     }
@@ -101,7 +112,10 @@ public final class InfluenceProblem {
         var total = [Double](repeating: 0, count: parameterCount)
         for range in batches(rowCount) where rows == nil || range.overlaps(rows!) {
             let part = rows.map { range.clamped(to: $0) } ?? range
-            axpy(1, layout.flatten(Autodiff.hessianVectorProduct(of: batchLoss(part), wrt: parameters, along: direction)), &total)
+            axpy(
+                1,
+                layout.flatten(Autodiff.hessianVectorProduct(of: batchLoss(part), wrt: parameters, along: direction)),
+                &total)
         }
         if let rows { for i in total.indices { total[i] *= Double(rowCount) / Double(rows.count) } }
         axpy(l2 + damping, v, &total)
@@ -123,11 +137,15 @@ public final class InfluenceProblem {
     }
 
     private func targetGradientBody(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> [Double] {
-        let x = targetInputs.converted(to: dtype), y = targetLabels.converted(to: dtype), n = x.shape[0]
+        let x = targetInputs.converted(to: dtype)
+        let y = targetLabels.converted(to: dtype)
+        let n = x.shape[0]
         var total = [Double](repeating: 0, count: parameterCount)
         for range in batches(n) {
             let rows = Array(range)
-            let loss = Loss.softTargetCrossEntropy(logits: model(x.gatheringRows(rows)), targets: y.gatheringRows(rows), reduction: .sum)
+            let loss =
+                Loss.softTargetCrossEntropy(
+                    logits: model(x.gatheringRows(rows)), targets: y.gatheringRows(rows), reduction: .sum)
                 * (1 / Double(n))
             axpy(1, layout.flatten(gradients(of: loss, wrt: parameters)), &total)
         }
@@ -137,7 +155,9 @@ public final class InfluenceProblem {
     /// The mean cross-entropy on a target set (the loss whose change influence predicts).
     public func targetLoss(inputs targetInputs: Tensor, targets targetLabels: Tensor) -> Double {
         withoutGradients {
-            Loss.softTargetCrossEntropy(logits: model(targetInputs.converted(to: dtype)), targets: targetLabels.converted(to: dtype)).item
+            Loss.softTargetCrossEntropy(
+                logits: model(targetInputs.converted(to: dtype)), targets: targetLabels.converted(to: dtype)
+            ).item
         }
     }
 
@@ -149,7 +169,9 @@ public final class InfluenceProblem {
     }
 
     private func projectionsBody(_ vectors: [[Double]], inputs x: Tensor?) -> [[Double]] {
-        let x = (x ?? inputs).converted(to: dtype), n = x.shape[0], c = classCount
+        let x = (x ?? inputs).converted(to: dtype)
+        let n = x.shape[0]
+        let c = classCount
         let directions = vectors.map { layout.unflatten($0, dtype: dtype) }
         var results = Array(repeating: [Double](), count: vectors.count)
         for range in batches(n) {
@@ -157,7 +179,8 @@ public final class InfluenceProblem {
             let dummy = Tensor.zeros([range.count, c], dtype: dtype).requiringGradient()
             let vjp = gradients(of: logProbabilities, wrt: parameters, seed: dummy, createGraph: true)
             for (k, direction) in directions.enumerated() {
-                let inner = zip(vjp, direction).map { ($0 * $1).sum() }.dropFirst().reduce((vjp[0] * direction[0]).sum(), +)
+                let inner = zip(vjp, direction).map { ($0 * $1).sum() }.dropFirst().reduce(
+                    (vjp[0] * direction[0]).sum(), +)
                 results[k] += gradients(of: inner, wrt: [dummy])[0].scalars
             }
         }
@@ -166,10 +189,13 @@ public final class InfluenceProblem {
 
     /// The gradient of row i's loss `∇θ ℓ̂_i` (unweighted, without the regularizer), for each row.
     public func perRowGradients(_ rows: [Int]) -> [[Double]] {
-        withGradients { rows.map { i in
-            let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows([i])), targets: targets.gatheringRows([i]), reduction: .sum)
-            return layout.flatten(gradients(of: loss, wrt: parameters))
-        } }
+        withGradients {
+            rows.map { i in
+                let loss = Loss.softTargetCrossEntropy(
+                    logits: model(inputs.gatheringRows([i])), targets: targets.gatheringRows([i]), reduction: .sum)
+                return layout.flatten(gradients(of: loss, wrt: parameters))
+            }
+        }
     }
 }
 
@@ -177,8 +203,12 @@ extension EndModelFile {
     /// The same model with parameters of another dtype (influence solves default to Float64).
     func converted(to dtype: DType) -> EndModelFile {
         switch self {
-        case .mlp(var file): file.dtype = dtype.rawValue; return .mlp(file)
-        case .sequence(var file): file.dtype = dtype.rawValue; return .sequence(file)
+        case .mlp(var file):
+            file.dtype = dtype.rawValue
+            return .mlp(file)
+        case .sequence(var file):
+            file.dtype = dtype.rawValue
+            return .sequence(file)
         }
     }
 }

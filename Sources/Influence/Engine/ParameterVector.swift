@@ -9,7 +9,9 @@ public struct ParameterLayout: Sendable, Equatable {
     public init(_ parameters: [Tensor]) { shapes = parameters.map(\.shape) }
 
     public func flatten(_ tensors: [Tensor]) -> [Double] {
-        precondition(tensors.map(\.shape) == shapes, "ParameterLayout.flatten: shapes \(tensors.map(\.shape)) differ from \(shapes)")
+        precondition(
+            tensors.map(\.shape) == shapes,
+            "ParameterLayout.flatten: shapes \(tensors.map(\.shape)) differ from \(shapes)")
         return tensors.flatMap(\.scalars)
     }
 

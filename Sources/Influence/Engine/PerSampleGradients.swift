@@ -15,9 +15,13 @@ extension InfluenceProblem {
             return Tensor(shape: [rows.count, parameterCount], scalars: grads.flatMap { $0 }, dtype: dtype)
         }
         return withGradients {
-            let x = inputs.gatheringRows(rows), y = targets.gatheringRows(rows)
+            let x = inputs.gatheringRows(rows)
+            let y = targets.gatheringRows(rows)
             // Forward pass keeping each layer's input and the tensors whose cotangents we need.
-            var layerInputs: [Tensor] = [], outputs: [Tensor] = [], normalized: [Tensor?] = [], normOutputs: [Tensor?] = []
+            var layerInputs: [Tensor] = []
+            var outputs: [Tensor] = []
+            var normalized: [Tensor?] = []
+            var normOutputs: [Tensor?] = []
             var h = x
             for i in mlp.hiddenLayers.indices {
                 layerInputs.append(h)
@@ -26,10 +30,16 @@ extension InfluenceProblem {
                 var a = z
                 if !mlp.norms.isEmpty {
                     let norm = mlp.norms[i]
-                    let xhat = (z - norm.runningMean) * withoutGradients { (norm.runningVariance + norm.epsilon).pow(-0.5) }
+                    let xhat =
+                        (z - norm.runningMean) * withoutGradients { (norm.runningVariance + norm.epsilon).pow(-0.5) }
                     let out = xhat * norm.weight + norm.bias
-                    normalized.append(xhat); normOutputs.append(out); a = out
-                } else { normalized.append(nil); normOutputs.append(nil) }
+                    normalized.append(xhat)
+                    normOutputs.append(out)
+                    a = out
+                } else {
+                    normalized.append(nil)
+                    normOutputs.append(nil)
+                }
                 h = mlp.configuration.activation(a)
             }
             layerInputs.append(h)
@@ -42,7 +52,7 @@ extension InfluenceProblem {
             var blocks: [ColumnBlockWriter.Block] = []
             var normIndex = outputs.count
             func linearBlocks(_ delta: Tensor, _ input: Tensor) {
-                blocks.append(.outer(delta, input))   // δ_i ⊗ a_i: [n, out·in], the weight's layout
+                blocks.append(.outer(delta, input))  // δ_i ⊗ a_i: [n, out·in], the weight's layout
                 blocks.append(.rows(delta))
             }
             for i in mlp.hiddenLayers.indices {

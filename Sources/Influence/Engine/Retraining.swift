@@ -14,16 +14,20 @@ extension InfluenceProblem {
             let g = gradient()
             if norm(g) < tolerance { return step }
             let direction = try solve([g], damping: damping, solver: .exact()).solutions[0]
-            let theta = flatParameters, slope = dot(g, direction)
+            let theta = flatParameters
+            let slope = dot(g, direction)
             var rate = 1.0
             while true {
                 var candidate = theta
                 axpy(-rate, direction, &candidate)
                 setParameters(candidate)
                 let value = loss()
-                if value <= current - 1e-4 * rate * slope { current = value; break }
+                if value <= current - 1e-4 * rate * slope {
+                    current = value
+                    break
+                }
                 rate /= 2
-                if rate < 1e-10 {   // no further decrease possible: at the floating-point floor
+                if rate < 1e-10 {  // no further decrease possible: at the floating-point floor
                     setParameters(theta)
                     return step
                 }
@@ -45,15 +49,23 @@ public func spearmanCorrelation(_ a: [Double], _ b: [Double]) -> Double {
 /// Pearson's correlation coefficient.
 public func pearsonCorrelation(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count && a.count > 1, "correlation needs two equally long samples")
-    let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for (x, y) in zip(a, b) { sab += (x - ma) * (y - mb); saa += (x - ma) * (x - ma); sbb += (y - mb) * (y - mb) }
+    let ma = a.reduce(0, +) / Double(a.count)
+    let mb = b.reduce(0, +) / Double(b.count)
+    var sab = 0.0
+    var saa = 0.0
+    var sbb = 0.0
+    for (x, y) in zip(a, b) {
+        sab += (x - ma) * (y - mb)
+        saa += (x - ma) * (x - ma)
+        sbb += (y - mb) * (y - mb)
+    }
     return sab / max((saa * sbb).squareRoot(), 1e-300)
 }
 
 func ranks(_ values: [Double]) -> [Double] {
     let order = values.indices.sorted { values[$0] < values[$1] }
-    var result = [Double](repeating: 0, count: values.count), start = 0
+    var result = [Double](repeating: 0, count: values.count)
+    var start = 0
     while start < order.count {
         var end = start
         while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -17,14 +17,17 @@ public struct ErrorDetectionResult: Sendable {
 /// rank the training rows by each similarity's score (most negative first; class-based = min over
 /// the clean classes, the validation set being the clean set), and report the fraction of flipped
 /// rows among the top `select` (default: the noise rate).
-public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Double? = nil, seed: UInt64,
-                              endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
-                              damping: Double = 0.1, checkpoints: Int = 5) throws -> [ErrorDetectionResult] {
+public func detectLabelErrors(
+    dataset: WeakDataset, noise: Double, select: Double? = nil, seed: UInt64,
+    endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
+    damping: Double = 0.1, checkpoints: Int = 5
+) throws -> [ErrorDetectionResult] {
     guard let gold = dataset.train.goldLabels, let validLabels = dataset.valid.goldLabels else {
         throw PipelineError.missingGold("the error-detection experiment")
     }
     precondition(noise > 0 && noise < 1, "noise must be in (0, 1)")
-    let c = dataset.classCount, n = gold.count
+    let c = dataset.classCount
+    let n = gold.count
     var generator = SeededGenerator(seed: seed &+ 0xF11B)
     var order = Array(0..<n)
     order.seededShuffle(using: &generator)
@@ -40,12 +43,14 @@ public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Doubl
     let model = try spec.makeModel(for: dataset, seed: seed)
     let inputs = try spec.inputs(dataset.train)
     let validInputs = try spec.inputs(dataset.valid)
-    let report = trainEndModel(model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c), validationInputs: validInputs,
-                               validationLabels: validLabels, options: training)
+    let report = trainEndModel(
+        model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c), validationInputs: validInputs,
+        validationLabels: validLabels, options: training)
     // The rows' gradients use the (noisy, one-hot) labels the model was trained towards; for soft
     // labels of a weakly supervised model see `weasel influence --similarity … [--hard-labels]`.
-    let problem = try InfluenceProblem(model: model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c, dtype: .float64),
-                                       l2: options.weightDecay)
+    let problem = try InfluenceProblem(
+        model: model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c, dtype: .float64),
+        l2: options.weightDecay)
     let count = max(1, Int(((select ?? noise) * Double(n)).rounded()))
     func accuracy(_ scores: [Double]) -> Double {
         let top = scores.indices.sorted { scores[$0] < scores[$1] }.prefix(count)
@@ -53,10 +58,15 @@ public func detectLabelErrors(dataset: WeakDataset, noise: Double, select: Doubl
     }
     var results: [ErrorDetectionResult] = []
     for similarity in GradientSimilarity.allCases {
-        let scores = try problem.similarities(similarity, cleanInputs: validInputs, cleanLabels: validLabels, damping: damping,
-                                              checkpoints: report.checkpoints)
-        results.append(ErrorDetectionResult(similarity: similarity, classBased: false, noise: noise, accuracy: accuracy(scores.overall)))
-        results.append(ErrorDetectionResult(similarity: similarity, classBased: true, noise: noise, accuracy: accuracy(scores.classBased)))
+        let scores = try problem.similarities(
+            similarity, cleanInputs: validInputs, cleanLabels: validLabels, damping: damping,
+            checkpoints: report.checkpoints)
+        results.append(
+            ErrorDetectionResult(
+                similarity: similarity, classBased: false, noise: noise, accuracy: accuracy(scores.overall)))
+        results.append(
+            ErrorDetectionResult(
+                similarity: similarity, classBased: true, noise: noise, accuracy: accuracy(scores.classBased)))
     }
     return results
 }
@@ -79,13 +89,16 @@ public func runErrorDetectionExperiment(
 ) throws -> [ErrorDetectionSummary] {
     var summaries = noises.flatMap { noise in
         GradientSimilarity.allCases.flatMap { similarity in
-            [false, true].map { ErrorDetectionSummary(similarity: similarity, classBased: $0, noise: noise, accuracies: []) }
+            [false, true].map {
+                ErrorDetectionSummary(similarity: similarity, classBased: $0, noise: noise, accuracies: [])
+            }
         }
     }
     for noise in noises {
         for seed in 0..<UInt64(seeds) {
-            let results = try detectLabelErrors(dataset: dataset, noise: noise, select: select, seed: seed, endModel: endModel,
-                                                options: options, damping: damping, checkpoints: checkpoints)
+            let results = try detectLabelErrors(
+                dataset: dataset, noise: noise, select: select, seed: seed, endModel: endModel,
+                options: options, damping: damping, checkpoints: checkpoints)
             for result in results {
                 let index = summaries.firstIndex {
                     $0.noise == noise && $0.similarity == result.similarity && $0.classBased == result.classBased

@@ -36,14 +36,19 @@ public struct InfluenceScores {
 extension InfluenceSetup {
     /// Scores the training rows (and, for source-aware methods, LFs and votes) by their influence on
     /// `target`'s loss.
-    public func scores(_ method: InfluenceMethod, target: InfluenceTarget, damping: Double, solver: InverseHVPSolver) throws -> InfluenceScores {
+    public func scores(_ method: InfluenceMethod, target: InfluenceTarget, damping: Double, solver: InverseHVPSolver)
+        throws -> InfluenceScores
+    {
         if method.isSourceAware && terms == nil { throw InfluenceError.noLabelingFunctionVotes(method: file.method) }
         let solved = try problem.solve(target: target, damping: damping, solver: solver)
-        var result = InfluenceScores(method: method, target: target, rows: [], lfs: [], votes: [], solve: solved.report, damping: damping)
+        var result = InfluenceScores(
+            method: method, target: target, rows: [], lfs: [], votes: [], solve: solved.report, damping: damping)
         let rowScores: [Double]
         if let sourceAware = method.sourceAwareMethod, let terms {
             var scores = problem.sourceAwareInfluence(solved, terms: terms, method: sourceAware)
-            if method.isRelative { scores = try problem.relativeSourceAwareInfluence(scores, damping: damping, solver: solver) }
+            if method.isRelative {
+                scores = try problem.relativeSourceAwareInfluence(scores, damping: damping, solver: solver)
+            }
             rowScores = scores.rows
             result.lfs = scores.lfs.enumerated().filter { $0.offset < terms.lfCount || $0.element != 0 }
                 .map { InfluenceScores.LF(lf: $0.offset, score: $0.element) }
@@ -51,9 +56,13 @@ extension InfluenceSetup {
                 InfluenceScores.Vote(row: trainingRows[$0.row], lf: $0.source, vote: $0.vote, score: $0.score)
             }
         } else {
-            rowScores = method.isRelative ? try problem.relativeRowInfluence(solved, solver: solver) : problem.rowInfluence(solved)
+            rowScores =
+                method.isRelative
+                ? try problem.relativeRowInfluence(solved, solver: solver) : problem.rowInfluence(solved)
         }
-        result.rows = rowScores.enumerated().map { InfluenceScores.Row(row: trainingRows[$0.offset], score: $0.element) }
+        result.rows = rowScores.enumerated().map {
+            InfluenceScores.Row(row: trainingRows[$0.offset], score: $0.element)
+        }
         return result
     }
 }
@@ -72,32 +81,43 @@ public struct MisclassificationExplanation: Sendable {
 
 extension InfluenceSetup {
     /// Explains the first `count` misclassified test points (at the model's decision threshold).
-    public func explainMisclassified(dataset: WeakDataset, count: Int, method: InfluenceMethod, damping: Double,
-                                     solver: InverseHVPSolver) throws -> [MisclassificationExplanation] {
-        guard let gold = dataset.test.goldLabels else { throw InfluenceError.missingGold(split: .test, purpose: "explaining misclassified test points") }
+    public func explainMisclassified(
+        dataset: WeakDataset, count: Int, method: InfluenceMethod, damping: Double,
+        solver: InverseHVPSolver
+    ) throws -> [MisclassificationExplanation] {
+        guard let gold = dataset.test.goldLabels else {
+            throw InfluenceError.missingGold(split: .test, purpose: "explaining misclassified test points")
+        }
         let model = try file.endModel.makeModel(path: "(end model)")
-        let probabilities = model.predictProbabilities(try file.endModelSpec.inputs(dataset.test, dtype: model.parameters[0].dtype))
+        let probabilities = model.predictProbabilities(
+            try file.endModelSpec.inputs(dataset.test, dtype: model.parameters[0].dtype))
         let predicted = Metrics.predictions(probabilities.converted(to: .float64), threshold: file.threshold)
         return try gold.indices.filter { predicted[$0] != gold[$0] }.prefix(count).map { i in
-            let scores = try scores(method, target: try target(.testPoints([dataset.test.ids[i]]), dataset: dataset), damping: damping, solver: solver)
-            return MisclassificationExplanation(testRow: i, gold: gold[i], predicted: predicted[i],
-                                                row: scores.rows.min { $0.score < $1.score }!,
-                                                lf: scores.lfs.min { $0.score < $1.score }, vote: scores.votes.min { $0.score < $1.score })
+            let scores = try scores(
+                method, target: try target(.testPoints([dataset.test.ids[i]]), dataset: dataset), damping: damping,
+                solver: solver)
+            return MisclassificationExplanation(
+                testRow: i, gold: gold[i], predicted: predicted[i],
+                row: scores.rows.min { $0.score < $1.score }!,
+                lf: scores.lfs.min { $0.score < $1.score }, vote: scores.votes.min { $0.score < $1.score })
         }
     }
 
     /// IF-class ranking of the training rows as likely mislabeled (most negative class-based score
     /// first), with the validation set as the clean set. With `hardLabels`, each row's gradient is
     /// taken towards its most probable label instead of its soft label.
-    public func mislabelRanking(_ similarity: GradientSimilarity, dataset: WeakDataset, hardLabels: Bool, damping: Double,
-                                solver: InverseHVPSolver) throws -> [(row: Int, classBased: Double, overall: Double)] {
+    public func mislabelRanking(
+        _ similarity: GradientSimilarity, dataset: WeakDataset, hardLabels: Bool, damping: Double,
+        solver: InverseHVPSolver
+    ) throws -> [(row: Int, classBased: Double, overall: Double)] {
         guard let cleanLabels = dataset.valid.goldLabels else {
             throw InfluenceError.missingGold(split: .valid, purpose: "the clean set of IF-class")
         }
         let problem = hardLabels ? try self.problem.withHardLabels() : self.problem
-        let scores = try problem.similarities(similarity, cleanInputs: try file.endModelSpec.inputs(dataset.valid, dtype: .float64),
-                                              cleanLabels: cleanLabels, damping: damping, solver: solver,
-                                              checkpoints: file.checkpoints ?? [])
+        let scores = try problem.similarities(
+            similarity, cleanInputs: try file.endModelSpec.inputs(dataset.valid, dtype: .float64),
+            cleanLabels: cleanLabels, damping: damping, solver: solver,
+            checkpoints: file.checkpoints ?? [])
         let classBased = scores.classBased
         return classBased.indices.sorted { classBased[$0] < classBased[$1] }.map { i in
             (row: trainingRows[i], classBased: classBased[i], overall: scores.overall[i])
@@ -108,7 +128,9 @@ extension InfluenceSetup {
 extension InfluenceProblem {
     /// The same problem with each row's target replaced by the one-hot of its most probable class.
     public func withHardLabels() throws -> InfluenceProblem {
-        try InfluenceProblem(model: model, inputs: inputs, targets: Tensor.oneHot(targets.argmax(axis: 1), classCount: classCount, dtype: dtype),
-                             weights: weights, l2: l2, selection: selection, batchSize: batchSize, dtype: dtype)
+        try InfluenceProblem(
+            model: model, inputs: inputs,
+            targets: Tensor.oneHot(targets.argmax(axis: 1), classCount: classCount, dtype: dtype),
+            weights: weights, l2: l2, selection: selection, batchSize: batchSize, dtype: dtype)
     }
 }

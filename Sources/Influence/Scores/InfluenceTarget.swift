@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// The loss whose change influence scores predict: the mean cross-entropy of `labels` on `inputs`
 /// (one test point, a set of test points, or the validation set).

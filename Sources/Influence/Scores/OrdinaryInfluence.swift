@@ -12,7 +12,9 @@ extension InfluenceProblem {
 
     /// Ordinary influence from precomputed class-gradient projections `u [N·C]`.
     func rowInfluence(projections u: [Double]) -> [Double] {
-        let c = classCount, y = targets.scalars, n = Double(rowCount)
+        let c = classCount
+        let y = targets.scalars
+        let n = Double(rowCount)
         return (0..<rowCount).map { i in
             -(weights[i] / n) * (0..<c).reduce(0.0) { $0 + y[i * c + $1] * u[i * c + $1] }
         }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import WeakSup
 
 /// Source-aware influence (Zhang et al., 2022) of every term `(row i, source j, class c)`, in the
@@ -29,7 +29,9 @@ public struct SourceAwareScores {
             let previous = totals[key]?.3 ?? 0
             totals[key] = (terms.row[t], terms.source[t], terms.vote[t], previous + scores[t])
         }
-        return totals.values.map { (row: $0.0, source: $0.1, vote: $0.2, score: $0.3) }.sorted { ($0.row, $0.source) < ($1.row, $1.source) }
+        return totals.values.map { (row: $0.0, source: $0.1, vote: $0.2, score: $0.3) }.sorted {
+            ($0.row, $0.source) < ($1.row, $1.source)
+        }
     }
 
     /// Sum over rows and classes: one score per LF (and the prior source last).
@@ -62,11 +64,16 @@ public struct SourceAwareScores {
 extension InfluenceProblem {
     /// Source-aware scores of every term from one set of class-gradient projections.
     /// The problem's targets should be the labels the terms represent.
-    public func sourceAwareInfluence(_ solved: SolvedTarget, terms: SourceTerms, method: SourceAwareScores.Method,
-                                     projections: [Double]? = nil) -> SourceAwareScores {
-        precondition(terms.rowCount == rowCount, "sourceAwareInfluence: terms for \(terms.rowCount) rows, problem has \(rowCount)")
+    public func sourceAwareInfluence(
+        _ solved: SolvedTarget, terms: SourceTerms, method: SourceAwareScores.Method,
+        projections: [Double]? = nil
+    ) -> SourceAwareScores {
+        precondition(
+            terms.rowCount == rowCount,
+            "sourceAwareInfluence: terms for \(terms.rowCount) rows, problem has \(rowCount)")
         let u = projections ?? classGradientProjections([solved.vector])[0]
-        let c = classCount, n = Double(rowCount)
+        let c = classCount
+        let n = Double(rowCount)
         var scores = [Double](repeating: 0, count: terms.count)
         switch method {
         case .reweighting:
@@ -77,7 +84,8 @@ extension InfluenceProblem {
         case .weightMoving:
             let sums = terms.classSums
             for t in 0..<terms.count {
-                let i = terms.row[t], change = terms.weightMovingChange(term: t, classSums: sums)
+                let i = terms.row[t]
+                let change = terms.weightMovingChange(term: t, classSums: sums)
                 scores[t] = (weights[i] / n) * (0..<c).reduce(0.0) { $0 + change[$1] * u[i * c + $1] }
             }
         }
@@ -87,16 +95,21 @@ extension InfluenceProblem {
     /// The relative (RelatIF-style) version: each term's score divided by the square root of its
     /// self-influence `∇δᵀ(H + λI)⁻¹∇δ`, δ the term's change of the row's loss. Needs the exact
     /// solver (per row, the C×C matrix `G_i H⁻¹ G_iᵀ` of class gradients `G_i = ∇ log f(x_i)`).
-    public func relativeSourceAwareInfluence(_ scores: SourceAwareScores, damping: Double, solver: InverseHVPSolver) throws -> SourceAwareScores {
+    public func relativeSourceAwareInfluence(_ scores: SourceAwareScores, damping: Double, solver: InverseHVPSolver)
+        throws -> SourceAwareScores
+    {
         guard case .exact = solver else {
             throw InfluenceError.needsExactSolver("a relative source-aware score")
         }
-        let c = classCount, terms = scores.terms
+        let c = classCount
+        let terms = scores.terms
         // Class gradients of every row, then G_i H⁻¹ G_iᵀ per row from one factorization.
         let classGradients: [[Double]] = withGradients {
             (0..<rowCount).flatMap { i -> [[Double]] in
                 let logP = model(inputs.gatheringRows([i])).logSoftmax()
-                return (0..<c).map { k in layout.flatten(gradients(of: logP.sliced(axis: 1, start: k, length: 1).sum(), wrt: parameters)) }
+                return (0..<c).map { k in
+                    layout.flatten(gradients(of: logP.sliced(axis: 1, start: k, length: 1).sum(), wrt: parameters))
+                }
             }
         }
         let (solutions, _) = try solve(classGradients, damping: damping, solver: solver)
@@ -112,7 +125,9 @@ extension InfluenceProblem {
             case .weightMoving: a = terms.weightMovingChange(term: t, classSums: sums)
             }
             var selfInfluence = 0.0
-            for p in 0..<c { for q in 0..<c where a[p] != 0 && a[q] != 0 { selfInfluence += a[p] * a[q] * kernel(i, p, q) } }
+            for p in 0..<c {
+                for q in 0..<c where a[p] != 0 && a[q] != 0 { selfInfluence += a[p] * a[q] * kernel(i, p, q) }
+            }
             relative.scores[t] = scores.scores[t] / max(selfInfluence, 1e-300).squareRoot()
         }
         return relative

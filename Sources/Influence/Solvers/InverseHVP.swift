@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// How `(H + λI)⁻¹ v` is computed.
 public enum InverseHVPSolver: Sendable, Equatable {
@@ -57,12 +57,20 @@ extension InfluenceProblem {
             for i in 0..<p { matrix[i * p + j] = column[i] }
             unit[j] = 0
         }
-        for i in 0..<p { for j in (i + 1)..<max(i + 1, p) { let m = (matrix[i * p + j] + matrix[j * p + i]) / 2; matrix[i * p + j] = m; matrix[j * p + i] = m } }
+        for i in 0..<p {
+            for j in (i + 1)..<max(i + 1, p) {
+                let m = (matrix[i * p + j] + matrix[j * p + i]) / 2
+                matrix[i * p + j] = m
+                matrix[j * p + i] = m
+            }
+        }
         return matrix
     }
 
     /// Solves `(H + damping·I) x = v_k` for each right-hand side.
-    public func solve(_ rightHandSides: [[Double]], damping: Double, solver: InverseHVPSolver) throws -> (solutions: [[Double]], report: SolveReport) {
+    public func solve(_ rightHandSides: [[Double]], damping: Double, solver: InverseHVPSolver) throws -> (
+        solutions: [[Double]], report: SolveReport
+    ) {
         switch solver {
         case .exact(let maxParameters):
             let p = parameterCount
@@ -75,12 +83,15 @@ extension InfluenceProblem {
             let info = BLAS.choleskySolve(a: &a, b: &b, n: p, rightHandSides: rightHandSides.count)
             guard info == 0 else { throw InfluenceError.notPositiveDefinite(damping: damping, minor: info) }
             let solutions = rightHandSides.indices.map { k in (0..<p).map { b[$0 * rightHandSides.count + k] } }
-            let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+            let residual =
+                rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
             return (solutions, SolveReport(solver: .exact, iterations: p, relativeResidual: residual, converged: true))
         case .conjugateGradient(let tolerance, let maxIterations):
-            var solutions: [[Double]] = [], worst = SolveReport(solver: .conjugateGradient, iterations: 0, relativeResidual: 0, converged: true)
+            var solutions: [[Double]] = []
+            var worst = SolveReport(solver: .conjugateGradient, iterations: 0, relativeResidual: 0, converged: true)
             for v in rightHandSides {
-                let (x, report) = try conjugateGradient(v, damping: damping, tolerance: tolerance, maxIterations: maxIterations)
+                let (x, report) = try conjugateGradient(
+                    v, damping: damping, tolerance: tolerance, maxIterations: maxIterations)
                 solutions.append(x)
                 worst.iterations = max(worst.iterations, report.iterations)
                 worst.relativeResidual = max(worst.relativeResidual, report.relativeResidual)
@@ -88,9 +99,19 @@ extension InfluenceProblem {
             }
             return (solutions, worst)
         case .lissa(let scale, let depth, let repeats, let batchSize, let seed):
-            let solutions = rightHandSides.map { lissa($0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed) }
-            let residual = rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
-            return (solutions, SolveReport(solver: .lissa, iterations: depth * repeats, relativeResidual: residual, converged: residual.isFinite))
+            let solutions = rightHandSides.map {
+                lissa(
+                    $0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed
+                )
+            }
+            let residual =
+                rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+            return (
+                solutions,
+                SolveReport(
+                    solver: .lissa, iterations: depth * repeats, relativeResidual: residual,
+                    converged: residual.isFinite)
+            )
         }
     }
 
@@ -103,20 +124,28 @@ extension InfluenceProblem {
     /// Exactly `iterations` steps of conjugate gradient without the curvature check (a benchmark
     /// workload, as in shared/bench/torch_reference.py).
     public func conjugateGradientSteps(_ v: [Double], damping: Double, iterations: Int) -> [Double] {
-        (try? conjugateGradient(v, damping: damping, tolerance: 0, maxIterations: iterations, checkCurvature: false).0) ?? []
+        (try? conjugateGradient(v, damping: damping, tolerance: 0, maxIterations: iterations, checkCurvature: false).0)
+            ?? []
     }
 
     /// Conjugate gradient with exact HVPs; fails if a search direction has non-positive curvature.
-    func conjugateGradient(_ v: [Double], damping: Double, tolerance: Double, maxIterations: Int,
-                           checkCurvature: Bool = true) throws -> ([Double], SolveReport) {
-        var x = [Double](repeating: 0, count: v.count), r = v, p = v
+    func conjugateGradient(
+        _ v: [Double], damping: Double, tolerance: Double, maxIterations: Int,
+        checkCurvature: Bool = true
+    ) throws -> ([Double], SolveReport) {
+        var x = [Double](repeating: 0, count: v.count)
+        var r = v
+        var p = v
         var rs = dot(r, r)
         let target = tolerance * tolerance * max(rs, 1e-300)
         var iterations = 0
         while iterations < maxIterations && rs > target {
             let ap = hessianVectorProduct(p, damping: damping)
             let curvature = dot(p, ap)
-            guard curvature > 0 || !checkCurvature else { throw InfluenceError.negativeCurvature(damping: damping, curvature: curvature, iteration: iterations + 1) }
+            guard curvature > 0 || !checkCurvature else {
+                throw InfluenceError.negativeCurvature(
+                    damping: damping, curvature: curvature, iteration: iterations + 1)
+            }
             let alpha = rs / curvature
             axpy(alpha, p, &x)
             axpy(-alpha, ap, &r)
@@ -126,11 +155,17 @@ extension InfluenceProblem {
             iterations += 1
         }
         let residual = (rs / max(dot(v, v), 1e-300)).squareRoot()
-        return (x, SolveReport(solver: .conjugateGradient, iterations: iterations, relativeResidual: residual, converged: rs <= target))
+        return (
+            x,
+            SolveReport(
+                solver: .conjugateGradient, iterations: iterations, relativeResidual: residual, converged: rs <= target)
+        )
     }
 
     /// LiSSA: the Neumann series of `(H + λI)/scale` with stochastic HVPs on minibatches of rows.
-    func lissa(_ v: [Double], damping: Double, scale: Double, depth: Int, repeats: Int, batchSize: Int, seed: UInt64) -> [Double] {
+    func lissa(_ v: [Double], damping: Double, scale: Double, depth: Int, repeats: Int, batchSize: Int, seed: UInt64)
+        -> [Double]
+    {
         var generator = SeededGenerator(seed: seed)
         var total = [Double](repeating: 0, count: v.count)
         for _ in 0..<repeats {

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import WeakSup
 
 /// How well each scoring ranks the votes that are wrong (`L_ij ≠ y_i`): average precision per LF
@@ -21,23 +21,33 @@ extension InfluenceSetup {
     /// (on the validation loss; most harmful first) and with three baselines: label-model
     /// disagreement `1 − ŷ_i[L_ij]`, end-model disagreement `1 − f(x_i)[L_ij]`, and the fraction of
     /// the k = 10 nearest validation rows (Euclidean, features) whose gold label differs from the vote.
-    public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbors: Int = 10) throws -> MislabelDetectionReport {
+    public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbors: Int = 10)
+        throws -> MislabelDetectionReport
+    {
         guard let gold = dataset.train.goldLabels, let validGold = dataset.valid.goldLabels else {
             throw DataError(file: dataset.name, "mislabel detection needs gold labels on train and valid")
         }
-        guard let terms else { throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels") }
-        let c = dataset.classCount, m = dataset.lfCount, L = labelMatrix
-        let votes: [(i: Int, j: Int)] = (0..<L.rowCount).flatMap { i in (0..<m).filter { L[i, $0] != LabelMatrix.abstain }.map { (i, $0) } }
+        guard let terms else {
+            throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels")
+        }
+        let c = dataset.classCount
+        let m = dataset.lfCount
+        let L = labelMatrix
+        let votes: [(i: Int, j: Int)] = (0..<L.rowCount).flatMap { i in
+            (0..<m).filter { L[i, $0] != LabelMatrix.abstain }.map { (i, $0) }
+        }
         let wrong = votes.map { L[$0.i, $0.j] != gold[trainingRows[$0.i]] ? 1 : 0 }
 
-        let solved = try problem.solve(target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
+        let solved = try problem.solve(
+            target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
         let u = problem.classGradientProjections([solved.vector])[0]
         func voteScores(_ method: SourceAwareScores.Method) -> [Double] {
             var byVote: [Int: Double] = [:]
-            for entry in problem.sourceAwareInfluence(solved, terms: terms, method: method, projections: u).votes where entry.vote >= 0 {
+            for entry in problem.sourceAwareInfluence(solved, terms: terms, method: method, projections: u).votes
+            where entry.vote >= 0 {
                 byVote[entry.row * m + entry.source] = entry.score
             }
-            return votes.map { -(byVote[$0.i * m + $0.j] ?? 0) }   // higher = more harmful
+            return votes.map { -(byVote[$0.i * m + $0.j] ?? 0) }  // higher = more harmful
         }
         let soft = problem.targets.scalars
         let endProbabilities = withoutGradients { problem.model(problem.inputs).softmax() }.scalars
@@ -47,7 +57,9 @@ extension InfluenceSetup {
             ("label-model disagreement", votes.map { 1 - soft[$0.i * c + L[$0.i, $0.j]] }),
             ("end-model disagreement", votes.map { 1 - endProbabilities[$0.i * c + L[$0.i, $0.j]] }),
         ]
-        if let trainFeatures = dataset.train.features?.gatheringRows(trainingRows), let validFeatures = dataset.valid.features {
+        if let trainFeatures = dataset.train.features?.gatheringRows(trainingRows),
+            let validFeatures = dataset.valid.features
+        {
             let disagreement = nearestNeighborDisagreement(trainFeatures, validFeatures, validGold, k: neighbors)
             scorings.append(("k-NN (valid, k=\(neighbors))", votes.map { disagreement[$0.i][L[$0.i, $0.j]] }))
         }
@@ -67,14 +79,20 @@ extension InfluenceSetup {
 /// For each training row and class: the fraction of its k nearest validation rows whose gold
 /// label is not that class.
 func nearestNeighborDisagreement(_ train: Tensor, _ valid: Tensor, _ labels: [Int], k: Int) -> [[Double]] {
-    let a = train.converted(to: .float64), b = valid.converted(to: .float64)
+    let a = train.converted(to: .float64)
+    let b = valid.converted(to: .float64)
     // Squared distances ‖a‖² + ‖b‖² − 2ab through one gemm.
     let distances = withoutGradients {
-        (a.square().sum(axis: 1, keepingDimension: true) + b.square().sum(axis: 1).reshaped([1, -1]) - a.matmul(b, transposeOther: true) * 2).scalars
+        (a.square().sum(axis: 1, keepingDimension: true) + b.square().sum(axis: 1).reshaped([1, -1]) - a.matmul(
+            b, transposeOther: true) * 2).scalars
     }
-    let n = train.shape[0], v = valid.shape[0], c = (labels.max() ?? 1) + 1
+    let n = train.shape[0]
+    let v = valid.shape[0]
+    let c = (labels.max() ?? 1) + 1
     return (0..<n).map { i in
         let nearest = (0..<v).sorted { distances[i * v + $0] < distances[i * v + $1] }.prefix(k)
-        return (0..<max(c, 2)).map { label in Double(nearest.filter { labels[$0] != label }.count) / Double(nearest.count) }
+        return (0..<max(c, 2)).map { label in
+            Double(nearest.filter { labels[$0] != label }.count) / Double(nearest.count)
+        }
     }
 }

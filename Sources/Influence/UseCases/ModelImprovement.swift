@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -27,40 +27,52 @@ extension InfluenceSetup {
     /// (early stopping on validation), and keeps the α — among the thresholds that drop the
     /// `fractions` most harmful items — with the lowest validation loss. F1 is binary F1 at the
     /// tuned threshold (accuracy for multi-class).
-    public func improve(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver,
-                        fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions = TrainingOptions()) throws -> ImprovementReport {
+    public func improve(
+        dataset: WeakDataset, damping: Double, solver: InverseHVPSolver,
+        fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions = TrainingOptions()
+    ) throws -> ImprovementReport {
         guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels else {
             throw DataError(file: dataset.name, "improving the model needs gold labels on valid and test")
         }
-        let spec = file.endModelSpec, c = dataset.classCount
-        let validInputs = try spec.inputs(dataset.valid), testInputs = try spec.inputs(dataset.test)
+        let spec = file.endModelSpec
+        let c = dataset.classCount
+        let validInputs = try spec.inputs(dataset.valid)
+        let testInputs = try spec.inputs(dataset.test)
         let trainInputs = try spec.inputs(dataset.train).gatheringRows(trainingRows)
         func figures(_ model: any Layer, threshold: Double?) -> (Double, Double, Double, Double) {
             func on(_ x: Tensor, _ y: [Int]) -> (Double, Double) {
                 let e = evaluate(model, inputs: x, labels: y, threshold: threshold)
                 return (e.logLoss, e.f1 ?? e.accuracy)
             }
-            let (vl, vf) = on(validInputs, validLabels), (tl, tf) = on(testInputs, testLabels)
+            let (vl, vf) = on(validInputs, validLabels)
+            let (tl, tf) = on(testInputs, testLabels)
             return (vl, vf, tl, tf)
         }
         let original = try file.endModel.makeModel(path: "model")
         let (vl, vf, tl, tf) = figures(original, threshold: file.threshold)
-        var lines = [ImprovementReport.Line(name: "ERM", alpha: nil, removed: 0, validationLoss: vl, validationScore: vf, testLoss: tl, testScore: tf)]
+        var lines = [
+            ImprovementReport.Line(
+                name: "ERM", alpha: nil, removed: 0, validationLoss: vl, validationScore: vf, testLoss: tl,
+                testScore: tf)
+        ]
 
-        let solved = try problem.solve(target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
+        let solved = try problem.solve(
+            target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
         let u = problem.classGradientProjections([solved.vector])[0]
         var trainingOptions = options
         trainingOptions.seed = file.seed
         /// Retrains on `rows` (positions in the problem) with soft `labels` [rows·C].
         func retrain(rows: [Int], labels: [Double]) throws -> (Double, Double, Double, Double) {
             let model = try spec.makeModel(for: dataset, seed: file.seed)
-            let report = trainEndModel(model, inputs: trainInputs.gatheringRows(rows),
-                                       targets: Tensor(shape: [rows.count, c], scalars: labels, dtype: .float32),
-                                       validationInputs: validInputs, validationLabels: validLabels, options: trainingOptions)
+            let report = trainEndModel(
+                model, inputs: trainInputs.gatheringRows(rows),
+                targets: Tensor(shape: [rows.count, c], scalars: labels, dtype: .float32),
+                validationInputs: validInputs, validationLabels: validLabels, options: trainingOptions)
             return figures(model, threshold: report.threshold)
         }
         /// Tries each fraction of the most harmful items and keeps the best on validation loss.
-        func sweep(_ name: String, scores: [Double], apply: (Set<Int>) throws -> (rows: [Int], labels: [Double])) throws {
+        func sweep(_ name: String, scores: [Double], apply: (Set<Int>) throws -> (rows: [Int], labels: [Double])) throws
+        {
             let harmful = scores.indices.filter { scores[$0] < 0 }.sorted { scores[$0] < scores[$1] }
             var best: ImprovementReport.Line?
             for fraction in fractions {
@@ -70,13 +82,15 @@ extension InfluenceSetup {
                 let (rows, labels) = try apply(dropped)
                 guard !rows.isEmpty else { continue }
                 let (vl, vf, tl, tf) = try retrain(rows: rows, labels: labels)
-                let line = ImprovementReport.Line(name: name, alpha: -scores[harmful[count - 1]], removed: count,
-                                                  validationLoss: vl, validationScore: vf, testLoss: tl, testScore: tf)
+                let line = ImprovementReport.Line(
+                    name: name, alpha: -scores[harmful[count - 1]], removed: count,
+                    validationLoss: vl, validationScore: vf, testLoss: tl, testScore: tf)
                 if best == nil || line.validationLoss < best!.validationLoss { best = line }
             }
             if let best { lines.append(best) }
         }
-        let targets = problem.targets.scalars, n = problem.rowCount
+        let targets = problem.targets.scalars
+        let n = problem.rowCount
         try sweep("IF rows", scores: problem.rowInfluence(projections: u)) { dropped in
             let rows = (0..<n).filter { !dropped.contains($0) }
             return (rows, rows.flatMap { Array(targets[($0 * c)..<(($0 + 1) * c)]) })
@@ -84,10 +98,14 @@ extension InfluenceSetup {
         if let terms {
             for method in [SourceAwareScores.Method.reweighting, .weightMoving] {
                 let scores = problem.sourceAwareInfluence(solved, terms: terms, method: method, projections: u)
-                try sweep("\(method == .reweighting ? "RW" : "WM") terms", scores: scores.scores) { dropped in terms.labels { !dropped.contains($0) } }
+                try sweep("\(method == .reweighting ? "RW" : "WM") terms", scores: scores.scores) { dropped in
+                    terms.labels { !dropped.contains($0) }
+                }
                 if method == .reweighting {
                     let lfScores = Array(scores.lfs.prefix(terms.lfCount))
-                    try sweep("RW LFs", scores: lfScores) { dropped in terms.labels { !dropped.contains(terms.source[$0]) } }
+                    try sweep("RW LFs", scores: lfScores) { dropped in
+                        terms.labels { !dropped.contains(terms.source[$0]) }
+                    }
                 }
             }
         }

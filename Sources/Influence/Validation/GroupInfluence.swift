@@ -1,12 +1,16 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// A group's predicted and actual effect on a loss when it is removed from training.
 public struct GroupEffect: Sendable {
     public var group: String
     public var predicted: Double
     public var actual: Double
-    public init(group: String, predicted: Double, actual: Double) { self.group = group; self.predicted = predicted; self.actual = actual }
+    public init(group: String, predicted: Double, actual: Double) {
+        self.group = group
+        self.predicted = predicted
+        self.actual = actual
+    }
 }
 
 /// How far group influence estimates can be trusted (Koh et al. 2019): rank and linear correlation
@@ -35,10 +39,16 @@ extension InfluenceProblem {
 
     /// Exact retraining without each group for convex models (Newton's method from the current
     /// optimum); returns the actual change of the target loss per group.
-    public func retrainedGroupEffects(_ groups: [[Int]], target: InfluenceTarget, damping: Double = 0) throws -> [Double] {
-        let optimum = flatParameters, saved = weights
+    public func retrainedGroupEffects(_ groups: [[Int]], target: InfluenceTarget, damping: Double = 0) throws
+        -> [Double]
+    {
+        let optimum = flatParameters
+        let saved = weights
         let baseline = targetLoss(inputs: target.inputs, targets: target.targets)
-        defer { weights = saved; setParameters(optimum) }
+        defer {
+            weights = saved
+            setParameters(optimum)
+        }
         return try groups.map { group in
             weights = saved
             for i in group { weights[i] = 0 }

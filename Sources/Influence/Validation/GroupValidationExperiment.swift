@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 import WeakSup
 
@@ -22,11 +22,16 @@ extension InfluenceSetup {
     /// members' scores, and measures it by retraining without the group — warm-started from the
     /// trained weights, same seed, until the validation loss stops improving — against a control
     /// fine-tuned the same way on all the data.
-    public func validateGroups(dataset: WeakDataset, kind: GroupKind, count: Int, damping: Double, solver: InverseHVPSolver,
-                               testPoint: String? = nil, options: TrainingOptions = TrainingOptions(),
-                               progress: ((String) -> Void)? = nil) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
-        guard let validLabels = dataset.valid.goldLabels else { throw DataError(file: dataset.name, "validation needs gold labels") }
-        let n = problem.rowCount, c = problem.classCount
+    public func validateGroups(
+        dataset: WeakDataset, kind: GroupKind, count: Int, damping: Double, solver: InverseHVPSolver,
+        testPoint: String? = nil, options: TrainingOptions = TrainingOptions(),
+        progress: ((String) -> Void)? = nil
+    ) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
+        guard let validLabels = dataset.valid.goldLabels else {
+            throw DataError(file: dataset.name, "validation needs gold labels")
+        }
+        let n = problem.rowCount
+        let c = problem.classCount
         let validTarget = try target(.validation, dataset: dataset)
         let pointTarget = try testPoint.map { try target(.testPoints([$0]), dataset: dataset) }
         let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
@@ -34,7 +39,12 @@ extension InfluenceSetup {
         var generator = SeededGenerator(seed: file.seed &+ 0x6E0)
 
         // Each group: a name, which terms (or rows) it removes, and its predicted effects.
-        struct Group { var name: String; var keepTerm: ((Int) -> Bool)?; var rows: Set<Int>; var predicted: [Double] }
+        struct Group {
+            var name: String
+            var keepTerm: ((Int) -> Bool)?
+            var rows: Set<Int>
+            var predicted: [Double]
+        }
         var groups: [Group] = []
         let targets = problem.targets.scalars
         func rowPrediction(_ rows: Set<Int>) -> [Double] {
@@ -42,15 +52,23 @@ extension InfluenceSetup {
         }
         switch kind {
         case .lfs:
-            guard let terms else { throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels") }
-            let lfScores = ([solvedValid] + (solvedPoint.map { [$0] } ?? [])).map { problem.sourceAwareInfluence($0, terms: terms, method: .reweighting).lfs }
+            guard let terms else {
+                throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels")
+            }
+            let lfScores = ([solvedValid] + (solvedPoint.map { [$0] } ?? [])).map {
+                problem.sourceAwareInfluence($0, terms: terms, method: .reweighting).lfs
+            }
             for j in 0..<min(count, terms.lfCount) {
-                groups.append(Group(name: dataset.lfNames[j], keepTerm: { terms.source[$0] != j }, rows: [], predicted: lfScores.map { $0[j] }))
+                groups.append(
+                    Group(
+                        name: dataset.lfNames[j], keepTerm: { terms.source[$0] != j }, rows: [],
+                        predicted: lfScores.map { $0[j] }))
             }
         case .random:
             let coverage = max(1, labelMatrix.voteCount / max(labelMatrix.lfCount, 1))
             for g in 0..<count {
-                var order = Array(0..<n); order.seededShuffle(using: &generator)
+                var order = Array(0..<n)
+                order.seededShuffle(using: &generator)
                 let rows = Set(order.prefix(min(coverage, n - 1)))
                 groups.append(Group(name: "random\(g)", keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
             }
@@ -58,11 +76,16 @@ extension InfluenceSetup {
             let hardTargets = problem.targets.argmax(axis: 1)
             for k in 0..<c {
                 let rows = Set(hardTargets.indices.filter { hardTargets[$0] == k })
-                if !rows.isEmpty && rows.count < n { groups.append(Group(name: dataset.classNames[k], keepTerm: nil, rows: rows, predicted: rowPrediction(rows))) }
+                if !rows.isEmpty && rows.count < n {
+                    groups.append(
+                        Group(name: dataset.classNames[k], keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
+                }
             }
         case .clusters:
-            for (g, rows) in kMeans(problem.inputs, k: count, using: &generator).enumerated() where !rows.isEmpty && rows.count < n {
-                groups.append(Group(name: "cluster\(g)", keepTerm: nil, rows: Set(rows), predicted: rowPrediction(Set(rows))))
+            for (g, rows) in kMeans(problem.inputs, k: count, using: &generator).enumerated()
+            where !rows.isEmpty && rows.count < n {
+                groups.append(
+                    Group(name: "cluster\(g)", keepTerm: nil, rows: Set(rows), predicted: rowPrediction(Set(rows))))
             }
         case .topHarmful:
             let scores = problem.rowInfluence(solvedValid)
@@ -86,16 +109,21 @@ extension InfluenceSetup {
         let pointLabels = pointTarget.map { $0.targets.argmax(axis: 1) }
         func losses(rows: [Int], labels: [Double]) throws -> [Double] {
             let model = try file.endModel.makeModel(path: "model")
-            _ = trainEndModel(model, inputs: trainInputs.gatheringRows(rows), targets: Tensor(shape: [rows.count, c], scalars: labels),
-                              validationInputs: validInputs, validationLabels: validLabels, options: training)
+            _ = trainEndModel(
+                model, inputs: trainInputs.gatheringRows(rows),
+                targets: Tensor(shape: [rows.count, c], scalars: labels),
+                validationInputs: validInputs, validationLabels: validLabels, options: training)
             var result = [meanCrossEntropy(model.predictProbabilities(validInputs), validLabels)]
-            if let pointInputs, let pointLabels { result.append(meanCrossEntropy(model.predictProbabilities(pointInputs), pointLabels)) }
+            if let pointInputs, let pointLabels {
+                result.append(meanCrossEntropy(model.predictProbabilities(pointInputs), pointLabels))
+            }
             return result
         }
         let control = try losses(rows: Array(0..<n), labels: targets)
         var effects: [[GroupEffect]] = Array(repeating: [], count: control.count)
         for group in groups {
-            let rows: [Int], labels: [Double]
+            let rows: [Int]
+            let labels: [Double]
             if let keep = group.keepTerm, let terms {
                 (rows, labels) = terms.labels(keeping: keep)
             } else {
@@ -103,8 +131,13 @@ extension InfluenceSetup {
                 labels = rows.flatMap { Array(targets[($0 * c)..<(($0 + 1) * c)]) }
             }
             let after = try losses(rows: rows, labels: labels)
-            for k in control.indices { effects[k].append(GroupEffect(group: group.name, predicted: group.predicted[k], actual: after[k] - control[k])) }
-            progress?("validate: \(group.name) predicted \(String(format: "%.3e", group.predicted[0])) actual \(String(format: "%.3e", after[0] - control[0]))")
+            for k in control.indices {
+                effects[k].append(
+                    GroupEffect(group: group.name, predicted: group.predicted[k], actual: after[k] - control[k]))
+            }
+            progress?(
+                "validate: \(group.name) predicted \(String(format: "%.3e", group.predicted[0])) actual \(String(format: "%.3e", after[0] - control[0]))"
+            )
         }
         return (GroupValidation(effects: effects[0]), effects.count > 1 ? GroupValidation(effects: effects[1]) : nil)
     }
@@ -112,14 +145,18 @@ extension InfluenceSetup {
 
 /// Seeded k-means (Lloyd's algorithm, 25 iterations) on the rows of `x`; returns each cluster's rows.
 func kMeans(_ x: Tensor, k: Int, using generator: inout SeededGenerator) -> [[Int]] {
-    let n = x.shape[0], d = x.columns, values = x.scalars
-    var order = Array(0..<n); order.seededShuffle(using: &generator)
+    let n = x.shape[0]
+    let d = x.columns
+    let values = x.scalars
+    var order = Array(0..<n)
+    order.seededShuffle(using: &generator)
     var centres = order.prefix(k).map { Array(values[($0 * d)..<(($0 + 1) * d)]) }
     var assignment = [Int](repeating: 0, count: n)
     for _ in 0..<25 {
         for i in 0..<n {
             assignment[i] = centres.indices.min { a, b in
-                (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[a][$1], 2) } < (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[b][$1], 2) }
+                (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[a][$1], 2) }
+                    < (0..<d).reduce(0.0) { $0 + pow(values[i * d + $1] - centres[b][$1], 2) }
             }!
         }
         for g in centres.indices {

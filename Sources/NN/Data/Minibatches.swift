@@ -1,7 +1,9 @@
 /// Minibatches of row indices for one epoch, shuffled with a seeded generator (or in order).
 /// The last batch may be smaller; `dropLast` drops it (BatchNorm needs > 1 row).
-public func minibatches(count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool = false,
-                        using generator: inout SeededGenerator) -> [[Int]] {
+public func minibatches(
+    count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool = false,
+    using generator: inout SeededGenerator
+) -> [[Int]] {
     precondition(batchSize > 0, "minibatches: batch size must be positive, got \(batchSize)")
     var order = Array(0..<count)
     if shuffle { order.seededShuffle(using: &generator) }

@@ -30,8 +30,9 @@ public final class BatchNorm1d: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == featureCount,
-                     "BatchNorm1d(\(featureCount)) got input of shape \(input.shape)")
+        precondition(
+            input.rank == 2 && input.shape[1] == featureCount,
+            "BatchNorm1d(\(featureCount)) got input of shape \(input.shape)")
         let normalized: Tensor
         if isTraining {
             let n = input.shape[0]

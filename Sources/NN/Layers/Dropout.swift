@@ -15,7 +15,9 @@ public final class Dropout: Module, Layer {
         guard isTraining && probability > 0 else { return input }
         var local = generator  // a local copy: no exclusivity checks per element
         defer { generator = local }
-        return input * Tensor.bernoulliMask(input.shape, keepProbability: 1 - probability, scale: 1 / (1 - probability),
-                                            dtype: input.dtype, using: &local)
+        return input
+            * Tensor.bernoulliMask(
+                input.shape, keepProbability: 1 - probability, scale: 1 / (1 - probability),
+                dtype: input.dtype, using: &local)
     }
 }

@@ -19,7 +19,8 @@ public final class Embedding: Module {
     public func callAsFunction(_ ids: Tensor) -> Tensor {
         let indices = ids.scalars.map { value -> Int in
             let id = Int(value)
-            precondition(Double(id) == value && id >= 0 && id < count, "Embedding(\(count)): token id \(value) out of range")
+            precondition(
+                Double(id) == value && id >= 0 && id < count, "Embedding(\(count)): token id \(value) out of range")
             return id
         }
         return weight.gatheringRows(indices).reshaped(ids.shape + [dimension])

@@ -34,8 +34,10 @@ public final class LSTM: Module {
         }
 
         func named(suffix: String) -> [(name: String, tensor: Tensor)] {
-            [("weight_ih_l0\(suffix)", inputWeight), ("weight_hh_l0\(suffix)", recurrentWeight),
-             ("bias_ih_l0\(suffix)", inputBias), ("bias_hh_l0\(suffix)", recurrentBias)]
+            [
+                ("weight_ih_l0\(suffix)", inputWeight), ("weight_hh_l0\(suffix)", recurrentWeight),
+                ("bias_ih_l0\(suffix)", inputBias), ("bias_hh_l0\(suffix)", recurrentBias),
+            ]
         }
     }
 
@@ -54,14 +56,18 @@ public final class LSTM: Module {
         public let finalCell: [Tensor]
     }
 
-    public init(inputSize: Int, hiddenSize: Int, bidirectional: Bool = false, dtype: DType = .float32,
-                using generator: inout SeededGenerator) {
+    public init(
+        inputSize: Int, hiddenSize: Int, bidirectional: Bool = false, dtype: DType = .float32,
+        using generator: inout SeededGenerator
+    ) {
         precondition(inputSize > 0 && hiddenSize > 0, "LSTM needs positive sizes")
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.bidirectional = bidirectional
         forward = Direction(inputSize: inputSize, hiddenSize: hiddenSize, dtype: dtype, using: &generator)
-        reverse = bidirectional ? Direction(inputSize: inputSize, hiddenSize: hiddenSize, dtype: dtype, using: &generator) : nil
+        reverse =
+            bidirectional
+            ? Direction(inputSize: inputSize, hiddenSize: hiddenSize, dtype: dtype, using: &generator) : nil
     }
 
     override public var localParameters: [(name: String, tensor: Tensor)] {
@@ -74,14 +80,18 @@ public final class LSTM: Module {
     ///     state is carried over unchanged, so with right-padding the forward direction's final
     ///     state is the one after the last real token and the reverse direction starts at it.
     public func callAsFunction(_ input: Tensor, mask: Tensor? = nil) -> Output {
-        precondition(input.rank == 3 && input.shape[2] == inputSize,
-                     "LSTM(input \(inputSize)) needs [batch, steps, \(inputSize)], got \(input.shape)")
+        precondition(
+            input.rank == 3 && input.shape[2] == inputSize,
+            "LSTM(input \(inputSize)) needs [batch, steps, \(inputSize)], got \(input.shape)")
         let (batch, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
-        var outputs: [Tensor] = [], finalHidden: [Tensor] = [], finalCell: [Tensor] = []
+        var outputs: [Tensor] = []
+        var finalHidden: [Tensor] = []
+        var finalCell: [Tensor] = []
         for (index, direction) in directions.enumerated() {
             let isReverse = index == 1
-            let states = input.lstmLayer(inputWeight: direction.inputWeight, bias: direction.inputBias + direction.recurrentBias,
-                                         recurrentWeight: direction.recurrentWeight, mask: mask, reverse: isReverse)
+            let states = input.lstmLayer(
+                inputWeight: direction.inputWeight, bias: direction.inputBias + direction.recurrentBias,
+                recurrentWeight: direction.recurrentWeight, mask: mask, reverse: isReverse)
             let last = states.sliced(axis: 1, start: isReverse ? 0 : steps - 1, length: 1).reshaped([batch, 2 * h])
             outputs.append(states.sliced(axis: 2, start: 0, length: h))
             finalHidden.append(last.sliced(axis: 1, start: 0, length: h))

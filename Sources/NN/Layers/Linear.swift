@@ -9,12 +9,17 @@ public final class Linear: Module, Layer {
     public let weight: Tensor
     public let bias: Tensor?
 
-    public init(inputCount: Int, outputCount: Int, bias: Bool = true, dtype: DType = .float32, using generator: inout SeededGenerator) {
+    public init(
+        inputCount: Int, outputCount: Int, bias: Bool = true, dtype: DType = .float32,
+        using generator: inout SeededGenerator
+    ) {
         precondition(inputCount > 0 && outputCount > 0, "Linear needs positive sizes, got \(inputCount)→\(outputCount)")
         self.inputCount = inputCount
         self.outputCount = outputCount
-        weight = Initialization.uniformFanIn([outputCount, inputCount], fanIn: inputCount, dtype: dtype, using: &generator)
-        self.bias = bias ? Initialization.uniformFanIn([outputCount], fanIn: inputCount, dtype: dtype, using: &generator) : nil
+        weight = Initialization.uniformFanIn(
+            [outputCount, inputCount], fanIn: inputCount, dtype: dtype, using: &generator)
+        self.bias =
+            bias ? Initialization.uniformFanIn([outputCount], fanIn: inputCount, dtype: dtype, using: &generator) : nil
     }
 
     override public var localParameters: [(name: String, tensor: Tensor)] {
@@ -23,8 +28,9 @@ public final class Linear: Module, Layer {
 
     /// - Parameter input: `[batch, inputCount]`. - Returns: `[batch, outputCount]`.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == inputCount,
-                     "Linear(\(inputCount)→\(outputCount)) got input of shape \(input.shape)")
+        precondition(
+            input.rank == 2 && input.shape[1] == inputCount,
+            "Linear(\(inputCount)→\(outputCount)) got input of shape \(input.shape)")
         let product = input.matmul(weight, transposeOther: true)
         return bias.map { product + $0 } ?? product
     }

@@ -12,10 +12,16 @@ public final class MLP: Module, Layer {
         public var batchNorm: Bool
         public var dropout: Double
 
-        public init(inputCount: Int, hiddenSizes: [Int], outputCount: Int, activation: Activation = .relu,
-                    batchNorm: Bool = false, dropout: Double = 0) {
-            self.inputCount = inputCount; self.hiddenSizes = hiddenSizes; self.outputCount = outputCount
-            self.activation = activation; self.batchNorm = batchNorm; self.dropout = dropout
+        public init(
+            inputCount: Int, hiddenSizes: [Int], outputCount: Int, activation: Activation = .relu,
+            batchNorm: Bool = false, dropout: Double = 0
+        ) {
+            self.inputCount = inputCount
+            self.hiddenSizes = hiddenSizes
+            self.outputCount = outputCount
+            self.activation = activation
+            self.batchNorm = batchNorm
+            self.dropout = dropout
         }
     }
 
@@ -27,24 +33,34 @@ public final class MLP: Module, Layer {
 
     public init(_ configuration: Configuration, dtype: DType = .float32, using generator: inout SeededGenerator) {
         self.configuration = configuration
-        var layers: [Linear] = [], norms: [BatchNorm1d] = [], dropouts: [Dropout] = []
+        var layers: [Linear] = []
+        var norms: [BatchNorm1d] = []
+        var dropouts: [Dropout] = []
         var width = configuration.inputCount
         for size in configuration.hiddenSizes {
             layers.append(Linear(inputCount: width, outputCount: size, dtype: dtype, using: &generator))
             if configuration.batchNorm { norms.append(BatchNorm1d(featureCount: size, dtype: dtype)) }
-            if configuration.dropout > 0 { dropouts.append(Dropout(probability: configuration.dropout, using: &generator)) }
+            if configuration.dropout > 0 {
+                dropouts.append(Dropout(probability: configuration.dropout, using: &generator))
+            }
             width = size
         }
         output = Linear(inputCount: width, outputCount: configuration.outputCount, dtype: dtype, using: &generator)
-        hiddenLayers = layers; self.norms = norms; self.dropouts = dropouts
+        hiddenLayers = layers
+        self.norms = norms
+        self.dropouts = dropouts
     }
 
-    public convenience init(inputCount: Int, hiddenSizes: [Int], outputCount: Int, activation: Activation = .relu,
-                            batchNorm: Bool = false, dropout: Double = 0, dtype: DType = .float32,
-                            using generator: inout SeededGenerator) {
-        self.init(Configuration(inputCount: inputCount, hiddenSizes: hiddenSizes, outputCount: outputCount,
-                                activation: activation, batchNorm: batchNorm, dropout: dropout),
-                  dtype: dtype, using: &generator)
+    public convenience init(
+        inputCount: Int, hiddenSizes: [Int], outputCount: Int, activation: Activation = .relu,
+        batchNorm: Bool = false, dropout: Double = 0, dtype: DType = .float32,
+        using generator: inout SeededGenerator
+    ) {
+        self.init(
+            Configuration(
+                inputCount: inputCount, hiddenSizes: hiddenSizes, outputCount: outputCount,
+                activation: activation, batchNorm: batchNorm, dropout: dropout),
+            dtype: dtype, using: &generator)
     }
 
     override public var children: [(name: String, module: Module)] {

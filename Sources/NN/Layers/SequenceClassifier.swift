@@ -13,11 +13,18 @@ public final class SequenceClassifier: Module, Layer {
         public var dropout: Double
         public var paddingId: Int?
 
-        public init(vocabularySize: Int, embeddingSize: Int = 100, hiddenSize: Int = 150, bidirectional: Bool = true,
-                    readoutSizes: [Int] = [64, 32], outputCount: Int = 2, dropout: Double = 0, paddingId: Int? = 0) {
-            self.vocabularySize = vocabularySize; self.embeddingSize = embeddingSize; self.hiddenSize = hiddenSize
-            self.bidirectional = bidirectional; self.readoutSizes = readoutSizes; self.outputCount = outputCount
-            self.dropout = dropout; self.paddingId = paddingId
+        public init(
+            vocabularySize: Int, embeddingSize: Int = 100, hiddenSize: Int = 150, bidirectional: Bool = true,
+            readoutSizes: [Int] = [64, 32], outputCount: Int = 2, dropout: Double = 0, paddingId: Int? = 0
+        ) {
+            self.vocabularySize = vocabularySize
+            self.embeddingSize = embeddingSize
+            self.hiddenSize = hiddenSize
+            self.bidirectional = bidirectional
+            self.readoutSizes = readoutSizes
+            self.outputCount = outputCount
+            self.dropout = dropout
+            self.paddingId = paddingId
         }
     }
 
@@ -28,12 +35,16 @@ public final class SequenceClassifier: Module, Layer {
 
     public init(_ configuration: Configuration, dtype: DType = .float32, using generator: inout SeededGenerator) {
         self.configuration = configuration
-        embedding = Embedding(count: configuration.vocabularySize, dimension: configuration.embeddingSize, dtype: dtype, using: &generator)
-        lstm = LSTM(inputSize: configuration.embeddingSize, hiddenSize: configuration.hiddenSize,
-                    bidirectional: configuration.bidirectional, dtype: dtype, using: &generator)
-        readout = MLP(inputCount: configuration.hiddenSize * (configuration.bidirectional ? 2 : 1),
-                      hiddenSizes: configuration.readoutSizes, outputCount: configuration.outputCount,
-                      dropout: configuration.dropout, dtype: dtype, using: &generator)
+        embedding = Embedding(
+            count: configuration.vocabularySize, dimension: configuration.embeddingSize, dtype: dtype, using: &generator
+        )
+        lstm = LSTM(
+            inputSize: configuration.embeddingSize, hiddenSize: configuration.hiddenSize,
+            bidirectional: configuration.bidirectional, dtype: dtype, using: &generator)
+        readout = MLP(
+            inputCount: configuration.hiddenSize * (configuration.bidirectional ? 2 : 1),
+            hiddenSizes: configuration.readoutSizes, outputCount: configuration.outputCount,
+            dropout: configuration.dropout, dtype: dtype, using: &generator)
     }
 
     override public var children: [(name: String, module: Module)] {
@@ -48,7 +59,8 @@ public final class SequenceClassifier: Module, Layer {
         if let pad = configuration.paddingId {
             let values = tokens.scalars
             if values.contains(Double(pad)) {
-                mask = Tensor(shape: tokens.shape, scalars: values.map { $0 == Double(pad) ? 0 : 1 }, dtype: tokens.dtype)
+                mask = Tensor(
+                    shape: tokens.shape, scalars: values.map { $0 == Double(pad) ? 0 : 1 }, dtype: tokens.dtype)
             }
         }
         let states = lstm(embedded, mask: mask)

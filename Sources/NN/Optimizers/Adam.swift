@@ -18,23 +18,33 @@ public final class Adam: Optimizer {
     private let firstMoments: [Storage]
     private let secondMoments: [Storage]
 
-    public init(parameters: [Tensor], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
-                epsilon: Double = 1e-8, weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
+    public init(
+        parameters: [Tensor], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+        epsilon: Double = 1e-8, weightDecay: Double = 0, decoupledWeightDecay: Bool = false
+    ) {
         precondition(learningRate >= 0, "Adam: learning rate must be non-negative, got \(learningRate)")
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas must be in [0, 1), got \(beta1), \(beta2)")
+        precondition(
+            (0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas must be in [0, 1), got \(beta1), \(beta2)")
         precondition(epsilon >= 0 && weightDecay >= 0, "Adam: epsilon and weight decay must be non-negative")
         self.parameters = parameters
-        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2
-        self.epsilon = epsilon; self.weightDecay = weightDecay; self.decoupledWeightDecay = decoupledWeightDecay
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
         firstMoments = parameters.map { Storage(zeros: $0.count, dtype: $0.dtype) }
         secondMoments = parameters.map { Storage(zeros: $0.count, dtype: $0.dtype) }
     }
 
     /// AdamW (`torch.optim.AdamW`, default weight decay 0.01).
-    public static func adamW(parameters: [Tensor], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
-                             epsilon: Double = 1e-8, weightDecay: Double = 0.01) -> Adam {
-        Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-             weightDecay: weightDecay, decoupledWeightDecay: true)
+    public static func adamW(
+        parameters: [Tensor], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+        epsilon: Double = 1e-8, weightDecay: Double = 0.01
+    ) -> Adam {
+        Adam(
+            parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
     public func step(_ gradients: [Tensor]) {
@@ -43,9 +53,10 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let stepSize = learningRate / (1 - Foundation.pow(beta1, t))
         let correction2 = (1 - Foundation.pow(beta2, t)).squareRoot()
-        let update = AdamUpdate(beta1: beta1, beta2: beta2, epsilon: epsilon, l2: decoupledWeightDecay ? 0 : weightDecay,
-                                shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1, stepSize: stepSize,
-                                correction2: correction2)
+        let update = AdamUpdate(
+            beta1: beta1, beta2: beta2, epsilon: epsilon, l2: decoupledWeightDecay ? 0 : weightDecay,
+            shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1, stepSize: stepSize,
+            correction2: correction2)
         for k in parameters.indices {
             updateElements(parameters[k], gradients[k], state: [firstMoments[k], secondMoments[k]], with: update)
         }

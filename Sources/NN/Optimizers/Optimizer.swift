@@ -10,9 +10,13 @@ public protocol Optimizer: AnyObject {
 
 extension Optimizer {
     package func checkGradients(_ gradients: [Tensor]) {
-        precondition(gradients.count == parameters.count, "Optimizer: \(gradients.count) gradients for \(parameters.count) parameters")
+        precondition(
+            gradients.count == parameters.count,
+            "Optimizer: \(gradients.count) gradients for \(parameters.count) parameters")
         for (p, g) in zip(parameters, gradients) {
-            precondition(p.shape == g.shape && p.dtype == g.dtype, "Optimizer: gradient \(g.shape) \(g.dtype) for parameter \(p.shape) \(p.dtype)")
+            precondition(
+                p.shape == g.shape && p.dtype == g.dtype,
+                "Optimizer: gradient \(g.shape) \(g.dtype) for parameter \(p.shape) \(p.dtype)")
         }
     }
 }
@@ -28,13 +32,17 @@ package protocol ElementwiseUpdate {
 
 /// Runs `update` over a parameter, its gradient and state buffers of the same size, in the
 /// parameter's element type.
-package func updateElements(_ parameter: Tensor, _ gradient: Tensor, state: [Storage], with update: some ElementwiseUpdate) {
+package func updateElements(
+    _ parameter: Tensor, _ gradient: Tensor, state: [Storage], with update: some ElementwiseUpdate
+) {
     switch parameter.dtype {
     case .float32:
-        update.apply(parameter: parameter.storage.pointer(Float.self), gradient: gradient.storage.pointer(Float.self),
-                     state: state.map { $0.pointer(Float.self) }, count: parameter.count)
+        update.apply(
+            parameter: parameter.storage.pointer(Float.self), gradient: gradient.storage.pointer(Float.self),
+            state: state.map { $0.pointer(Float.self) }, count: parameter.count)
     case .float64:
-        update.apply(parameter: parameter.storage.pointer(Double.self), gradient: gradient.storage.pointer(Double.self),
-                     state: state.map { $0.pointer(Double.self) }, count: parameter.count)
+        update.apply(
+            parameter: parameter.storage.pointer(Double.self), gradient: gradient.storage.pointer(Double.self),
+            state: state.map { $0.pointer(Double.self) }, count: parameter.count)
     }
 }

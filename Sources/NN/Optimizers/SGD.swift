@@ -12,13 +12,21 @@ public final class SGD: Optimizer {
     private let buffers: [Storage]
     private var started = false
 
-    public init(parameters: [Tensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
-                weightDecay: Double = 0, nesterov: Bool = false) {
-        precondition(learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD: hyperparameters must be non-negative")
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and zero dampening")
+    public init(
+        parameters: [Tensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) {
+        precondition(
+            learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD: hyperparameters must be non-negative")
+        precondition(
+            !nesterov || (momentum > 0 && dampening == 0),
+            "SGD: Nesterov momentum needs momentum > 0 and zero dampening")
         self.parameters = parameters
-        self.learningRate = learningRate; self.momentum = momentum; self.dampening = dampening
-        self.weightDecay = weightDecay; self.nesterov = nesterov
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
         buffers = parameters.map { Storage(zeros: $0.count, dtype: $0.dtype) }
     }
 
@@ -26,8 +34,9 @@ public final class SGD: Optimizer {
         checkGradients(gradients)
         let first = !started
         started = true
-        let update = SGDUpdate(learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
-                               nesterov: nesterov, first: first)
+        let update = SGDUpdate(
+            learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+            nesterov: nesterov, first: first)
         for k in parameters.indices {
             updateElements(parameters[k], gradients[k], state: [buffers[k]], with: update)
         }
@@ -43,7 +52,9 @@ private struct SGDUpdate: ElementwiseUpdate {
         parameter p: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>, state: [UnsafeMutablePointer<T>], count: Int
     ) {
         let b = state[0]
-        let (lr, momentum, dampening, weightDecay) = (T(learningRate), T(self.momentum), T(self.dampening), T(self.weightDecay))
+        let (lr, momentum, dampening, weightDecay) = (
+            T(learningRate), T(self.momentum), T(self.dampening), T(self.weightDecay)
+        )
         for i in 0..<count {
             var grad = g[i] + weightDecay * p[i]
             if momentum != 0 {

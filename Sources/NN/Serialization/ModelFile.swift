@@ -54,17 +54,28 @@ extension SavableModel {
     /// This model as a model-file value (architecture, parameters, buffers).
     public func modelFile() -> ModelFile<Configuration> {
         let dtype = parameters.first?.dtype ?? .float32
-        return ModelFile(kind: Self.kind, dtype: dtype.rawValue, architecture: configuration,
-                         parameters: namedParameters.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) },
-                         buffers: namedBuffers.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) })
+        return ModelFile(
+            kind: Self.kind, dtype: dtype.rawValue, architecture: configuration,
+            parameters: namedParameters.map {
+                NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars)
+            },
+            buffers: namedBuffers.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) })
     }
 
     /// Rebuilds a model from a model-file value; `path` names the source in errors.
     public static func make(from file: ModelFile<Configuration>, path: String) throws -> Self {
-        guard file.format == "weasel-model" else { throw ModelFileError(path: path, problem: "format is '\(file.format)', expected 'weasel-model'") }
-        guard file.version == 1 else { throw ModelFileError(path: path, problem: "version \(file.version) is not supported (expected 1)") }
-        guard file.kind == kind else { throw ModelFileError(path: path, problem: "holds a '\(file.kind)' model, expected '\(kind)'") }
-        guard let dtype = DType(rawValue: file.dtype) else { throw ModelFileError(path: path, problem: "unknown dtype '\(file.dtype)'") }
+        guard file.format == "weasel-model" else {
+            throw ModelFileError(path: path, problem: "format is '\(file.format)', expected 'weasel-model'")
+        }
+        guard file.version == 1 else {
+            throw ModelFileError(path: path, problem: "version \(file.version) is not supported (expected 1)")
+        }
+        guard file.kind == kind else {
+            throw ModelFileError(path: path, problem: "holds a '\(file.kind)' model, expected '\(kind)'")
+        }
+        guard let dtype = DType(rawValue: file.dtype) else {
+            throw ModelFileError(path: path, problem: "unknown dtype '\(file.dtype)'")
+        }
         var generator = SeededGenerator(seed: 0)
         let model = Self(file.architecture, dtype: dtype, using: &generator)
         try fill(model.namedParameters, from: file.parameters, section: "parameter", path: path)
@@ -84,7 +95,9 @@ extension SavableModel {
     }
 }
 
-private func fill(_ targets: [(name: String, tensor: Tensor)], from arrays: [NamedArray], section: String, path: String) throws {
+private func fill(_ targets: [(name: String, tensor: Tensor)], from arrays: [NamedArray], section: String, path: String)
+    throws
+{
     var byName: [String: NamedArray] = [:]
     for array in arrays {
         guard byName.updateValue(array, forKey: array.name) == nil else {
@@ -96,10 +109,13 @@ private func fill(_ targets: [(name: String, tensor: Tensor)], from arrays: [Nam
             throw ModelFileError(path: path, problem: "missing \(section) '\(name)'")
         }
         guard array.shape == tensor.shape else {
-            throw ModelFileError(path: path, problem: "\(section) '\(name)' has shape \(array.shape), the architecture needs \(tensor.shape)")
+            throw ModelFileError(
+                path: path,
+                problem: "\(section) '\(name)' has shape \(array.shape), the architecture needs \(tensor.shape)")
         }
         guard array.values.count == tensor.count else {
-            throw ModelFileError(path: path, problem: "\(section) '\(name)' has \(array.values.count) values for shape \(array.shape)")
+            throw ModelFileError(
+                path: path, problem: "\(section) '\(name)' has \(array.values.count) values for shape \(array.shape)")
         }
         if let bad = array.values.firstIndex(where: { !$0.isFinite }) {
             throw ModelFileError(path: path, problem: "\(section) '\(name)' has a non-finite value at index \(bad)")
@@ -152,11 +168,14 @@ public func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) 
 
 private func describe(_ error: DecodingError) -> String {
     func pathText(_ path: [CodingKey]) -> String {
-        path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "'"
+        path.isEmpty
+            ? "the top level"
+            : "'" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "'"
     }
     switch error {
     case .dataCorrupted(let context):
-        return context.codingPath.isEmpty ? "is not valid JSON" : "bad value at \(pathText(context.codingPath)): \(context.debugDescription)"
+        return context.codingPath.isEmpty
+            ? "is not valid JSON" : "bad value at \(pathText(context.codingPath)): \(context.debugDescription)"
     case .keyNotFound(let key, let context):
         return "missing field '\(key.stringValue)' at \(pathText(context.codingPath))"
     case .typeMismatch(_, let context), .valueNotFound(_, let context):

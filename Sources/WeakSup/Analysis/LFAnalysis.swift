@@ -32,9 +32,15 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
 
     public init(labelMatrix L: LabelMatrix, lfNames: [String], goldLabels: [Int]? = nil) {
         precondition(lfNames.count == L.lfCount, "LFAnalysis: \(lfNames.count) names for \(L.lfCount) LFs")
-        precondition(goldLabels == nil || goldLabels!.count == L.rowCount, "LFAnalysis: gold labels for \(goldLabels!.count) rows, matrix has \(L.rowCount)")
+        precondition(
+            goldLabels == nil || goldLabels!.count == L.rowCount,
+            "LFAnalysis: gold labels for \(goldLabels!.count) rows, matrix has \(L.rowCount)")
         let n = max(L.rowCount, 1)
-        var covered = 0, overlapped = 0, conflicted = 0, allCorrect = 0, allVotes = 0
+        var covered = 0
+        var overlapped = 0
+        var conflicted = 0
+        var allCorrect = 0
+        var allVotes = 0
         var summaries = lfNames.map { LFSummary(name: $0, polarity: [], coverage: 0, overlaps: 0, conflicts: 0) }
         var polarity = Array(repeating: Set<Int>(), count: L.lfCount)
         var counts = Array(repeating: (votes: 0, overlaps: 0, conflicts: 0, correct: 0), count: L.lfCount)
@@ -52,7 +58,10 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
                 if voting.contains(where: { row[$0] != row[j] }) { counts[j].conflicts += 1 }
                 if let gold = goldLabels?[i], gold == row[j] { counts[j].correct += 1 }
             }
-            if let gold = goldLabels?[i] { allVotes += voting.count; allCorrect += voting.filter { row[$0] == gold }.count }
+            if let gold = goldLabels?[i] {
+                allVotes += voting.count
+                allCorrect += voting.filter { row[$0] == gold }.count
+            }
         }
         for j in 0..<L.lfCount {
             summaries[j].polarity = polarity[j].sorted()
@@ -62,7 +71,8 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
             if goldLabels != nil {
                 summaries[j].correct = counts[j].correct
                 summaries[j].incorrect = counts[j].votes - counts[j].correct
-                summaries[j].empiricalAccuracy = counts[j].votes > 0 ? Double(counts[j].correct) / Double(counts[j].votes) : nil
+                summaries[j].empiricalAccuracy =
+                    counts[j].votes > 0 ? Double(counts[j].correct) / Double(counts[j].votes) : nil
             }
         }
         rows = L.rowCount
@@ -79,14 +89,18 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
         var header = ["j", "name", "polarity", "coverage", "overlaps", "conflicts"]
         if hasGold { header += ["correct", "incorrect", "emp. acc."] }
         var rowsText: [[String]] = lfs.enumerated().map { j, lf in
-            var cells = ["\(j)", lf.name, lf.polarity.map(String.init).joined(separator: ","),
-                         format(lf.coverage), format(lf.overlaps), format(lf.conflicts)]
+            var cells = [
+                "\(j)", lf.name, lf.polarity.map(String.init).joined(separator: ","),
+                format(lf.coverage), format(lf.overlaps), format(lf.conflicts),
+            ]
             if hasGold {
                 cells += ["\(lf.correct ?? 0)", "\(lf.incorrect ?? 0)", lf.empiricalAccuracy.map(format) ?? "-"]
             }
             return cells
         }
-        var total = ["", "all \(lfs.count) LFs", "", format(totalCoverage), format(totalOverlap), format(totalConflict)]
+        var total = [
+            "", "all \(lfs.count) LFs", "", format(totalCoverage), format(totalOverlap), format(totalConflict),
+        ]
         if hasGold { total += ["", "", totalEmpiricalAccuracy.map(format) ?? "-"] }
         rowsText.append(total)
         return alignedTable(header: header, rows: rowsText, rightAligned: Set(header.indices).subtracting([1, 2]))

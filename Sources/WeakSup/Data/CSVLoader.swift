@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Loads a dataset folder of CSV files: `train.csv`, `valid.csv`, `test.csv`, each with a header.
 ///
@@ -19,32 +19,40 @@ public enum CSVLoader {
     public static func load(directory: URL, options: Options = Options()) throws -> WeakDataset {
         var classNames: [String]?
         let labelFile = directory.appendingPathComponent("label.json")
-        if FileManager.default.fileExists(atPath: labelFile.path) { classNames = try WrenchLoader.readClassNames(labelFile) }
+        if FileManager.default.fileExists(atPath: labelFile.path) {
+            classNames = try WrenchLoader.readClassNames(labelFile)
+        }
         var parsed: [WeakDataset.Split: ParsedSplit] = [:]
         for split in WeakDataset.Split.allCases {
             let file = directory.appendingPathComponent("\(split.rawValue).csv")
             guard FileManager.default.fileExists(atPath: file.path) else {
-                throw DataError(file: file.path, "missing split file (a CSV folder needs train.csv, valid.csv and test.csv)")
+                throw DataError(
+                    file: file.path, "missing split file (a CSV folder needs train.csv, valid.csv and test.csv)")
             }
             let lfFile = directory.appendingPathComponent("\(split.rawValue)_lfs.csv")
-            parsed[split] = try parseSplit(file, lfFile: FileManager.default.fileExists(atPath: lfFile.path) ? lfFile : nil, options: options)
+            parsed[split] = try parseSplit(
+                file, lfFile: FileManager.default.fileExists(atPath: lfFile.path) ? lfFile : nil, options: options)
         }
         let train = parsed[.train]!
         for split in [WeakDataset.Split.valid, .test] {
             let other = parsed[split]!
             guard other.featureNames == train.featureNames else {
-                throw DataError(file: other.file, "feature columns \(other.featureNames) differ from train.csv's \(train.featureNames)")
+                throw DataError(
+                    file: other.file,
+                    "feature columns \(other.featureNames) differ from train.csv's \(train.featureNames)")
             }
             guard other.lfNames == train.lfNames else {
-                throw DataError(file: other.file, "LF columns \(other.lfNames) differ from train.csv's \(train.lfNames)")
+                throw DataError(
+                    file: other.file, "LF columns \(other.lfNames) differ from train.csv's \(train.lfNames)")
             }
         }
         let labels = parsed.values.flatMap { $0.labels.compactMap { $0 } }
         let classCount = classNames?.count ?? max(2, (labels.max() ?? parsed.values.flatMap(\.votes).max() ?? 1) + 1)
         for split in parsed.values { try split.validate(classCount: classCount) }
         let splits = parsed.mapValues { $0.makeSplit() }
-        return WeakDataset(name: directory.lastPathComponent, classNames: classNames ?? (0..<classCount).map { "class\($0)" },
-                           lfNames: train.lfNames, train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!)
+        return WeakDataset(
+            name: directory.lastPathComponent, classNames: classNames ?? (0..<classCount).map { "class\($0)" },
+            lfNames: train.lfNames, train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!)
     }
 
     struct ParsedSplit {
@@ -62,11 +70,14 @@ public enum CSVLoader {
             let m = lfNames.count
             for row in ids.indices {
                 if let label = labels[row], !(0..<classCount).contains(label) {
-                    throw DataError(file: file, record: "line \(lines[row])", field: "label", "label \(label) is not in 0..<\(classCount)")
+                    throw DataError(
+                        file: file, record: "line \(lines[row])", field: "label",
+                        "label \(label) is not in 0..<\(classCount)")
                 }
                 for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
-                    throw DataError(file: lfFile ?? file, record: "line \(lfFile == nil ? lines[row] : row + 2)", field: lfNames[j],
-                                    "vote \(votes[row * m + j]) is not in -1..<\(classCount) (-1 = abstain)")
+                    throw DataError(
+                        file: lfFile ?? file, record: "line \(lfFile == nil ? lines[row] : row + 2)", field: lfNames[j],
+                        "vote \(votes[row * m + j]) is not in -1..<\(classCount) (-1 = abstain)")
                 }
             }
         }
@@ -74,61 +85,90 @@ public enum CSVLoader {
         func makeSplit() -> DatasetSplit {
             let d = featureNames.count
             let gold: [Int]? = !labels.isEmpty && labels.allSatisfy { $0 != nil } ? labels.map { $0! } : nil
-            return DatasetSplit(ids: ids, features: d > 0 ? Tensor(shape: [ids.count, d], floats: features) : nil,
-                                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, votes: votes), goldLabels: gold)
+            return DatasetSplit(
+                ids: ids, features: d > 0 ? Tensor(shape: [ids.count, d], floats: features) : nil,
+                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, votes: votes), goldLabels: gold)
         }
     }
 
     static func parseSplit(_ url: URL, lfFile: URL?, options: Options) throws -> ParsedSplit {
         let table = try readCSV(url)
-        guard let header = table.first?.fields else { throw DataError(file: url.path, "is empty (a header row is required)") }
+        guard let header = table.first?.fields else {
+            throw DataError(file: url.path, "is empty (a header row is required)")
+        }
         var split = ParsedSplit(file: url.path, lfFile: lfFile?.path)
-        let idIndex = header.firstIndex(of: options.idColumn), labelIndex = header.firstIndex(of: options.labelColumn)
+        let idIndex = header.firstIndex(of: options.idColumn)
+        let labelIndex = header.firstIndex(of: options.labelColumn)
         let lfIndices = header.indices.filter { header[$0].hasPrefix(options.lfPrefix) }
         let featureIndices = header.indices.filter { $0 != idIndex && $0 != labelIndex && !lfIndices.contains($0) }
         split.featureNames = featureIndices.map { header[$0] }
         split.lfNames = lfIndices.map { String(header[$0].dropFirst(options.lfPrefix.count)) }
         for row in table.dropFirst() {
             guard row.fields.count == header.count else {
-                throw DataError(file: url.path, record: "line \(row.line)", "has \(row.fields.count) cells, the header has \(header.count)")
+                throw DataError(
+                    file: url.path, record: "line \(row.line)",
+                    "has \(row.fields.count) cells, the header has \(header.count)")
             }
             split.ids.append(idIndex.map { row.fields[$0] } ?? "\(split.ids.count)")
             split.lines.append(row.line)
             if let labelIndex {
                 let cell = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
-                if cell.isEmpty { split.labels.append(nil) } else {
-                    guard let label = Int(cell) else { throw DataError(file: url.path, record: "line \(row.line)", field: header[labelIndex], "'\(cell)' is not an integer label") }
+                if cell.isEmpty {
+                    split.labels.append(nil)
+                } else {
+                    guard let label = Int(cell) else {
+                        throw DataError(
+                            file: url.path, record: "line \(row.line)", field: header[labelIndex],
+                            "'\(cell)' is not an integer label")
+                    }
                     split.labels.append(label)
                 }
-            } else { split.labels.append(nil) }
+            } else {
+                split.labels.append(nil)
+            }
             for index in featureIndices {
                 let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
                 guard let value = Double(cell), value.isFinite else {
-                    throw DataError(file: url.path, record: "line \(row.line)", field: header[index], "'\(cell)' is not a finite number")
+                    throw DataError(
+                        file: url.path, record: "line \(row.line)", field: header[index],
+                        "'\(cell)' is not a finite number")
                 }
                 split.features.append(Float(value))
             }
             for index in lfIndices {
                 let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
-                guard let vote = Int(cell) else { throw DataError(file: url.path, record: "line \(row.line)", field: header[index], "'\(cell)' is not an integer vote") }
+                guard let vote = Int(cell) else {
+                    throw DataError(
+                        file: url.path, record: "line \(row.line)", field: header[index],
+                        "'\(cell)' is not an integer vote")
+                }
                 split.votes.append(vote)
             }
         }
         if let lfFile {
-            guard lfIndices.isEmpty else { throw DataError(file: url.path, "has LF columns and a separate \(lfFile.lastPathComponent); use one") }
+            guard lfIndices.isEmpty else {
+                throw DataError(file: url.path, "has LF columns and a separate \(lfFile.lastPathComponent); use one")
+            }
             let lfTable = try readCSV(lfFile)
-            guard let lfHeader = lfTable.first?.fields else { throw DataError(file: lfFile.path, "is empty (a header row is required)") }
+            guard let lfHeader = lfTable.first?.fields else {
+                throw DataError(file: lfFile.path, "is empty (a header row is required)")
+            }
             guard lfTable.count - 1 == split.ids.count else {
-                throw DataError(file: lfFile.path, "has \(lfTable.count - 1) rows, \(url.lastPathComponent) has \(split.ids.count)")
+                throw DataError(
+                    file: lfFile.path, "has \(lfTable.count - 1) rows, \(url.lastPathComponent) has \(split.ids.count)")
             }
             split.lfNames = lfHeader
             for row in lfTable.dropFirst() {
                 guard row.fields.count == lfHeader.count else {
-                    throw DataError(file: lfFile.path, record: "line \(row.line)", "has \(row.fields.count) votes, expected \(lfHeader.count)")
+                    throw DataError(
+                        file: lfFile.path, record: "line \(row.line)",
+                        "has \(row.fields.count) votes, expected \(lfHeader.count)")
                 }
                 for (j, cell) in row.fields.enumerated() {
                     guard let vote = Int(cell.trimmingCharacters(in: .whitespaces)) else {
-                        throw DataError(file: lfFile.path, record: "line \(row.line)", field: lfHeader[j], "'\(cell)' is not an integer vote")
+                        throw DataError(
+                            file: lfFile.path, record: "line \(row.line)", field: lfHeader[j],
+                            "'\(cell)' is not an integer vote")
                     }
                     split.votes.append(vote)
                 }
@@ -139,31 +179,62 @@ public enum CSVLoader {
 
     /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line numbers.
     static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw DataError(file: url.path, "cannot be read") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DataError(file: url.path, "cannot be read")
+        }
         let text = String(decoding: data, as: UTF8.self)
         var rows: [(line: Int, fields: [String])] = []
-        var field = "", fields: [String] = [], inQuotes = false, line = 1, rowLine = 1, afterQuote = false
+        var field = ""
+        var fields: [String] = []
+        var inQuotes = false
+        var line = 1
+        var rowLine = 1
+        var afterQuote = false
         var iterator = text.makeIterator()
         while let character = iterator.next() {
             if inQuotes {
-                if character == "\"" { inQuotes = false; afterQuote = true } else { if character == "\n" { line += 1 }; field.append(character) }
+                if character == "\"" {
+                    inQuotes = false
+                    afterQuote = true
+                } else {
+                    if character == "\n" { line += 1 }
+                    field.append(character)
+                }
                 continue
             }
             switch character {
             case "\"":
-                if afterQuote { field.append("\""); inQuotes = true; afterQuote = false }  // doubled quote
-                else { inQuotes = true }
-            case ",": fields.append(field); field = ""; afterQuote = false
+                if afterQuote {
+                    field.append("\"")
+                    inQuotes = true
+                    afterQuote = false
+                }  // doubled quote
+                else {
+                    inQuotes = true
+                }
+            case ",":
+                fields.append(field)
+                field = ""
+                afterQuote = false
             case "\n", "\r\n":
-                fields.append(field); field = ""; afterQuote = false
+                fields.append(field)
+                field = ""
+                afterQuote = false
                 if !(fields.count == 1 && fields[0].isEmpty) { rows.append((rowLine, fields)) }
-                fields = []; line += 1; rowLine = line
+                fields = []
+                line += 1
+                rowLine = line
             case "\r": continue
-            default: field.append(character); afterQuote = false
+            default:
+                field.append(character)
+                afterQuote = false
             }
         }
         if inQuotes { throw DataError(file: url.path, record: "line \(rowLine)", "unterminated quoted field") }
-        if !field.isEmpty || !fields.isEmpty { fields.append(field); rows.append((rowLine, fields)) }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            rows.append((rowLine, fields))
+        }
         return rows
     }
 }
@@ -172,7 +243,8 @@ extension WeakDataset {
     /// Loads a WRENCH folder (`train.json`, …) or a CSV folder (`train.csv`, …).
     public static func load(from directory: URL) throws -> WeakDataset {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent("train.csv").path)
-            && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("train.json").path) {
+            && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("train.json").path)
+        {
             return try CSVLoader.load(directory: directory)
         }
         return try WrenchLoader.load(directory: directory)

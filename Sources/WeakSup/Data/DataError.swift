@@ -7,7 +7,10 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     public let problem: String
 
     public init(file: String, record: String? = nil, field: String? = nil, _ problem: String) {
-        self.file = file; self.record = record; self.field = field; self.problem = problem
+        self.file = file
+        self.record = record
+        self.field = field
+        self.problem = problem
     }
 
     public var description: String {

@@ -14,10 +14,16 @@ public struct DatasetSplit {
     /// Gold labels, when every record has one.
     public var goldLabels: [Int]?
 
-    public init(ids: [String], features: Tensor?, tokens: [[Int]]? = nil, texts: [String]? = nil,
-                labelMatrix: LabelMatrix, goldLabels: [Int]?) {
-        self.ids = ids; self.features = features; self.tokens = tokens; self.texts = texts
-        self.labelMatrix = labelMatrix; self.goldLabels = goldLabels
+    public init(
+        ids: [String], features: Tensor?, tokens: [[Int]]? = nil, texts: [String]? = nil,
+        labelMatrix: LabelMatrix, goldLabels: [Int]?
+    ) {
+        self.ids = ids
+        self.features = features
+        self.tokens = tokens
+        self.texts = texts
+        self.labelMatrix = labelMatrix
+        self.goldLabels = goldLabels
     }
 
     public var count: Int { ids.count }
@@ -25,7 +31,8 @@ public struct DatasetSplit {
     /// The records of this split, for labeling functions written in Swift.
     public var records: [DataRecord] {
         let featureRows: [[Double]]? = features.map { f in
-            let values = f.scalars, d = f.shape[1]
+            let values = f.scalars
+            let d = f.shape[1]
             return (0..<count).map { Array(values[($0 * d)..<(($0 + 1) * d)]) }
         }
         return (0..<count).map { i in
@@ -45,9 +52,10 @@ public struct DatasetSplit {
 
     /// The rows `indices` of this split.
     public func subset(_ indices: [Int]) -> DatasetSplit {
-        DatasetSplit(ids: indices.map { ids[$0] }, features: features?.gatheringRows(indices),
-                     tokens: tokens.map { t in indices.map { t[$0] } }, texts: texts.map { t in indices.map { t[$0] } },
-                     labelMatrix: labelMatrix.rows(indices), goldLabels: goldLabels.map { g in indices.map { g[$0] } })
+        DatasetSplit(
+            ids: indices.map { ids[$0] }, features: features?.gatheringRows(indices),
+            tokens: tokens.map { t in indices.map { t[$0] } }, texts: texts.map { t in indices.map { t[$0] } },
+            labelMatrix: labelMatrix.rows(indices), goldLabels: goldLabels.map { g in indices.map { g[$0] } })
     }
 }
 
@@ -78,11 +86,18 @@ public struct WeakDataset {
     public var lfCount: Int { lfNames.count }
     public var featureCount: Int { train.features?.shape[1] ?? 0 }
 
-    public init(name: String, classNames: [String], lfNames: [String], lfDescriptions: [String]? = nil,
-                train: DatasetSplit, valid: DatasetSplit, test: DatasetSplit, vocabularySize: Int? = nil) {
-        self.name = name; self.classNames = classNames; self.lfNames = lfNames
+    public init(
+        name: String, classNames: [String], lfNames: [String], lfDescriptions: [String]? = nil,
+        train: DatasetSplit, valid: DatasetSplit, test: DatasetSplit, vocabularySize: Int? = nil
+    ) {
+        self.name = name
+        self.classNames = classNames
+        self.lfNames = lfNames
         self.lfDescriptions = lfDescriptions ?? Array(repeating: "", count: lfNames.count)
-        self.train = train; self.valid = valid; self.test = test; self.vocabularySize = vocabularySize
+        self.train = train
+        self.valid = valid
+        self.test = test
+        self.vocabularySize = vocabularySize
     }
 
     public subscript(split: Split) -> DatasetSplit {

@@ -4,7 +4,10 @@ import Foundation
 /// into flat arrays without building an object tree — one copy of the data, not two.
 /// Errors carry the line number; callers add the file, record and field.
 struct JSONReader {
-    struct SyntaxError: Error { let line: Int; let message: String }
+    struct SyntaxError: Error {
+        let line: Int
+        let message: String
+    }
 
     private let bytes: UnsafeRawBufferPointer
     private(set) var position = 0
@@ -28,7 +31,9 @@ struct JSONReader {
 
     mutating func expect(_ byte: UInt8) throws {
         guard peek() == byte else {
-            throw error(position < bytes.count ? "expected '\(Character(UnicodeScalar(byte)))'" : "unexpected end of file (truncated JSON?)")
+            throw error(
+                position < bytes.count
+                    ? "expected '\(Character(UnicodeScalar(byte)))'" : "unexpected end of file (truncated JSON?)")
         }
         position += 1
     }
@@ -36,7 +41,10 @@ struct JSONReader {
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
     mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
-        if peek() == UInt8(ascii: "}") { position += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
         while true {
             let key = try readString()
             try expect(UInt8(ascii: ":"))
@@ -51,7 +59,10 @@ struct JSONReader {
     /// Iterates the elements of an array; `body` must consume each element.
     mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
-        if peek() == UInt8(ascii: "]") { position += 1; return }
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
         while true {
             try body(&self)
             guard let next = peek() else { throw error("unexpected end of file (truncated JSON?)") }
@@ -93,7 +104,8 @@ struct JSONReader {
                 case UInt8(ascii: "u"):
                     var code = try readHex4()
                     if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count,
-                       bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                        bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
                         let low = try readHex4()
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -109,7 +121,9 @@ struct JSONReader {
     }
 
     private mutating func readHex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+        guard position + 4 <= bytes.count,
+            let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
+        else {
             throw error("invalid \\u escape")
         }
         position += 4
@@ -142,7 +156,8 @@ struct JSONReader {
 
     mutating func readNull() throws -> Bool {
         guard peek() == UInt8(ascii: "n") else { return false }
-        guard position + 4 <= bytes.count, String(decoding: bytes[position..<position + 4], as: UTF8.self) == "null" else {
+        guard position + 4 <= bytes.count, String(decoding: bytes[position..<position + 4], as: UTF8.self) == "null"
+        else {
             throw error("invalid literal")
         }
         position += 4
@@ -156,7 +171,9 @@ struct JSONReader {
         case UInt8(ascii: "["): try readArray { try $0.skipValue() }
         case UInt8(ascii: "\""): _ = try readString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            while position < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[position]) { position += 1 }
+            while position < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[position]) {
+                position += 1
+            }
         case nil: throw error("unexpected end of file (truncated JSON?)")
         default: _ = try readNumber()
         }

@@ -9,7 +9,9 @@ public struct LabelMatrix: Equatable, Sendable {
 
     public init(rowCount: Int, lfCount: Int, votes: [Int]) {
         precondition(votes.count == rowCount * lfCount, "LabelMatrix: \(votes.count) votes for \(rowCount)×\(lfCount)")
-        self.rowCount = rowCount; self.lfCount = lfCount; self.votes = votes
+        self.rowCount = rowCount
+        self.lfCount = lfCount
+        self.votes = votes
     }
 
     /// From rows of votes (all of equal length).
@@ -31,7 +33,8 @@ public struct LabelMatrix: Equatable, Sendable {
 
     /// A matrix with only the given LF columns, in that order.
     public func columns(_ lfs: [Int]) -> LabelMatrix {
-        LabelMatrix(rowCount: rowCount, lfCount: lfs.count, votes: (0..<rowCount).flatMap { i in lfs.map { self[i, $0] } })
+        LabelMatrix(
+            rowCount: rowCount, lfCount: lfs.count, votes: (0..<rowCount).flatMap { i in lfs.map { self[i, $0] } })
     }
 
     /// Rows with at least one non-abstain vote.

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Seeded synthetic weak-supervision data from the conditionally independent model:
 /// `y ~ classBalance`; LF j votes with probability `propensities[j]` (independently of y), and
@@ -13,48 +13,69 @@ public struct SyntheticWeakSupervision: Sendable {
     public var featureCount: Int
     public var separation: Double
 
-    public init(classBalance: [Double] = [0.5, 0.5], accuracies: [Double], propensities: [Double],
-                featureCount: Int = 10, separation: Double = 1.5) {
+    public init(
+        classBalance: [Double] = [0.5, 0.5], accuracies: [Double], propensities: [Double],
+        featureCount: Int = 10, separation: Double = 1.5
+    ) {
         precondition(accuracies.count == propensities.count, "Synthetic data: one accuracy and one propensity per LF")
-        precondition(abs(classBalance.reduce(0, +) - 1) < 1e-9 && classBalance.allSatisfy { $0 > 0 }, "class balance must be positive and sum to 1")
-        self.classBalance = classBalance; self.accuracies = accuracies; self.propensities = propensities
-        self.featureCount = featureCount; self.separation = separation
+        precondition(
+            abs(classBalance.reduce(0, +) - 1) < 1e-9 && classBalance.allSatisfy { $0 > 0 },
+            "class balance must be positive and sum to 1")
+        self.classBalance = classBalance
+        self.accuracies = accuracies
+        self.propensities = propensities
+        self.featureCount = featureCount
+        self.separation = separation
     }
 
     public var classCount: Int { classBalance.count }
 
     /// One split of `count` rows.
     public func makeSplit(count: Int, using generator: inout SeededGenerator) -> DatasetSplit {
-        let c = classCount, m = accuracies.count
+        let c = classCount
+        let m = accuracies.count
         // The centres are part of the task, not of the sample: drawn from a fixed stream.
         var centreGenerator = SeededGenerator(seed: 0x5EED)
         let centres = (0..<c).map { _ in (0..<featureCount).map { _ in centreGenerator.nextNormal() * separation / 2 } }
-        var labels: [Int] = [], votes: [Int] = [], features: [Double] = []
+        var labels: [Int] = []
+        var votes: [Int] = []
+        var features: [Double] = []
         for _ in 0..<count {
-            var u = generator.nextUniform(), y = 0
-            while y < c - 1 && u >= classBalance[y] { u -= classBalance[y]; y += 1 }
+            var u = generator.nextUniform()
+            var y = 0
+            while y < c - 1 && u >= classBalance[y] {
+                u -= classBalance[y]
+                y += 1
+            }
             labels.append(y)
             for j in 0..<m {
-                guard generator.nextUniform() < propensities[j] else { votes.append(LabelMatrix.abstain); continue }
-                if generator.nextUniform() < accuracies[j] { votes.append(y) } else {
+                guard generator.nextUniform() < propensities[j] else {
+                    votes.append(LabelMatrix.abstain)
+                    continue
+                }
+                if generator.nextUniform() < accuracies[j] {
+                    votes.append(y)
+                } else {
                     let other = generator.nextInt(below: c - 1)
                     votes.append(other >= y ? other + 1 : other)
                 }
             }
             features += centres[y].map { $0 + generator.nextNormal() }
         }
-        return DatasetSplit(ids: (0..<count).map(String.init),
-                            features: Tensor(shape: [count, featureCount], scalars: features),
-                            labelMatrix: LabelMatrix(rowCount: count, lfCount: m, votes: votes), goldLabels: labels)
+        return DatasetSplit(
+            ids: (0..<count).map(String.init),
+            features: Tensor(shape: [count, featureCount], scalars: features),
+            labelMatrix: LabelMatrix(rowCount: count, lfCount: m, votes: votes), goldLabels: labels)
     }
 
     /// A full dataset with train/valid/test splits.
     public func makeDataset(trainCount: Int, validCount: Int, testCount: Int, seed: UInt64) -> WeakDataset {
         var generator = SeededGenerator(seed: seed)
-        return WeakDataset(name: "synthetic", classNames: (0..<classCount).map { "class\($0)" },
-                           lfNames: (0..<accuracies.count).map { "lf\($0)" },
-                           train: makeSplit(count: trainCount, using: &generator),
-                           valid: makeSplit(count: validCount, using: &generator),
-                           test: makeSplit(count: testCount, using: &generator))
+        return WeakDataset(
+            name: "synthetic", classNames: (0..<classCount).map { "class\($0)" },
+            lfNames: (0..<accuracies.count).map { "lf\($0)" },
+            train: makeSplit(count: trainCount, using: &generator),
+            valid: makeSplit(count: validCount, using: &generator),
+            test: makeSplit(count: testCount, using: &generator))
     }
 }

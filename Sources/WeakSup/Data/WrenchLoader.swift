@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Loads WRENCH dataset folders: `train.json`, `valid.json`, `test.json`, optional `label.json`
 /// (class names by index) and optional `lfs.json` (LF names and descriptions).
@@ -25,7 +25,8 @@ public enum WrenchLoader {
         for split in WeakDataset.Split.allCases {
             let file = directory.appendingPathComponent("\(split.rawValue).json")
             guard fileManager.fileExists(atPath: file.path) else {
-                throw DataError(file: file.path, "missing split file (a WRENCH folder needs train.json, valid.json and test.json)")
+                throw DataError(
+                    file: file.path, "missing split file (a WRENCH folder needs train.json, valid.json and test.json)")
             }
             raw[split] = try parseSplit(file)
         }
@@ -34,10 +35,14 @@ public enum WrenchLoader {
         for split in [WeakDataset.Split.valid, .test] {
             let other = raw[split]!
             if let m = reference.lfCount, let n = other.lfCount, m != n {
-                throw DataError(file: other.file, record: other.ids.first, field: "weak_labels", "has \(n) LFs, train.json has \(m)")
+                throw DataError(
+                    file: other.file, record: other.ids.first, field: "weak_labels", "has \(n) LFs, train.json has \(m)"
+                )
             }
             if let d = reference.featureWidth, let e = other.featureWidth, d != e {
-                throw DataError(file: other.file, record: other.ids.first, field: "data.feature", "has \(e) features, train.json has \(d)")
+                throw DataError(
+                    file: other.file, record: other.ids.first, field: "data.feature",
+                    "has \(e) features, train.json has \(d)")
             }
         }
         // The number of classes: label.json, else the gold labels, else the votes.
@@ -47,7 +52,8 @@ public enum WrenchLoader {
         for split in raw.values { try split.validate(classCount: classCount) }
 
         let lfCount = reference.lfCount ?? 0
-        var lfNames = (0..<lfCount).map { "lf\($0)" }, lfDescriptions = Array(repeating: "", count: lfCount)
+        var lfNames = (0..<lfCount).map { "lf\($0)" }
+        var lfDescriptions = Array(repeating: "", count: lfCount)
         let lfFile = directory.appendingPathComponent("lfs.json")
         if fileManager.fileExists(atPath: lfFile.path) {
             (lfNames, lfDescriptions) = try readLFDescriptions(lfFile, lfCount: lfCount)
@@ -55,10 +61,12 @@ public enum WrenchLoader {
         var vocabulary: [String: Int]? = reference.texts.map { buildVocabulary($0) }
         if reference.tokens != nil { vocabulary = nil }
         let splits = raw.mapValues { $0.makeSplit(vocabulary: vocabulary) }
-        let vocabularySize = vocabulary.map { $0.count + 2 }
+        let vocabularySize =
+            vocabulary.map { $0.count + 2 }
             ?? raw.values.compactMap { $0.tokens?.flatMap { $0 }.max() }.max().map { $0 + 1 }
-        return WeakDataset(name: directory.lastPathComponent, classNames: names, lfNames: lfNames, lfDescriptions: lfDescriptions,
-                           train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!, vocabularySize: vocabularySize)
+        return WeakDataset(
+            name: directory.lastPathComponent, classNames: names, lfNames: lfNames, lfDescriptions: lfDescriptions,
+            train: splits[.train]!, valid: splits[.valid]!, test: splits[.test]!, vocabularySize: vocabularySize)
     }
 
     /// One split as parsed, before ordering and tokenization.
@@ -76,12 +84,14 @@ public enum WrenchLoader {
         func validate(classCount: Int) throws {
             for (row, id) in ids.enumerated() {
                 if let label = labels[row], !(0..<classCount).contains(label) {
-                    throw DataError(file: file, record: id, field: "label", "label \(label) is not in 0..<\(classCount)")
+                    throw DataError(
+                        file: file, record: id, field: "label", "label \(label) is not in 0..<\(classCount)")
                 }
                 if let m = lfCount {
                     for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
-                        throw DataError(file: file, record: id, field: "weak_labels",
-                                        "vote \(votes[row * m + j]) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
+                        throw DataError(
+                            file: file, record: id, field: "weak_labels",
+                            "vote \(votes[row * m + j]) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
                     }
                 }
             }
@@ -90,28 +100,37 @@ public enum WrenchLoader {
         /// Orders rows by id and builds the split.
         func makeSplit(vocabulary: [String: Int]?) -> DatasetSplit {
             let numeric = ids.compactMap { Int($0) }
-            let order = numeric.count == ids.count ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
-            let m = lfCount ?? 0, d = featureWidth ?? 0
+            let order =
+                numeric.count == ids.count
+                ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
+            let m = lfCount ?? 0
+            let d = featureWidth ?? 0
             // Rows are copied in id order straight into the tensor's storage (no intermediate array).
             var featureTensor: Tensor?
             if d > 0 {
                 let storage = Storage(count: ids.count * d, dtype: .float32)
                 let destination = storage.pointer(Float.self)
                 features.withUnsafeBufferPointer { source in
-                    for (row, i) in order.enumerated() { (destination + row * d).update(from: source.baseAddress! + i * d, count: d) }
+                    for (row, i) in order.enumerated() {
+                        (destination + row * d).update(from: source.baseAddress! + i * d, count: d)
+                    }
                 }
                 featureTensor = Tensor(shape: [ids.count, d], storage: storage)
             }
-            let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, votes: order.flatMap { votes[($0 * m)..<(($0 + 1) * m)] })
+            let matrix = LabelMatrix(
+                rowCount: ids.count, lfCount: m, votes: order.flatMap { votes[($0 * m)..<(($0 + 1) * m)] })
             let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
             var tokenRows = tokens.map { t in order.map { t[$0] } }
             if tokenRows == nil, let texts, let vocabulary {
-                tokenRows = order.map { texts[$0].split(whereSeparator: \.isWhitespace).map { vocabulary[String($0)] ?? 1 } }
+                tokenRows = order.map {
+                    texts[$0].split(whereSeparator: \.isWhitespace).map { vocabulary[String($0)] ?? 1 }
+                }
             }
-            return DatasetSplit(ids: order.map { ids[$0] },
-                                features: featureTensor,
-                                tokens: tokenRows, texts: texts.map { t in order.map { t[$0] } },
-                                labelMatrix: matrix, goldLabels: gold)
+            return DatasetSplit(
+                ids: order.map { ids[$0] },
+                features: featureTensor,
+                tokens: tokenRows, texts: texts.map { t in order.map { t[$0] } },
+                labelMatrix: matrix, goldLabels: gold)
         }
     }
 
@@ -121,24 +140,33 @@ public enum WrenchLoader {
             throw DataError(file: url.path, "cannot be read (\(error.localizedDescription))")
         }
         var split = RawSplit(file: url.path)
-        var currentID: String?, currentField: String?
+        var currentID: String?
+        var currentField: String?
         do {
             try data.withUnsafeBytes { bytes in
                 var reader = JSONReader(bytes: bytes)
                 try reader.readObject { reader, id in
-                    currentID = id; currentField = nil
+                    currentID = id
+                    currentField = nil
                     try parseRecord(&reader, id: id, into: &split, field: &currentField)
                 }
                 guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
             }
         } catch let error as JSONReader.SyntaxError {
-            throw DataError(file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
+            throw DataError(
+                file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
         }
         return split
     }
 
-    private static func parseRecord(_ reader: inout JSONReader, id: String, into split: inout RawSplit, field: inout String?) throws {
-        var label: Int?, votes: [Int]?, feature: [Double]?, text: String?, tokens: [Int]?
+    private static func parseRecord(
+        _ reader: inout JSONReader, id: String, into split: inout RawSplit, field: inout String?
+    ) throws {
+        var label: Int?
+        var votes: [Int]?
+        var feature: [Double]?
+        var text: String?
+        var tokens: [Int]?
         try reader.readObject { reader, key in
             field = key
             switch key {
@@ -146,7 +174,9 @@ public enum WrenchLoader {
             case "weak_labels":
                 var values: [Int] = []
                 try reader.readArray { reader in
-                    guard let vote = try reader.readOptionalInt() else { throw reader.error("null vote (use -1 to abstain)") }
+                    guard let vote = try reader.readOptionalInt() else {
+                        throw reader.error("null vote (use -1 to abstain)")
+                    }
                     values.append(vote)
                 }
                 votes = values
@@ -166,7 +196,9 @@ public enum WrenchLoader {
                     case "tokens":
                         var values: [Int] = []
                         try reader.readArray { reader in
-                            guard let token = try reader.readOptionalInt(), token >= 0 else { throw reader.error("token ids must be non-negative integers") }
+                            guard let token = try reader.readOptionalInt(), token >= 0 else {
+                                throw reader.error("token ids must be non-negative integers")
+                            }
                             values.append(token)
                         }
                         tokens = values
@@ -178,7 +210,9 @@ public enum WrenchLoader {
         }
         guard let votes else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
         if let m = split.lfCount, votes.count != m {
-            throw DataError(file: split.file, record: id, field: "weak_labels", "has \(votes.count) votes, expected \(m) (as in record \(split.ids[0]))")
+            throw DataError(
+                file: split.file, record: id, field: "weak_labels",
+                "has \(votes.count) votes, expected \(m) (as in record \(split.ids[0]))")
         }
         if split.ids.isEmpty {
             split.lfCount = votes.count
@@ -187,9 +221,13 @@ public enum WrenchLoader {
             if tokens != nil { split.tokens = [] }
         }
         if let width = split.featureWidth {
-            guard let feature else { throw DataError(file: split.file, record: id, field: "data.feature", "is missing") }
+            guard let feature else {
+                throw DataError(file: split.file, record: id, field: "data.feature", "is missing")
+            }
             guard feature.count == width else {
-                throw DataError(file: split.file, record: id, field: "data.feature", "has \(feature.count) values, expected \(width) (as in record \(split.ids[0]))")
+                throw DataError(
+                    file: split.file, record: id, field: "data.feature",
+                    "has \(feature.count) values, expected \(width) (as in record \(split.ids[0]))")
             }
             split.features += feature.map(Float.init)
         }
@@ -209,30 +247,38 @@ public enum WrenchLoader {
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].
     static func readClassNames(_ url: URL) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw DataError(file: url.path, "is not a JSON object mapping class indices to names")
         }
         var names: [Int: String] = [:]
         for (key, value) in object {
-            guard let index = Int(key), index >= 0 else { throw DataError(file: url.path, field: key, "class keys must be indices 0, 1, …") }
+            guard let index = Int(key), index >= 0 else {
+                throw DataError(file: url.path, field: key, "class keys must be indices 0, 1, …")
+            }
             names[index] = "\(value)"
         }
-        guard names.keys.sorted() == Array(0..<names.count) else { throw DataError(file: url.path, "class indices must be 0..<\(names.count)") }
+        guard names.keys.sorted() == Array(0..<names.count) else {
+            throw DataError(file: url.path, "class indices must be 0..<\(names.count)")
+        }
         return (0..<names.count).map { names[$0]! }
     }
 
     /// `{"lfs": [{"id": 0, "name"?: …, "rule"?: …}, …]}` → names and descriptions.
     static func readLFDescriptions(_ url: URL, lfCount: Int) throws -> ([String], [String]) {
         guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let lfs = object["lfs"] as? [[String: Any]] else {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let lfs = object["lfs"] as? [[String: Any]]
+        else {
             throw DataError(file: url.path, "expected an object with an 'lfs' array")
         }
-        var names = (0..<lfCount).map { "lf\($0)" }, descriptions = Array(repeating: "", count: lfCount)
+        var names = (0..<lfCount).map { "lf\($0)" }
+        var descriptions = Array(repeating: "", count: lfCount)
         for (position, lf) in lfs.enumerated() {
             let index = (lf["id"] as? Int) ?? position
             guard (0..<lfCount).contains(index) else {
-                throw DataError(file: url.path, record: "\(position)", field: "id", "LF id \(index) is not in 0..<\(lfCount)")
+                throw DataError(
+                    file: url.path, record: "\(position)", field: "id", "LF id \(index) is not in 0..<\(lfCount)")
             }
             if let name = lf["name"] as? String { names[index] = name }
             descriptions[index] = (lf["rule"] as? String) ?? (lf["description"] as? String) ?? ""

@@ -9,30 +9,38 @@ extension WeakDataset {
     public func writeWRENCH(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for split in Split.allCases {
-            try writeAtomically(Data(wrenchJSON(self[split]).utf8), to: directory.appendingPathComponent("\(split.rawValue).json"))
+            try writeAtomically(
+                Data(wrenchJSON(self[split]).utf8), to: directory.appendingPathComponent("\(split.rawValue).json"))
         }
         let classes = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ("\($0.offset)", $0.element) })
-        try writeAtomically(try JSONSerialization.data(withJSONObject: classes, options: [.sortedKeys]),
-                            to: directory.appendingPathComponent("label.json"))
+        try writeAtomically(
+            try JSONSerialization.data(withJSONObject: classes, options: [.sortedKeys]),
+            to: directory.appendingPathComponent("label.json"))
         let lfs = lfNames.indices.map { ["id": $0, "name": lfNames[$0], "rule": lfDescriptions[$0]] as [String: Any] }
-        try writeAtomically(try JSONSerialization.data(withJSONObject: ["lfs": lfs], options: [.sortedKeys]),
-                            to: directory.appendingPathComponent("lfs.json"))
+        try writeAtomically(
+            try JSONSerialization.data(withJSONObject: ["lfs": lfs], options: [.sortedKeys]),
+            to: directory.appendingPathComponent("lfs.json"))
     }
 }
 
 /// One split as a WRENCH JSON object.
 private func wrenchJSON(_ split: DatasetSplit) -> String {
-    let features = split.features?.floats, width = split.features?.shape[1] ?? 0
+    let features = split.features?.floats
+    let width = split.features?.shape[1] ?? 0
     var text = "{"
     for i in 0..<split.count {
         var data: [String] = []
         if let features {
-            data.append("\"feature\": [" + features[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ", ") + "]")
+            data.append(
+                "\"feature\": [" + features[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ", ")
+                    + "]")
         }
         if let texts = split.texts { data.append("\"text\": " + jsonQuoted(texts[i])) }
         let label = split.goldLabels.map { "\($0[i])" } ?? "null"
         let votes = split.labelMatrix.row(i).map(String.init).joined(separator: ", ")
-        text += (i == 0 ? "\n" : ",\n") + "\(jsonQuoted(split.ids[i])): {\"label\": \(label), \"weak_labels\": [\(votes)], \"data\": {"
+        text +=
+            (i == 0 ? "\n" : ",\n")
+            + "\(jsonQuoted(split.ids[i])): {\"label\": \(label), \"weak_labels\": [\(votes)], \"data\": {"
             + data.joined(separator: ", ") + "}}"
     }
     return text + "\n}\n"
@@ -40,6 +48,7 @@ private func wrenchJSON(_ split: DatasetSplit) -> String {
 
 /// A JSON string literal.
 private func jsonQuoted(_ text: String) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+    let data =
+        (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
     return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }

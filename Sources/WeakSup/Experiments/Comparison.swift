@@ -38,7 +38,8 @@ public func compareMethods(
             var seeded = options
             seeded.seed = seed
             let start = Date()
-            let result = try entry.method.run(dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel)
+            let result = try entry.method.run(
+                dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel)
             progress?(entry, seed, result, Date().timeIntervalSince(start))
             return result.test
         }

@@ -11,22 +11,32 @@ extension WeakDataset {
         var result = self
         var generator = SeededGenerator(seed: seed)
         let balance: [Double] = {
-            guard let gold = train.goldLabels else { return Array(repeating: 1 / Double(classCount), count: classCount) }
+            guard let gold = train.goldLabels else {
+                return Array(repeating: 1 / Double(classCount), count: classCount)
+            }
             return (0..<classCount).map { c in Double(gold.filter { $0 == c }.count) / Double(gold.count) }
         }()
         func coinFlip() -> Int {
-            var u = generator.nextUniform(), c = 0
-            while c < classCount - 1 && u >= balance[c] { u -= balance[c]; c += 1 }
+            var u = generator.nextUniform()
+            var c = 0
+            while c < classCount - 1 && u >= balance[c] {
+                u -= balance[c]
+                c += 1
+            }
             return c
         }
         for split in WeakDataset.Split.allCases {
-            guard let gold = self[split].goldLabels else { throw PipelineError.missingGold("the robustness experiment (\(split.rawValue) split)") }
+            guard let gold = self[split].goldLabels else {
+                throw PipelineError.missingGold("the robustness experiment (\(split.rawValue) split)")
+            }
             var votes: [Int] = []
             votes.reserveCapacity(gold.count * (count + 1))
             for y in gold {
                 votes.append(y)
                 switch mode {
-                case .duplicate: let flip = coinFlip(); votes += Array(repeating: flip, count: count)
+                case .duplicate:
+                    let flip = coinFlip()
+                    votes += Array(repeating: flip, count: count)
                 case .independent: for _ in 0..<count { votes.append(coinFlip()) }
                 }
             }

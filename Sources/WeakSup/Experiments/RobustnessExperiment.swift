@@ -13,18 +13,24 @@ public struct RobustnessResult: Sendable {
 /// trained once per seed.
 public func runRobustnessExperiment(
     dataset: WeakDataset, mode: RobustnessMode, counts: [Int], seeds: Int, endModel: EndModelSpec = .defaultMLP,
-    options: TrainingOptions = TrainingOptions(), progress: ((RobustnessResult, _ seed: UInt64, _ auc: Double) -> Void)? = nil
+    options: TrainingOptions = TrainingOptions(),
+    progress: ((RobustnessResult, _ seed: UInt64, _ auc: Double) -> Void)? = nil
 ) throws -> [RobustnessResult] {
     let methods = TrainingMethod.allCases.filter { $0 != .supervisedValid }
-    var results = counts.flatMap { count in methods.map { RobustnessResult(mode: mode, count: count, method: $0, aucs: []) } }
+    var results = counts.flatMap { count in
+        methods.map { RobustnessResult(mode: mode, count: count, method: $0, aucs: []) }
+    }
     for seed in 0..<UInt64(seeds) {
         var seeded = options
         seeded.seed = seed
-        let supervised = try TrainingMethod.supervised.run(dataset: dataset, endModel: endModel, options: seeded).test.auc ?? .nan
+        let supervised =
+            try TrainingMethod.supervised.run(dataset: dataset, endModel: endModel, options: seeded).test.auc ?? .nan
         for (c, count) in counts.enumerated() {
             let data = try dataset.withRobustnessLFs(mode: mode, count: count, seed: seed)
             for (m, method) in methods.enumerated() {
-                let auc = method == .supervised ? supervised
+                let auc =
+                    method == .supervised
+                    ? supervised
                     : try method.run(dataset: data, endModel: endModel, options: seeded).test.auc ?? .nan
                 results[c * methods.count + m].aucs.append(auc)
                 progress?(results[c * methods.count + m], seed, auc)

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Dawid–Skene (1979) by expectation–maximization: a class prior π and, per LF, a confusion
 /// matrix `μ_j[c][r] = P(LF j responds r | y = c)` over the responses r ∈ {0, …, C−1, abstain}.
@@ -23,13 +23,16 @@ public final class DawidSkene: LabelModel {
 
     public init(smoothing: Double = 0.01, tolerance: Double = 1e-6, maxIterations: Int = 200) {
         precondition(smoothing >= 0 && tolerance >= 0 && maxIterations >= 1, "DawidSkene: invalid hyperparameters")
-        self.smoothing = smoothing; self.tolerance = tolerance; self.maxIterations = maxIterations
+        self.smoothing = smoothing
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
     }
 
     public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
         try validateVotes(L, classCount: c)
         classCount = c
-        let rows = L.coveredRows, m = L.lfCount
+        let rows = L.coveredRows
+        let m = L.lfCount
         let majority = MajorityVote()
         try majority.fit(labelMatrix: L, classCount: c)
         var posterior = majority.predictProbabilities(L.rows(rows)).scalars
@@ -40,21 +43,35 @@ public final class DawidSkene: LabelModel {
             iterations = iteration
             // M-step.
             var classTotals = [Double](repeating: smoothing, count: c)
-            var counts = Array(repeating: Array(repeating: Array(repeating: smoothing, count: c + 1), count: c), count: m)
+            var counts = Array(
+                repeating: Array(repeating: Array(repeating: smoothing, count: c + 1), count: c), count: m)
             for (r, i) in rows.enumerated() {
                 for k in 0..<c { classTotals[k] += posterior[r * c + k] }
-                for j in 0..<m { let v = response(i, j); for k in 0..<c { counts[j][k][v] += posterior[r * c + k] } }
+                for j in 0..<m {
+                    let v = response(i, j)
+                    for k in 0..<c { counts[j][k][v] += posterior[r * c + k] }
+                }
             }
             let total = classTotals.reduce(0, +)
             prior = classTotals.map { $0 / total }
-            confusion = counts.map { perClass in perClass.map { row in let s = row.reduce(0, +); return row.map { $0 / s } } }
+            confusion = counts.map { perClass in
+                perClass.map { row in
+                    let s = row.reduce(0, +)
+                    return row.map { $0 / s }
+                }
+            }
             // E-step.
             let logConfusion = confusion.map { $0.map { $0.map { Foundation.log($0) } } }
             var logLikelihood = 0.0
             for (r, i) in rows.enumerated() {
                 var s = prior.map { Foundation.log($0) }
-                for j in 0..<m { let v = response(i, j); for k in 0..<c { s[k] += logConfusion[j][k][v] } }
-                let top = s.max()!, e = s.map { Foundation.exp($0 - top) }, z = e.reduce(0, +)
+                for j in 0..<m {
+                    let v = response(i, j)
+                    for k in 0..<c { s[k] += logConfusion[j][k][v] }
+                }
+                let top = s.max()!
+                let e = s.map { Foundation.exp($0 - top) }
+                let z = e.reduce(0, +)
                 logLikelihood += top + Foundation.log(z)
                 for k in 0..<c { posterior[r * c + k] = e[k] / z }
             }
@@ -70,12 +87,14 @@ public final class DawidSkene: LabelModel {
     /// prior `log π_c` — exactly the E-step posterior.
     public var decomposition: LabelDecomposition {
         let c = classCount
-        var weights: [Double] = [], abstain: [Double] = []
+        var weights: [Double] = []
+        var abstain: [Double] = []
         for j in confusion.indices {
             for k in 0..<c { for y in 0..<c { weights.append(Foundation.log(confusion[j][y][k])) } }
             for y in 0..<c { abstain.append(Foundation.log(confusion[j][y][c])) }
         }
-        return LabelDecomposition(link: .exp, lfCount: confusion.count, classCount: c, weights: weights,
-                                  prior: prior.map { Foundation.log($0) }, abstainWeights: abstain)
+        return LabelDecomposition(
+            link: .exp, lfCount: confusion.count, classCount: c, weights: weights,
+            prior: prior.map { Foundation.log($0) }, abstainWeights: abstain)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// A label model: fitted on a label matrix, it turns each row's votes into a distribution over
 /// classes (the soft label an end model is trained on).
@@ -23,11 +23,14 @@ extension LabelModel {
     /// By default the expected fraction of each LF's votes that are correct under the model's
     /// posterior: `(1/n_j) Σ_{i: L_ij ≠ −1} P(y_i = L_ij | λ_i)`.
     public func estimatedAccuracies(_ labelMatrix: LabelMatrix) -> [Double] {
-        let posterior = predictProbabilities(labelMatrix).scalars, c = classCount
+        let posterior = predictProbabilities(labelMatrix).scalars
+        let c = classCount
         return (0..<labelMatrix.lfCount).map { j in
-            var total = 0.0, votes = 0
+            var total = 0.0
+            var votes = 0
             for i in 0..<labelMatrix.rowCount where labelMatrix[i, j] != LabelMatrix.abstain {
-                total += posterior[i * c + labelMatrix[i, j]]; votes += 1
+                total += posterior[i * c + labelMatrix[i, j]]
+                votes += 1
             }
             return votes > 0 ? total / Double(votes) : .nan
         }
@@ -37,10 +40,12 @@ extension LabelModel {
     /// without any vote (flagged, not guessed).
     public func predictHard(_ labelMatrix: LabelMatrix, tieBreakSeed: UInt64 = 0) -> [Int] {
         var generator = SeededGenerator(seed: tieBreakSeed)
-        let p = predictProbabilities(labelMatrix).scalars, c = classCount
+        let p = predictProbabilities(labelMatrix).scalars
+        let c = classCount
         return (0..<labelMatrix.rowCount).map { i in
             guard labelMatrix.row(i).contains(where: { $0 != LabelMatrix.abstain }) else { return LabelMatrix.abstain }
-            let row = Array(p[(i * c)..<((i + 1) * c)]), best = row.max()!
+            let row = Array(p[(i * c)..<((i + 1) * c)])
+            let best = row.max()!
             let tied = row.indices.filter { abs(row[$0] - best) <= 1e-12 }
             return tied.count == 1 ? tied[0] : tied[generator.nextInt(below: tied.count)]
         }
@@ -65,14 +70,26 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
     /// `A[j, c]` at index `j·C + c`: the weight an abstaining source j puts on class c, or nil.
     public var abstainWeights: [Double]?
 
-    public init(link: Link, lfCount: Int, classCount: Int, weights: [Double], prior: [Double]?, abstainWeights: [Double]? = nil) {
-        precondition(weights.count == lfCount * classCount * classCount, "LabelDecomposition: \(weights.count) weights for \(lfCount)×\(classCount)×\(classCount)")
-        precondition(abstainWeights == nil || abstainWeights!.count == lfCount * classCount, "LabelDecomposition: abstain weights must be m×C")
-        self.link = link; self.lfCount = lfCount; self.classCount = classCount; self.weights = weights; self.prior = prior
+    public init(
+        link: Link, lfCount: Int, classCount: Int, weights: [Double], prior: [Double]?, abstainWeights: [Double]? = nil
+    ) {
+        precondition(
+            weights.count == lfCount * classCount * classCount,
+            "LabelDecomposition: \(weights.count) weights for \(lfCount)×\(classCount)×\(classCount)")
+        precondition(
+            abstainWeights == nil || abstainWeights!.count == lfCount * classCount,
+            "LabelDecomposition: abstain weights must be m×C")
+        self.link = link
+        self.lfCount = lfCount
+        self.classCount = classCount
+        self.weights = weights
+        self.prior = prior
         self.abstainWeights = abstainWeights
     }
 
-    public func weight(lf j: Int, vote k: Int, class c: Int) -> Double { weights[(j * classCount + k) * classCount + c] }
+    public func weight(lf j: Int, vote k: Int, class c: Int) -> Double {
+        weights[(j * classCount + k) * classCount + c]
+    }
 
     /// Soft labels `[N, C]` from the decomposition (rows without votes and a zero score: uniform).
     public func softLabels(_ L: LabelMatrix) -> Tensor {
@@ -93,7 +110,9 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
                 let total = s.reduce(0, +)
                 row = total > 0 ? s.map { $0 / total } : Array(repeating: 1 / Double(c), count: c)
             case .exp:
-                let m = s.max()!, e = s.map { Foundation.exp($0 - m) }, total = e.reduce(0, +)
+                let m = s.max()!
+                let e = s.map { Foundation.exp($0 - m) }
+                let total = e.reduce(0, +)
                 row = e.map { $0 / total }
             }
             for k in 0..<c { out[i * c + k] = row[k] }
@@ -113,7 +132,11 @@ public struct LabelModelError: Error, CustomStringConvertible, Equatable {
 func validateVotes(_ L: LabelMatrix, classCount: Int) throws {
     guard classCount >= 2 else { throw LabelModelError("a label model needs at least 2 classes, got \(classCount)") }
     if let bad = L.votes.firstIndex(where: { !(-1..<classCount).contains($0) }) {
-        throw LabelModelError("row \(bad / max(L.lfCount, 1)), LF \(bad % max(L.lfCount, 1)): vote \(L.votes[bad]) is not in -1..<\(classCount)")
+        throw LabelModelError(
+            "row \(bad / max(L.lfCount, 1)), LF \(bad % max(L.lfCount, 1)): vote \(L.votes[bad]) is not in -1..<\(classCount)"
+        )
     }
-    guard L.voteCount > 0 else { throw LabelModelError("the label matrix has no votes (every LF abstains on every row)") }
+    guard L.voteCount > 0 else {
+        throw LabelModelError("the label matrix has no votes (every LF abstains on every row)")
+    }
 }

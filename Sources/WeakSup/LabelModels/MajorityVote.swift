@@ -22,7 +22,8 @@ public final class MajorityVote: LabelModel {
     public var decomposition: LabelDecomposition {
         let c = classCount
         let block = (0..<c).flatMap { k in (0..<c).map { $0 == k ? 1.0 : 0.0 } }
-        return LabelDecomposition(link: .identity, lfCount: lfCount, classCount: c,
-                                  weights: Array((0..<lfCount).map { _ in block }.joined()), prior: nil)
+        return LabelDecomposition(
+            link: .identity, lfCount: lfCount, classCount: c,
+            weights: Array((0..<lfCount).map { _ in block }.joined()), prior: nil)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// Snorkel's label model (`snorkel.labeling.model.LabelModel`, v0.9/0.10; Ratner et al. 2019):
@@ -38,23 +38,35 @@ public final class SnorkelLabelModel: LabelModel {
     /// Receives a line when the fit falls back to a smaller learning rate.
     public var warning: (@Sendable (String) -> Void)?
 
-    public init(epochs: Int = 100, learningRate: Double = 0.01, l2: Double = 0, momentum: Double = 0.9,
-                precisionInit: Double = 0.7, seed: UInt64 = 0, classBalance: [Double]? = nil) {
-        precondition(epochs >= 1 && learningRate > 0 && l2 >= 0 && precisionInit > 0, "SnorkelLabelModel: invalid hyperparameters")
-        self.epochs = epochs; self.learningRate = learningRate; self.l2 = l2; self.momentum = momentum
-        self.precisionInit = precisionInit; self.seed = seed; self.classBalance = classBalance
+    public init(
+        epochs: Int = 100, learningRate: Double = 0.01, l2: Double = 0, momentum: Double = 0.9,
+        precisionInit: Double = 0.7, seed: UInt64 = 0, classBalance: [Double]? = nil
+    ) {
+        precondition(
+            epochs >= 1 && learningRate > 0 && l2 >= 0 && precisionInit > 0,
+            "SnorkelLabelModel: invalid hyperparameters")
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.l2 = l2
+        self.momentum = momentum
+        self.precisionInit = precisionInit
+        self.seed = seed
+        self.classBalance = classBalance
     }
 
     public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
         try validateVotes(L, classCount: c)
         if let classBalance {
-            guard classBalance.count == c, classBalance.allSatisfy({ $0 > 0 }), abs(classBalance.reduce(0, +) - 1) < 1e-6 else {
+            guard classBalance.count == c, classBalance.allSatisfy({ $0 > 0 }),
+                abs(classBalance.reduce(0, +) - 1) < 1e-6
+            else {
                 throw LabelModelError("class balance must be \(c) positive numbers summing to 1, got \(classBalance)")
             }
         }
         classCount = c
         lfCount = L.lfCount
-        let (n, m) = (L.rowCount, L.lfCount), d = m * c
+        let (n, m) = (L.rowCount, L.lfCount)
+        let d = m * c
         balance = classBalance ?? Array(repeating: 1 / Double(c), count: c)
         coverage = (0..<m).map { j in Double((0..<n).filter { L[$0, j] != LabelMatrix.abstain }.count) / Double(n) }
 
@@ -63,7 +75,11 @@ public final class SnorkelLabelModel: LabelModel {
         let overlaps = withoutGradients { indicator.matmul(indicator, transposeSelf: true) * (1 / Double(n)) }
         let propensity = (0..<d).map { overlaps[$0, $0] }
         var initial = [Double](repeating: 0, count: d * c)
-        for j in 0..<m { for y in 0..<c { initial[(j * c + y) * c + y] = min(max(propensity[j * c + y] * precisionInit / balance[y], 0), 1) } }
+        for j in 0..<m {
+            for y in 0..<c {
+                initial[(j * c + y) * c + y] = min(max(propensity[j * c + y] * precisionInit / balance[y], 0), 1)
+            }
+        }
         var generator = SeededGenerator(seed: seed)
         let start = generator.nextUniform()
         var maskValues = [Double](repeating: 1, count: d * d)
@@ -78,7 +94,7 @@ public final class SnorkelLabelModel: LabelModel {
             parameter.assign(scalars: initial.map { $0 * start })
             let optimizer = SGD(parameters: [parameter], learningRate: rate, momentum: momentum)
             for _ in 0..<epochs {
-                let scaled = parameter * classPrior                       // μ P
+                let scaled = parameter * classPrior  // μ P
                 let residual = (overlaps - scaled.matmul(parameter, transposeOther: true)) * mask
                 var loss = residual.square().sum() + (scaled.sum(axis: 1) - diagonal).square().sum()
                 if l2 > 0 { loss = loss + ((parameter - muInit) * l2).square().sum() }
@@ -91,7 +107,8 @@ public final class SnorkelLabelModel: LabelModel {
         learningRateUsed = learningRate
         while !descend(learningRateUsed) {
             guard learningRateUsed > learningRate / 1000 * 1.5 else {
-                throw LabelModelError("Snorkel label model: the loss diverged even at learning rate \(learningRateUsed)")
+                throw LabelModelError(
+                    "Snorkel label model: the loss diverged even at learning rate \(learningRateUsed)")
             }
             learningRateUsed /= 10
             warning?("Snorkel label model: loss diverged; retrying with learning rate \(learningRateUsed)")
@@ -106,15 +123,21 @@ public final class SnorkelLabelModel: LabelModel {
     private func breakPermutationSymmetry() {
         let c = classCount
         var probabilitySum = Array(repeating: Array(repeating: 0.0, count: c), count: c)  // [vote][class] · p
-        for j in 0..<lfCount { for k in 0..<c { for y in 0..<c { probabilitySum[k][y] += mu[(j * c + k) * c + y] * balance[y] } } }
+        for j in 0..<lfCount {
+            for k in 0..<c { for y in 0..<c { probabilitySum[k][y] += mu[(j * c + k) * c + y] * balance[y] } }
+        }
         var groups: [Int: [Int]] = [:]
         for y in 0..<c { groups[Int((balance[y] * 1000).rounded()), default: []].append(y) }
         var permutation = Array(0..<c)  // new column y takes old column permutation[y]
         for group in groups.values where group.count > 1 {
-            var best = group, bestScore = -Double.infinity
+            var best = group
+            var bestScore = -Double.infinity
             for candidate in permutations(group) {
                 let score = zip(group, candidate).reduce(0.0) { $0 + probabilitySum[$1.0][$1.1] }
-                if score > bestScore + 1e-12 { bestScore = score; best = candidate }
+                if score > bestScore + 1e-12 {
+                    bestScore = score
+                    best = candidate
+                }
             }
             for (y, source) in zip(group, best) { permutation[y] = source }
         }
@@ -126,8 +149,9 @@ public final class SnorkelLabelModel: LabelModel {
 
     /// σ = exp: `W[j, k, c] = log clip(μ[j·C + k, c], 0.01, 0.99)`, prior `log p_c`.
     public var decomposition: LabelDecomposition {
-        LabelDecomposition(link: .exp, lfCount: lfCount, classCount: classCount,
-                           weights: mu.map { Foundation.log(min(max($0, 0.01), 0.99)) }, prior: balance.map { Foundation.log($0) })
+        LabelDecomposition(
+            link: .exp, lfCount: lfCount, classCount: classCount,
+            weights: mu.map { Foundation.log(min(max($0, 0.01), 0.99)) }, prior: balance.map { Foundation.log($0) })
     }
 
     /// Snorkel's `get_accuracies`: `Σ_y P(λ_j = y | y) p_y / coverage_j`, probabilities clipped to [0.01, 0.99].
@@ -149,7 +173,8 @@ func oneHotVotes(_ L: LabelMatrix, classCount c: Int) -> Tensor {
 func permutations(_ items: [Int]) -> [[Int]] {
     guard items.count > 1 else { return [items] }
     return items.indices.flatMap { i -> [[Int]] in
-        var rest = items; let head = rest.remove(at: i)
+        var rest = items
+        let head = rest.remove(at: i)
         return permutations(rest).map { [head] + $0 }
     }
 }

@@ -25,7 +25,10 @@ public struct LabelingFunctionError: Error, CustomStringConvertible, Equatable {
     public let classCount: Int
 
     public init(lf: String, row: Int, vote: Int, classCount: Int) {
-        self.lf = lf; self.row = row; self.vote = vote; self.classCount = classCount
+        self.lf = lf
+        self.row = row
+        self.vote = vote
+        self.classCount = classCount
     }
 
     public var description: String {

@@ -1,11 +1,12 @@
-import Foundation
 import Autodiff
+import Foundation
 
 /// Classification metrics. Binary metrics take the positive class to be 1 and `scores` to be the
 /// probability (or any monotone score) of class 1.
 public enum Metrics {
     public static func accuracy(predictions: [Int], labels: [Int]) -> Double {
-        precondition(predictions.count == labels.count, "accuracy: \(predictions.count) predictions for \(labels.count) labels")
+        precondition(
+            predictions.count == labels.count, "accuracy: \(predictions.count) predictions for \(labels.count) labels")
         guard !labels.isEmpty else { return 0 }
         return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(labels.count)
     }
@@ -19,25 +20,36 @@ public enum Metrics {
 
     /// F1 of class `positive`: `2·TP / (2·TP + FP + FN)` (0 when there are no positives at all).
     public static func f1(predictions: [Int], labels: [Int], positive: Int = 1) -> Double {
-        var tp = 0, fp = 0, fn = 0
+        var tp = 0
+        var fp = 0
+        var fn = 0
         for (p, y) in zip(predictions, labels) {
-            if p == positive && y == positive { tp += 1 } else if p == positive { fp += 1 } else if y == positive { fn += 1 }
+            if p == positive && y == positive {
+                tp += 1
+            } else if p == positive {
+                fp += 1
+            } else if y == positive {
+                fn += 1
+            }
         }
         return tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
     }
 
     /// The mean over all classes of each class's F1 (binary sets too).
     public static func macroF1(predictions: [Int], labels: [Int], classCount: Int) -> Double {
-        (0..<classCount).map { f1(predictions: predictions, labels: labels, positive: $0) }.reduce(0, +) / Double(classCount)
+        (0..<classCount).map { f1(predictions: predictions, labels: labels, positive: $0) }.reduce(0, +)
+            / Double(classCount)
     }
 
     /// Area under the ROC curve: the probability that a random positive scores above a random
     /// negative, ties counting ½ (Mann–Whitney U with mid-ranks). NaN without both classes.
     public static func rocAUC(scores: [Double], labels: [Int]) -> Double {
-        let positives = labels.filter { $0 == 1 }.count, negatives = labels.count - positives
+        let positives = labels.filter { $0 == 1 }.count
+        let negatives = labels.count - positives
         guard positives > 0 && negatives > 0 else { return .nan }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var rankSum = 0.0, start = 0
+        var rankSum = 0.0
+        var start = 0
         while start < order.count {
             var end = start
             while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
@@ -54,12 +66,20 @@ public enum Metrics {
         let positives = labels.filter { $0 == 1 }.count
         guard positives > 0 else { return .nan }
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        var tp = 0, seen = 0, previousRecall = 0.0, total = 0.0, start = 0
+        var tp = 0
+        var seen = 0
+        var previousRecall = 0.0
+        var total = 0.0
+        var start = 0
         while start < order.count {
             var end = start
             while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
-            for k in start...end { seen += 1; if labels[order[k]] == 1 { tp += 1 } }
-            let recall = Double(tp) / Double(positives), precision = Double(tp) / Double(seen)
+            for k in start...end {
+                seen += 1
+                if labels[order[k]] == 1 { tp += 1 }
+            }
+            let recall = Double(tp) / Double(positives)
+            let precision = Double(tp) / Double(seen)
             total += (recall - previousRecall) * precision
             previousRecall = recall
             start = end + 1
@@ -75,7 +95,9 @@ public enum Metrics {
     }
 
     /// Class 1 where the score is at least `threshold`, else 0.
-    public static func thresholded(_ scores: [Double], at threshold: Double) -> [Int] { scores.map { $0 >= threshold ? 1 : 0 } }
+    public static func thresholded(_ scores: [Double], at threshold: Double) -> [Int] {
+        scores.map { $0 >= threshold ? 1 : 0 }
+    }
 
     /// A classifier's decisions from its class probabilities `[n, C]`: for binary tasks class 1
     /// where `P(class 1) ≥ threshold` (0.5 when nil; the tuned decision threshold otherwise), for
@@ -87,7 +109,9 @@ public enum Metrics {
 
     /// `P(class 1)` of every row of binary class probabilities `[n, 2]`.
     public static func positiveScores(_ probabilities: Tensor) -> [Double] {
-        precondition(probabilities.rank == 2 && probabilities.shape[1] == 2, "positiveScores needs [n, 2] probabilities, got \(probabilities.shape)")
+        precondition(
+            probabilities.rank == 2 && probabilities.shape[1] == 2,
+            "positiveScores needs [n, 2] probabilities, got \(probabilities.shape)")
         let p = probabilities.scalars
         return (0..<probabilities.shape[0]).map { p[$0 * 2 + 1] }
     }
@@ -135,6 +159,7 @@ public struct Evaluation: Codable, Equatable, Sendable {
         accuracy = Metrics.accuracy(predictions: predictions, labels: labels)
         macroF1 = Metrics.macroF1(predictions: predictions, labels: labels, classCount: classCount)
         let p = probabilities.scalars
-        logLoss = Metrics.logLoss(probabilities: labels.indices.map { Array(p[($0 * classCount)..<(($0 + 1) * classCount)]) }, labels: labels)
+        logLoss = Metrics.logLoss(
+            probabilities: labels.indices.map { Array(p[($0 * classCount)..<(($0 + 1) * classCount)]) }, labels: labels)
     }
 }

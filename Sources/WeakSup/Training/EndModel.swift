@@ -35,14 +35,22 @@ public enum EndModelSpec: Sendable, Equatable {
         var generator = SeededGenerator(seed: seed)
         switch self {
         case .mlp(let hidden, let dropout, let batchNorm):
-            guard dataset.featureCount > 0 else { throw DataError(file: dataset.name, "has no features; use the LSTM end model on its tokens") }
-            return MLP(inputCount: dataset.featureCount, hiddenSizes: hidden, outputCount: dataset.classCount,
-                       batchNorm: batchNorm, dropout: dropout, dtype: dtype, using: &generator)
+            guard dataset.featureCount > 0 else {
+                throw DataError(file: dataset.name, "has no features; use the LSTM end model on its tokens")
+            }
+            return MLP(
+                inputCount: dataset.featureCount, hiddenSizes: hidden, outputCount: dataset.classCount,
+                batchNorm: batchNorm, dropout: dropout, dtype: dtype, using: &generator)
         case .lstm(let embedding, let hidden, let readout, _):
-            guard let vocabulary = dataset.vocabularySize else { throw DataError(file: dataset.name, "has no token view (data.text or data.tokens); use the MLP end model") }
-            return SequenceClassifier(.init(vocabularySize: vocabulary, embeddingSize: embedding, hiddenSize: hidden,
-                                            bidirectional: true, readoutSizes: readout, outputCount: dataset.classCount, paddingId: 0),
-                                      dtype: dtype, using: &generator)
+            guard let vocabulary = dataset.vocabularySize else {
+                throw DataError(
+                    file: dataset.name, "has no token view (data.text or data.tokens); use the MLP end model")
+            }
+            return SequenceClassifier(
+                .init(
+                    vocabularySize: vocabulary, embeddingSize: embedding, hiddenSize: hidden,
+                    bidirectional: true, readoutSizes: readout, outputCount: dataset.classCount, paddingId: 0),
+                dtype: dtype, using: &generator)
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// How an end model is trained (defaults: the WeaSEL paper's end-model settings).
@@ -49,7 +49,9 @@ public struct TrainingCheckpoint: Sendable, Codable {
     public var parameters: [Double]
     public var learningRate: Double
     public init(epoch: Int, parameters: [Double], learningRate: Double) {
-        self.epoch = epoch; self.parameters = parameters; self.learningRate = learningRate
+        self.epoch = epoch
+        self.parameters = parameters
+        self.learningRate = learningRate
     }
 }
 
@@ -70,24 +72,30 @@ public func trainEndModel(
     _ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor? = nil,
     validationInputs: Tensor, validationLabels: [Int], options: TrainingOptions
 ) -> TrainingReport {
-    precondition(inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
-    return trainWithEarlyStopping(modules: [model], endModel: model, validationInputs: validationInputs,
-                                  validationLabels: validationLabels, classCount: targets.shape[1], options: options,
-                                  runEpoch: epochRunner(model, inputs: inputs, targets: targets, sampleWeights: sampleWeights, options: options))
+    precondition(
+        inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
+    return trainWithEarlyStopping(
+        modules: [model], endModel: model, validationInputs: validationInputs,
+        validationLabels: validationLabels, classCount: targets.shape[1], options: options,
+        runEpoch: epochRunner(model, inputs: inputs, targets: targets, sampleWeights: sampleWeights, options: options))
 }
 
 /// One epoch of soft-target cross-entropy training with Adam over shuffled minibatches (the Adam
 /// state lives in the returned closure, across epochs).
 func epochRunner(_ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor?, options: TrainingOptions)
-    -> (inout SeededGenerator) -> Void {
-    let targets = targets.converted(to: options.dtype), weights = sampleWeights?.converted(to: options.dtype)
+    -> (inout SeededGenerator) -> Void
+{
+    let targets = targets.converted(to: options.dtype)
+    let weights = sampleWeights?.converted(to: options.dtype)
     let parameters = model.parameters
     let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
     return { generator in
         // Batches of one row cannot be normalized; drop a trailing single row.
-        for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
-            let loss = Loss.softTargetCrossEntropy(logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
-                                                   weights: weights?.gatheringRows(batch))
+        for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator)
+        where batch.count > 1 {
+            let loss = Loss.softTargetCrossEntropy(
+                logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
+                weights: weights?.gatheringRows(batch))
             optimizer.step(gradients(of: loss, wrt: parameters))
         }
     }
@@ -111,16 +119,30 @@ func trainWithEarlyStopping(
         for module in modules { module.train() }
         runEpoch(&generator)
         let probabilities = endModel.predictProbabilities(validationInputs)
-        let score = options.stopOnValidationLoss ? -meanCrossEntropy(probabilities, validationLabels) : validationScore(probabilities: probabilities, labels: validationLabels)
+        let score =
+            options.stopOnValidationLoss
+            ? -meanCrossEntropy(probabilities, validationLabels)
+            : validationScore(probabilities: probabilities, labels: validationLabels)
         history.append(score)
         if options.checkpoints > 0 {
-            epochCheckpoints.append(TrainingCheckpoint(epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate))
+            epochCheckpoints.append(
+                TrainingCheckpoint(
+                    epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate
+                ))
         }
-        if score > best.score { best = (score, epoch); snapshot = modules.map { $0.snapshot() } }
-        options.progress?(String(format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
-                                 classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
+        if score > best.score {
+            best = (score, epoch)
+            snapshot = modules.map { $0.snapshot() }
+        }
+        options.progress?(
+            String(
+                format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
+                classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
     }
-    for (module, saved) in zip(modules, snapshot) { module.restore(saved); module.eval() }
+    for (module, saved) in zip(modules, snapshot) {
+        module.restore(saved)
+        module.eval()
+    }
     var threshold: Double?
     if classCount == 2 {
         threshold = 0.5
@@ -130,22 +152,29 @@ func trainWithEarlyStopping(
         }
     }
     let upToBest = epochCheckpoints.filter { $0.epoch <= best.epoch }
-    let kept = options.checkpoints <= 0 || upToBest.isEmpty ? [] : (1...min(options.checkpoints, upToBest.count)).map { k in
-        upToBest[(k * upToBest.count) / min(options.checkpoints, upToBest.count) - 1]
-    }
-    var report = TrainingReport(epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
-                                validationHistory: history)
+    let kept =
+        options.checkpoints <= 0 || upToBest.isEmpty
+        ? []
+        : (1...min(options.checkpoints, upToBest.count)).map { k in
+            upToBest[(k * upToBest.count) / min(options.checkpoints, upToBest.count) - 1]
+        }
+    var report = TrainingReport(
+        epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
+        validationHistory: history)
     report.checkpoints = kept
     return report
 }
 
 /// Mean cross-entropy of hard labels under predicted probabilities `[n, C]`.
 public func meanCrossEntropy(_ probabilities: Tensor, _ labels: [Int]) -> Double {
-    let p = probabilities.scalars, c = probabilities.shape[1]
-    return labels.enumerated().reduce(0.0) { $0 - Foundation.log(max(p[$1.offset * c + $1.element], 1e-15)) } / Double(max(labels.count, 1))
+    let p = probabilities.scalars
+    let c = probabilities.shape[1]
+    return labels.enumerated().reduce(0.0) { $0 - Foundation.log(max(p[$1.offset * c + $1.element], 1e-15)) }
+        / Double(max(labels.count, 1))
 }
 
 /// Test-set evaluation of a trained model.
 public func evaluate(_ model: any Layer, inputs: Tensor, labels: [Int], threshold: Double?) -> Evaluation {
-    Evaluation(probabilities: model.predictProbabilities(inputs).converted(to: .float64), labels: labels, threshold: threshold)
+    Evaluation(
+        probabilities: model.predictProbabilities(inputs).converted(to: .float64), labels: labels, threshold: threshold)
 }

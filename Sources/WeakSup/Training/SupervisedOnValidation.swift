@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// The honest baseline (the WeaSEL paper's "Sup. (Val. set)"; Zhu et al., ACL 2023): the same end
@@ -7,12 +7,19 @@ import NN
 /// `folds`-fold cross-validation inside the validation split — the epoch with the best mean
 /// held-out score — and its binary threshold on the folds' out-of-fold predictions; test data is
 /// used only for the final evaluation.
-public func runSupervisedOnValidation(dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
-                                      options: TrainingOptions = TrainingOptions(), folds: Int = 5) throws -> PipelineResult {
-    guard let labels = dataset.valid.goldLabels else { throw PipelineError.missingGold("supervised-valid (validation split)") }
+public func runSupervisedOnValidation(
+    dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
+    options: TrainingOptions = TrainingOptions(), folds: Int = 5
+) throws -> PipelineResult {
+    guard let labels = dataset.valid.goldLabels else {
+        throw PipelineError.missingGold("supervised-valid (validation split)")
+    }
     guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
-    let c = dataset.classCount, n = labels.count
-    guard n >= 2 * folds else { throw PipelineError.missingGold("supervised-valid needs at least \(2 * folds) validation rows with") }
+    let c = dataset.classCount
+    let n = labels.count
+    guard n >= 2 * folds else {
+        throw PipelineError.missingGold("supervised-valid needs at least \(2 * folds) validation rows with")
+    }
     let inputs = try spec.inputs(dataset.valid, dtype: options.dtype)
     let targets = Tensor.oneHot(labels, classCount: c, dtype: options.dtype)
     var generator = SeededGenerator(seed: options.seed &+ 0xF01D)
@@ -27,8 +34,10 @@ public func runSupervisedOnValidation(dataset: WeakDataset, endModel spec: EndMo
         let heldOut = order.enumerated().filter { $0.offset % folds == k }.map(\.element)
         let kept = order.enumerated().filter { $0.offset % folds != k }.map(\.element)
         let model = try spec.makeModel(for: dataset, seed: options.seed &+ UInt64(k + 1), dtype: options.dtype)
-        let report = trainEndModel(model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept),
-                                   validationInputs: inputs.gatheringRows(heldOut), validationLabels: heldOut.map { labels[$0] }, options: foldOptions)
+        let report = trainEndModel(
+            model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept),
+            validationInputs: inputs.gatheringRows(heldOut), validationLabels: heldOut.map { labels[$0] },
+            options: foldOptions)
         histories.append(report.validationHistory)
         let p = model.predictProbabilities(inputs.gatheringRows(heldOut)).scalars
         for (r, i) in heldOut.enumerated() { for j in 0..<c { outOfFold[i * c + j] = p[r * c + j] } }
@@ -36,20 +45,28 @@ public func runSupervisedOnValidation(dataset: WeakDataset, endModel spec: EndMo
     let commonEpochs = histories.map(\.count).min() ?? 1
     let meanScore = (0..<commonEpochs).map { e in histories.reduce(0) { $0 + $1[e] } / Double(folds) }
     let epochs = (meanScore.indices.max { meanScore[$0] < meanScore[$1] } ?? 0) + 1
-    options.progress?("supervised-valid: \(folds)-fold CV chose \(epochs) epochs (mean held-out score \(String(format: "%.4f", meanScore[epochs - 1])))")
+    options.progress?(
+        "supervised-valid: \(folds)-fold CV chose \(epochs) epochs (mean held-out score \(String(format: "%.4f", meanScore[epochs - 1])))"
+    )
 
     let model = try spec.makeModel(for: dataset, seed: options.seed, dtype: options.dtype)
     let runEpoch = epochRunner(model, inputs: inputs, targets: targets, sampleWeights: nil, options: options)
     var trainingGenerator = SeededGenerator(seed: options.seed &+ 0x7A11)
-    for _ in 0..<epochs { model.train(); runEpoch(&trainingGenerator) }
+    for _ in 0..<epochs {
+        model.train()
+        runEpoch(&trainingGenerator)
+    }
     model.eval()
     var threshold: Double?
     if c == 2 {
-        threshold = options.tuneThreshold
+        threshold =
+            options.tuneThreshold
             ? Metrics.bestF1Threshold(scores: (0..<n).map { outOfFold[$0 * 2 + 1] }, labels: labels).threshold : 0.5
     }
-    let report = TrainingReport(epochsRun: epochs, bestEpoch: epochs, bestValidationScore: meanScore[epochs - 1],
-                                threshold: threshold, validationHistory: meanScore)
-    let test = evaluate(model, inputs: try spec.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: threshold)
+    let report = TrainingReport(
+        epochsRun: epochs, bestEpoch: epochs, bestValidationScore: meanScore[epochs - 1],
+        threshold: threshold, validationHistory: meanScore)
+    let test = evaluate(
+        model, inputs: try spec.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: threshold)
     return PipelineResult(model: model, report: report, test: test, trainingRows: [], targets: targets)
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// An end model of either kind inside a trained-model file.
@@ -15,7 +15,9 @@ public enum EndModelFile: Codable {
         } else if let mlp = model as? MLP {
             self = .mlp(mlp.modelFile())
         } else {
-            throw ModelFileError(path: "(end model)", problem: "a \(type(of: model)) cannot be saved as an end model (MLP or sequence classifier)")
+            throw ModelFileError(
+                path: "(end model)",
+                problem: "a \(type(of: model)) cannot be saved as an end model (MLP or sequence classifier)")
         }
     }
 
@@ -33,8 +35,10 @@ public enum EndModelFile: Codable {
         switch kind {
         case MLP.kind: self = .mlp(try ModelFile(from: decoder))
         case SequenceClassifier.kind: self = .sequence(try ModelFile(from: decoder))
-        default: throw DecodingError.dataCorruptedError(forKey: .kind, in: try decoder.container(keyedBy: Keys.self),
-                                                        debugDescription: "unknown end model kind '\(kind)'")
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: try decoder.container(keyedBy: Keys.self),
+                debugDescription: "unknown end model kind '\(kind)'")
         }
     }
 
@@ -57,14 +61,17 @@ public struct WeaselEncoderFile: Codable {
 
 extension WeaselEncoder {
     public func file() -> WeaselEncoderFile {
-        WeaselEncoderFile(options: options, featureCount: featureCount, lfCount: lfCount, classCount: classCount, network: network.modelFile())
+        WeaselEncoderFile(
+            options: options, featureCount: featureCount, lfCount: lfCount, classCount: classCount,
+            network: network.modelFile())
     }
 
     public static func make(from file: WeaselEncoderFile, path: String) throws -> WeaselEncoder {
         var generator = SeededGenerator(seed: 0)
         let dtype = DType(rawValue: file.network.dtype) ?? .float32
-        let encoder = WeaselEncoder(options: file.options, featureCount: file.featureCount, lfCount: file.lfCount,
-                                    classCount: file.classCount, dtype: dtype, using: &generator)
+        let encoder = WeaselEncoder(
+            options: file.options, featureCount: file.featureCount, lfCount: file.lfCount,
+            classCount: file.classCount, dtype: dtype, using: &generator)
         let network = try MLP.make(from: file.network, path: path)
         guard network.configuration == encoder.network.configuration else {
             throw ModelFileError(path: path, problem: "the encoder network does not match its WeaSEL options")
@@ -86,11 +93,19 @@ public struct DatasetSignature: Codable, Equatable, Sendable {
     public var trainHash: String
 
     public init(_ dataset: WeakDataset) {
-        name = dataset.name; classNames = dataset.classNames; lfCount = dataset.lfCount
-        featureCount = dataset.featureCount; trainRows = dataset.train.count
+        name = dataset.name
+        classNames = dataset.classNames
+        lfCount = dataset.lfCount
+        featureCount = dataset.featureCount
+        trainRows = dataset.train.count
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) { for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
-        for (i, id) in dataset.train.ids.enumerated() { mix(id); mix(":"); mix(dataset.train.labelMatrix.row(i).map(String.init).joined(separator: ",")); mix(";") }
+        for (i, id) in dataset.train.ids.enumerated() {
+            mix(id)
+            mix(":")
+            mix(dataset.train.labelMatrix.row(i).map(String.init).joined(separator: ","))
+            mix(";")
+        }
         trainHash = String(hash, radix: 16)
     }
 }
@@ -124,9 +139,13 @@ public struct TrainedModelFile: Codable {
     public var checkpoints: [TrainingCheckpoint]?
 
     /// - Parameter options: the training options the model was trained with (seed, weight decay).
-    public init(method: TrainingMethod, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult,
-                options: TrainingOptions) throws {
-        self.method = method; seed = options.seed; self.dataset = DatasetSignature(dataset)
+    public init(
+        method: TrainingMethod, dataset: WeakDataset, endModelSpec: EndModelSpec, result: PipelineResult,
+        options: TrainingOptions
+    ) throws {
+        self.method = method
+        seed = options.seed
+        self.dataset = DatasetSignature(dataset)
         inputs = endModelSpec.inputKind
         if case .lstm(_, _, _, let maxLength) = endModelSpec { self.maxLength = maxLength }
         threshold = result.report.threshold
@@ -145,9 +164,14 @@ public struct TrainedModelFile: Codable {
     public static func load(from url: URL) throws -> TrainedModelFile {
         let file = try readJSON(TrainedModelFile.self, from: url, what: "trained model file")
         guard file.format == "weasel-trained-model" else {
-            throw ModelFileError(path: url.path, problem: "format is '\(file.format)', expected 'weasel-trained-model' (written by `weasel train --out`)")
+            throw ModelFileError(
+                path: url.path,
+                problem: "format is '\(file.format)', expected 'weasel-trained-model' (written by `weasel train --out`)"
+            )
         }
-        guard file.version == 1 else { throw ModelFileError(path: url.path, problem: "version \(file.version) is not supported (expected 1)") }
+        guard file.version == 1 else {
+            throw ModelFileError(path: url.path, problem: "version \(file.version) is not supported (expected 1)")
+        }
         return file
     }
 
@@ -164,13 +188,23 @@ public struct TrainedModelFile: Codable {
     public func check(_ dataset: WeakDataset, sameTraining: Bool, path: String) throws {
         let signature = DatasetSignature(dataset)
         guard signature.classNames.count == self.dataset.classNames.count else {
-            throw ModelFileError(path: path, problem: "the model has \(self.dataset.classNames.count) classes, the data \(signature.classNames.count)")
+            throw ModelFileError(
+                path: path,
+                problem:
+                    "the model has \(self.dataset.classNames.count) classes, the data \(signature.classNames.count)")
         }
         guard inputs == .tokens || signature.featureCount == self.dataset.featureCount else {
-            throw ModelFileError(path: path, problem: "the model expects \(self.dataset.featureCount) features, the data has \(signature.featureCount)")
+            throw ModelFileError(
+                path: path,
+                problem:
+                    "the model expects \(self.dataset.featureCount) features, the data has \(signature.featureCount)")
         }
         if sameTraining && signature != self.dataset {
-            throw ModelFileError(path: path, problem: "the data does not match the model's training data (it was trained on '\(self.dataset.name)': \(self.dataset.trainRows) rows, \(self.dataset.lfCount) LFs, hash \(self.dataset.trainHash); given '\(signature.name)': \(signature.trainRows) rows, \(signature.lfCount) LFs, hash \(signature.trainHash))")
+            throw ModelFileError(
+                path: path,
+                problem:
+                    "the data does not match the model's training data (it was trained on '\(self.dataset.name)': \(self.dataset.trainRows) rows, \(self.dataset.lfCount) LFs, hash \(self.dataset.trainHash); given '\(signature.name)': \(signature.trainRows) rows, \(signature.lfCount) LFs, hash \(signature.trainHash))"
+            )
         }
     }
 }
@@ -181,6 +215,7 @@ extension TrainedModelFile {
     public func predictProbabilities(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws -> Tensor {
         try check(dataset, sameTraining: false, path: path)
         let model = try endModel.makeModel(path: path)
-        return model.predictProbabilities(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype)).converted(to: .float64)
+        return model.predictProbabilities(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
+            .converted(to: .float64)
     }
 }

@@ -30,18 +30,22 @@ public enum TrainingMethod: String, CaseIterable, Codable, Sendable {
 
     /// Trains the end model with this method and evaluates it on the test split.
     /// - Parameter weasel: WeaSEL's options (used by `.weasel` only).
-    public func run(dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
-                    weasel: WeaselOptions = .default) throws -> PipelineResult {
+    public func run(
+        dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
+        weasel: WeaselOptions = .default
+    ) throws -> PipelineResult {
         switch self {
         case .weasel:
-            return try trainWeasel(dataset: dataset, endModel: endModel, options: weasel, training: options).pipelineResult(dataset: dataset)
+            return try trainWeasel(dataset: dataset, endModel: endModel, options: weasel, training: options)
+                .pipelineResult(dataset: dataset)
         case .supervised:
             return try runSupervised(dataset: dataset, endModel: endModel, options: options)
         case .supervisedValid:
             return try runSupervisedOnValidation(dataset: dataset, endModel: endModel, options: options)
         case .majority, .dawidSkene, .snorkel:
-            return try runTwoStage(dataset: dataset, labelModel: labelModel!.make(seed: options.seed, warning: options.warning),
-                                   endModel: endModel, options: options)
+            return try runTwoStage(
+                dataset: dataset, labelModel: labelModel!.make(seed: options.seed, warning: options.warning),
+                endModel: endModel, options: options)
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// The result of training an end model from (weak or gold) labels.
@@ -16,50 +16,73 @@ public struct PipelineResult {
     /// The label model, for two-stage methods.
     public var labelModel: LabelModel?
 
-    public init(model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor,
-                encoder: WeaselEncoder? = nil, labelModel: LabelModel? = nil) {
-        self.model = model; self.report = report; self.test = test; self.trainingRows = trainingRows
-        self.targets = targets; self.encoder = encoder; self.labelModel = labelModel
+    public init(
+        model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor,
+        encoder: WeaselEncoder? = nil, labelModel: LabelModel? = nil
+    ) {
+        self.model = model
+        self.report = report
+        self.test = test
+        self.trainingRows = trainingRows
+        self.targets = targets
+        self.encoder = encoder
+        self.labelModel = labelModel
     }
 }
 
 public enum PipelineError: Error, CustomStringConvertible {
     case missingGold(String)
     public var description: String {
-        switch self { case .missingGold(let what): return "\(what) needs gold labels" }
+        switch self {
+        case .missingGold(let what): return "\(what) needs gold labels"
+        }
     }
 }
 
 /// The two-stage pipeline: fit `labelModel` on the training votes, take the soft labels of the
 /// covered training rows, train the end model on them (early stopping on validation), evaluate
 /// on test.
-public func runTwoStage(dataset: WeakDataset, labelModel: LabelModel, endModel: EndModelSpec = .defaultMLP,
-                        options: TrainingOptions = TrainingOptions()) throws -> PipelineResult {
+public func runTwoStage(
+    dataset: WeakDataset, labelModel: LabelModel, endModel: EndModelSpec = .defaultMLP,
+    options: TrainingOptions = TrainingOptions()
+) throws -> PipelineResult {
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
     let covered = dataset.train.labelMatrix.coveredRows
     let soft = labelModel.predictProbabilities(dataset.train.labelMatrix.rows(covered))
-    var result = try trainAndEvaluate(dataset: dataset, rows: covered, targets: soft, endModel: endModel, options: options)
+    var result = try trainAndEvaluate(
+        dataset: dataset, rows: covered, targets: soft, endModel: endModel, options: options)
     result.labelModel = labelModel
     return result
 }
 
 /// The supervised ceiling: the same end model trained on the gold training labels.
-public func runSupervised(dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP,
-                          options: TrainingOptions = TrainingOptions()) throws -> PipelineResult {
+public func runSupervised(
+    dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP,
+    options: TrainingOptions = TrainingOptions()
+) throws -> PipelineResult {
     guard let gold = dataset.train.goldLabels else { throw PipelineError.missingGold("the supervised baseline") }
     let targets = Tensor.oneHot(gold, classCount: dataset.classCount, dtype: .float64)
-    return try trainAndEvaluate(dataset: dataset, rows: Array(0..<dataset.train.count), targets: targets, endModel: endModel, options: options)
+    return try trainAndEvaluate(
+        dataset: dataset, rows: Array(0..<dataset.train.count), targets: targets, endModel: endModel, options: options)
 }
 
 /// Trains a fresh end model on `targets` for training `rows`, and evaluates it on test.
-public func trainAndEvaluate(dataset: WeakDataset, rows: [Int], targets: Tensor, endModel: EndModelSpec,
-                             options: TrainingOptions) throws -> PipelineResult {
-    guard let validLabels = dataset.valid.goldLabels else { throw PipelineError.missingGold("early stopping (validation split)") }
+public func trainAndEvaluate(
+    dataset: WeakDataset, rows: [Int], targets: Tensor, endModel: EndModelSpec,
+    options: TrainingOptions
+) throws -> PipelineResult {
+    guard let validLabels = dataset.valid.goldLabels else {
+        throw PipelineError.missingGold("early stopping (validation split)")
+    }
     guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
     let model = try endModel.makeModel(for: dataset, seed: options.seed, dtype: options.dtype)
     let inputs = try endModel.inputs(dataset.train, dtype: options.dtype).gatheringRows(rows)
-    let report = trainEndModel(model, inputs: inputs, targets: targets, validationInputs: try endModel.inputs(dataset.valid, dtype: options.dtype),
-                               validationLabels: validLabels, options: options)
-    let test = evaluate(model, inputs: try endModel.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: report.threshold)
+    let report = trainEndModel(
+        model, inputs: inputs, targets: targets,
+        validationInputs: try endModel.inputs(dataset.valid, dtype: options.dtype),
+        validationLabels: validLabels, options: options)
+    let test = evaluate(
+        model, inputs: try endModel.inputs(dataset.test, dtype: options.dtype), labels: testLabels,
+        threshold: report.threshold)
     return PipelineResult(model: model, report: report, test: test, trainingRows: rows, targets: targets)
 }

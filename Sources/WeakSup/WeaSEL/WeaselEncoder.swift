@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// WeaSEL's encoder: a network on `concat(x, votes)` whose output becomes sample-dependent LF
@@ -16,17 +16,22 @@ public final class WeaselEncoder: Module {
     public let network: MLP
     let logPrior: [Double]
 
-    public init(options: WeaselOptions, featureCount: Int, lfCount: Int, classCount: Int, dtype: DType = .float32,
-                using generator: inout SeededGenerator) {
+    public init(
+        options: WeaselOptions, featureCount: Int, lfCount: Int, classCount: Int, dtype: DType = .float32,
+        using generator: inout SeededGenerator
+    ) {
         self.options = options
         self.lfCount = lfCount
         self.classCount = classCount
         self.featureCount = options.encoderInput == .oneHotVotes ? 0 : featureCount
         let voteWidth = options.encoderInput == .featuresAndRawVotes ? lfCount : lfCount * classCount
-        network = MLP(inputCount: self.featureCount + voteWidth, hiddenSizes: options.linearEncoder ? [] : options.encoderHiddenSizes,
-                      outputCount: lfCount * (options.classConditional ? classCount : 1), activation: .relu,
-                      batchNorm: options.encoderBatchNorm && !options.linearEncoder, dropout: options.linearEncoder ? 0 : options.encoderDropout,
-                      dtype: dtype, using: &generator)
+        network = MLP(
+            inputCount: self.featureCount + voteWidth,
+            hiddenSizes: options.linearEncoder ? [] : options.encoderHiddenSizes,
+            outputCount: lfCount * (options.classConditional ? classCount : 1), activation: .relu,
+            batchNorm: options.encoderBatchNorm && !options.linearEncoder,
+            dropout: options.linearEncoder ? 0 : options.encoderDropout,
+            dtype: dtype, using: &generator)
         let balance = options.classBalance ?? Array(repeating: 1 / Double(classCount), count: classCount)
         logPrior = balance.map { Foundation.log($0) }
     }
@@ -40,7 +45,9 @@ public final class WeaselEncoder: Module {
         if options.encoderInput == .featuresAndRawVotes {
             votes = Tensor(shape: [L.rowCount, L.lfCount], scalars: L.votes.map(Double.init), dtype: dtype)
         } else {
-            votes = Tensor.oneHot(L.votes, classCount: classCount, dtype: dtype).reshaped([L.rowCount, L.lfCount * classCount])
+            votes = Tensor.oneHot(L.votes, classCount: classCount, dtype: dtype).reshaped([
+                L.rowCount, L.lfCount * classCount,
+            ])
         }
         guard featureCount > 0, let features else { return votes }
         return concat([features.converted(to: dtype), votes], axis: 1)
@@ -93,7 +100,8 @@ public final class WeaselEncoder: Module {
         let dtype = network.output.weight.dtype
         return withoutGradients {
             let theta = accuracies(makeInput(features: features, labelMatrix: labelMatrix, dtype: dtype))
-            let s = scores(accuracies: theta, votes: Self.classMajorVotes(labelMatrix, classCount: classCount, dtype: dtype))
+            let s = scores(
+                accuracies: theta, votes: Self.classMajorVotes(labelMatrix, classCount: classCount, dtype: dtype))
             return (theta, s.softmax())
         }
     }

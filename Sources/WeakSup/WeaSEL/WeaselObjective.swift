@@ -15,19 +15,27 @@ extension WeaselOptions.Objective {
     public func terms(encoderScores s: Tensor, endLogits f: Tensor, classPrior: [Double]) -> [Tensor] {
         switch self {
         case .symmetricCE:
-            return [Loss.softTargetCrossEntropy(logits: f, targets: stopGradient(s.softmax())),
-                    Loss.softTargetCrossEntropy(logits: s, targets: stopGradient(f.softmax()))]
+            return [
+                Loss.softTargetCrossEntropy(logits: f, targets: stopGradient(s.softmax())),
+                Loss.softTargetCrossEntropy(logits: s, targets: stopGradient(f.softmax())),
+            ]
         case .symmetricCENoStopGrad:
-            return [Loss.softTargetCrossEntropy(logits: f, targets: s.softmax()),
-                    Loss.softTargetCrossEntropy(logits: s, targets: f.softmax())]
+            return [
+                Loss.softTargetCrossEntropy(logits: f, targets: s.softmax()),
+                Loss.softTargetCrossEntropy(logits: s, targets: f.softmax()),
+            ]
         case .oneSidedCE:
             return [Loss.softTargetCrossEntropy(logits: f, targets: s.softmax())]
         case .l1:
-            return [Loss.l1Distance(logits: f, targets: stopGradient(s.softmax())),
-                    Loss.l1Distance(logits: s, targets: stopGradient(f.softmax()))]
+            return [
+                Loss.l1Distance(logits: f, targets: stopGradient(s.softmax())),
+                Loss.l1Distance(logits: s, targets: stopGradient(f.softmax())),
+            ]
         case .squaredHellinger:
-            return [Loss.squaredHellinger(logits: f, targets: stopGradient(s.softmax())),
-                    Loss.squaredHellinger(logits: s, targets: stopGradient(f.softmax()))]
+            return [
+                Loss.squaredHellinger(logits: f, targets: stopGradient(s.softmax())),
+                Loss.squaredHellinger(logits: s, targets: stopGradient(f.softmax())),
+            ]
         case .mig:
             return [-mutualInformationGain(s.softmax(), f.softmax(), prior: classPrior)]
         }
@@ -38,8 +46,8 @@ extension WeaselOptions.Objective {
 /// `(1/n) Σ_i log(Σ_c a_ic b_ic / p_c) − (1/(n(n−1))) Σ_{i≠k} Σ_c a_ic b_kc / p_c`.
 func mutualInformationGain(_ a: Tensor, _ b: Tensor, prior: [Double]) -> Tensor {
     let n = Double(a.shape[0])
-    let scaled = a / Tensor(shape: [prior.count], scalars: prior, dtype: a.dtype)   // a_ic / p_c
-    let paired = (scaled * b).sum(axis: 1)                                          // Σ_c a_ic b_ic / p_c
-    let all = (scaled.sum(axis: 0) * b.sum(axis: 0)).sum()                          // Σ_{i,k} Σ_c a_ic b_kc / p_c
+    let scaled = a / Tensor(shape: [prior.count], scalars: prior, dtype: a.dtype)  // a_ic / p_c
+    let paired = (scaled * b).sum(axis: 1)  // Σ_c a_ic b_ic / p_c
+    let all = (scaled.sum(axis: 0) * b.sum(axis: 0)).sum()  // Σ_{i,k} Σ_c a_ic b_kc / p_c
     return paired.log().mean() - (all - paired.sum()) * (1 / max(n * (n - 1), 1))
 }

@@ -28,7 +28,10 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
     }
 
     public enum AccuracyScale: String, Sendable, Codable, CaseIterable {
-        case one = "1", sqrtLFs = "sqrt-m", lfs = "m", sqrtLFsTimesClasses = "sqrt-m-c"
+        case one = "1"
+        case sqrtLFs = "sqrt-m"
+        case lfs = "m"
+        case sqrtLFsTimesClasses = "sqrt-m-c"
 
         func value(lfCount m: Int, classCount c: Int) -> Double {
             switch self {

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import NN
 
 /// What WeaSEL training produced.
@@ -15,9 +15,13 @@ public struct WeaselResult {
     /// The result in the form every method returns: the end model's targets are the frozen
     /// encoder's soft labels of the training rows (the labels influence functions attribute).
     public func pipelineResult(dataset: WeakDataset) -> PipelineResult {
-        let softLabels = encoder.encode(features: dataset.train.features?.gatheringRows(trainingRows),
-                                        labelMatrix: dataset.train.labelMatrix.rows(trainingRows)).softLabels
-        return PipelineResult(model: endModel, report: report, test: test, trainingRows: trainingRows, targets: softLabels, encoder: encoder)
+        let softLabels = encoder.encode(
+            features: dataset.train.features?.gatheringRows(trainingRows),
+            labelMatrix: dataset.train.labelMatrix.rows(trainingRows)
+        ).softLabels
+        return PipelineResult(
+            model: endModel, report: report, test: test, trainingRows: trainingRows, targets: softLabels,
+            encoder: encoder)
     }
 }
 
@@ -27,9 +31,13 @@ public struct WeaselResult {
 /// from `sg(softmax f(x))` (symmetric cross-entropy by default), each with its own Adam. Rows
 /// without any vote are dropped. Early stopping on the end model's validation ROC-AUC (binary) or
 /// accuracy keeps the best weights of both networks; the binary threshold is tuned on validation F1.
-public func trainWeasel(dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
-                        options: WeaselOptions = .default, training: TrainingOptions = TrainingOptions()) throws -> WeaselResult {
-    guard let validLabels = dataset.valid.goldLabels else { throw PipelineError.missingGold("early stopping (validation split)") }
+public func trainWeasel(
+    dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
+    options: WeaselOptions = .default, training: TrainingOptions = TrainingOptions()
+) throws -> WeaselResult {
+    guard let validLabels = dataset.valid.goldLabels else {
+        throw PipelineError.missingGold("early stopping (validation split)")
+    }
     guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
     let (m, c, dtype) = (dataset.lfCount, dataset.classCount, training.dtype)
     guard m >= 1 else { throw PipelineError.missingGold("WeaSEL needs at least one labeling function; it") }
@@ -39,26 +47,38 @@ public func trainWeasel(dataset: WeakDataset, endModel spec: EndModelSpec = .def
 
     var generator = SeededGenerator(seed: training.seed)
     let endModel = try spec.makeModel(for: dataset, seed: generator.next(), dtype: dtype)
-    let encoder = WeaselEncoder(options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c, dtype: dtype,
-                                using: &generator)
+    let encoder = WeaselEncoder(
+        options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c, dtype: dtype,
+        using: &generator)
     let inputs = try spec.inputs(dataset.train, dtype: dtype).gatheringRows(rows)
-    let encoderInputs = encoder.makeInput(features: dataset.train.features?.gatheringRows(rows), labelMatrix: votes, dtype: dtype)
+    let encoderInputs = encoder.makeInput(
+        features: dataset.train.features?.gatheringRows(rows), labelMatrix: votes, dtype: dtype)
     let classMajorVotes = WeaselEncoder.classMajorVotes(votes, classCount: c, dtype: dtype)
     let prior = options.classBalance ?? Array(repeating: 1 / Double(c), count: c)
 
-    let encoderParameters = encoder.parameters, endParameters = endModel.parameters
-    let encoderOptimizer = Adam(parameters: encoderParameters, learningRate: options.encoderLearningRate, weightDecay: options.encoderWeightDecay)
-    let endOptimizer = Adam(parameters: endParameters, learningRate: training.learningRate, weightDecay: training.weightDecay)
+    let encoderParameters = encoder.parameters
+    let endParameters = endModel.parameters
+    let encoderOptimizer = Adam(
+        parameters: encoderParameters, learningRate: options.encoderLearningRate,
+        weightDecay: options.encoderWeightDecay)
+    let endOptimizer = Adam(
+        parameters: endParameters, learningRate: training.learningRate, weightDecay: training.weightDecay)
 
     func batchLoss(_ batch: [Int]) -> Tensor {
-        let s = encoder.scores(accuracies: encoder.accuracies(encoderInputs.gatheringRows(batch)), votes: classMajorVotes.gatheringRows(batch))
-        return options.objective.loss(encoderScores: s, endLogits: endModel(inputs.gatheringRows(batch)), classPrior: prior)
+        let s = encoder.scores(
+            accuracies: encoder.accuracies(encoderInputs.gatheringRows(batch)),
+            votes: classMajorVotes.gatheringRows(batch))
+        return options.objective.loss(
+            encoderScores: s, endLogits: endModel(inputs.gatheringRows(batch)), classPrior: prior)
     }
 
-    let report = trainWithEarlyStopping(modules: [endModel, encoder], endModel: endModel,
-                                        validationInputs: try spec.inputs(dataset.valid, dtype: dtype), validationLabels: validLabels,
-                                        classCount: c, options: training) { generator in
-        for batch in minibatches(count: rows.count, batchSize: training.batchSize, shuffle: true, using: &generator) where batch.count > 1 {
+    let report = trainWithEarlyStopping(
+        modules: [endModel, encoder], endModel: endModel,
+        validationInputs: try spec.inputs(dataset.valid, dtype: dtype), validationLabels: validLabels,
+        classCount: c, options: training
+    ) { generator in
+        for batch in minibatches(count: rows.count, batchSize: training.batchSize, shuffle: true, using: &generator)
+        where batch.count > 1 {
             if options.encoderFirst {
                 // The official code's order: step the encoder, then train f towards the updated encoder.
                 encoderOptimizer.step(gradients(of: batchLoss(batch), wrt: encoderParameters))
@@ -70,6 +90,7 @@ public func trainWeasel(dataset: WeakDataset, endModel spec: EndModelSpec = .def
             }
         }
     }
-    let test = evaluate(endModel, inputs: try spec.inputs(dataset.test, dtype: dtype), labels: testLabels, threshold: report.threshold)
+    let test = evaluate(
+        endModel, inputs: try spec.inputs(dataset.test, dtype: dtype), labels: testLabels, threshold: report.threshold)
     return WeaselResult(endModel: endModel, encoder: encoder, report: report, test: test, trainingRows: rows)
 }

@@ -11,18 +11,30 @@ let improveCommand = Command(
         let report = try setup.improve(dataset: dataset, damping: damping, solver: solver)
         let metric = dataset.classCount == 2 ? "F1" : "accuracy"
         if arguments.flag("json") {
-            emit(try jsonString(["lines": report.lines.map { line -> [String: Any] in
-                ["name": line.name, "alpha": line.alpha.map { $0 as Any } ?? NSNull(), "removed": line.removed,
-                 "valid_loss": line.validationLoss, "valid_\(metric.lowercased())": line.validationScore,
-                 "test_loss": line.testLoss, "test_\(metric.lowercased())": line.testScore]
-            }]))
+            emit(
+                try jsonString([
+                    "lines": report.lines.map { line -> [String: Any] in
+                        [
+                            "name": line.name, "alpha": line.alpha.map { $0 as Any } ?? NSNull(),
+                            "removed": line.removed,
+                            "valid_loss": line.validationLoss, "valid_\(metric.lowercased())": line.validationScore,
+                            "test_loss": line.testLoss, "test_\(metric.lowercased())": line.testScore,
+                        ]
+                    }
+                ]))
             return
         }
         emit("\(dataset.name): removing what hurts the validation loss, then retraining (α chosen on validation loss)")
-        emit(alignedTable(header: ["removal", "α", "removed", "valid loss", "valid \(metric)", "test loss", "test \(metric)"],
-                           rows: report.lines.map { line in
-            [line.name, line.alpha.map { String(format: "%.2e", $0) } ?? "-", "\(line.removed)", String(format: "%.4f", line.validationLoss),
-             String(format: "%.4f", line.validationScore), String(format: "%.4f", line.testLoss), String(format: "%.4f", line.testScore)]
-        }))
+        emit(
+            alignedTable(
+                header: ["removal", "α", "removed", "valid loss", "valid \(metric)", "test loss", "test \(metric)"],
+                rows: report.lines.map { line in
+                    [
+                        line.name, line.alpha.map { String(format: "%.2e", $0) } ?? "-", "\(line.removed)",
+                        String(format: "%.4f", line.validationLoss),
+                        String(format: "%.4f", line.validationScore), String(format: "%.4f", line.testLoss),
+                        String(format: "%.4f", line.testScore),
+                    ]
+                }))
     }
 )

@@ -3,6 +3,8 @@ let influenceCommand = Command(
     name: "influence",
     summary: "which LFs, votes and training rows help or hurt a trained model (influence functions)",
     options: influenceScoresCommand.options,
-    subcommands: [influenceScoresCommand, explainCommand, mislabelsCommand, similarityCommand, improveCommand, validateCommand],
+    subcommands: [
+        influenceScoresCommand, explainCommand, mislabelsCommand, similarityCommand, improveCommand, validateCommand,
+    ],
     run: influenceScoresCommand.run
 )

@@ -3,7 +3,8 @@ import Influence
 
 let mislabelsCommand = Command(
     name: "mislabels",
-    summary: "rank every vote as 'LF j mislabels row i' (needs gold labels); average precision per LF against baselines",
+    summary:
+        "rank every vote as 'LF j mislabels row i' (needs gold labels); average precision per LF against baselines",
     options: influenceSetupOptions + [.flag("json", help: "print one JSON object")],
     run: { arguments in
         let (damping, solver) = (try damping(arguments), try solver(arguments))
@@ -11,15 +12,26 @@ let mislabelsCommand = Command(
         let report = try setup.detectMislabels(dataset: dataset, damping: damping, solver: solver)
         if arguments.flag("json") {
             let names = sourceNames(dataset)
-            emit(try jsonString(["votes": report.votes, "wrong_votes": report.wrongVotes, "methods": report.methods.map { method -> [String: Any] in
-                ["name": method.name, "mean_ap": method.meanAP, "per_lf": method.perLF.enumerated().map { lf, ap -> [String: Any] in
-                    ["lf": lf, "name": names[lf], "ap": ap.map { $0 as Any } ?? NSNull()]
-                }]
-            }]))
+            emit(
+                try jsonString([
+                    "votes": report.votes, "wrong_votes": report.wrongVotes,
+                    "methods": report.methods.map { method -> [String: Any] in
+                        [
+                            "name": method.name, "mean_ap": method.meanAP,
+                            "per_lf": method.perLF.enumerated().map { lf, ap -> [String: Any] in
+                                ["lf": lf, "name": names[lf], "ap": ap.map { $0 as Any } ?? NSNull()]
+                            },
+                        ]
+                    },
+                ]))
             return
         }
-        emit("\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); "
-              + "average precision, higher is better")
-        emit(alignedTable(header: ["method", "mean AP over LFs"], rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
+        emit(
+            "\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); "
+                + "average precision, higher is better")
+        emit(
+            alignedTable(
+                header: ["method", "mean AP over LFs"],
+                rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
     }
 )

@@ -14,14 +14,20 @@ let validateCommand = Command(
     ],
     run: { arguments in
         let kind = try arguments.required("groups", as: GroupKind.self)
-        let count = try arguments.required("count", as: Int.self, where: { $0 >= 2 }, expected: "an integer of at least 2 (correlations need two groups)")
-        let testPoint = try arguments.value("test-point", as: String.self), csv = try arguments.value("csv", as: String.self)
+        let count = try arguments.required(
+            "count", as: Int.self, where: { $0 >= 2 },
+            expected: "an integer of at least 2 (correlations need two groups)")
+        let testPoint = try arguments.value("test-point", as: String.self)
+        let csv = try arguments.value("csv", as: String.self)
         let (damping, solver) = (try damping(arguments), try solver(arguments))
         let (setup, dataset) = try loadInfluenceSetup(arguments)
-        let result = try setup.validateGroups(dataset: dataset, kind: kind, count: count, damping: damping, solver: solver,
-                                              testPoint: testPoint, progress: progressPrinter(arguments))
+        let result = try setup.validateGroups(
+            dataset: dataset, kind: kind, count: count, damping: damping, solver: solver,
+            testPoint: testPoint, progress: progressPrinter(arguments))
         let v = result.validation
-        guard v.effects.count >= 2 else { throw CLIError.input("only \(v.effects.count) group(s) could be formed; correlations need two") }
+        guard v.effects.count >= 2 else {
+            throw CLIError.input("only \(v.effects.count) group(s) could be formed; correlations need two")
+        }
         let targets = [("valid", v)] + (result.testPoint.map { [("test-point", $0)] } ?? [])
         if let csv {
             var text = "target,group,predicted,actual\n"
@@ -31,8 +37,13 @@ let validateCommand = Command(
             try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csv))
         }
         func summary(_ g: GroupValidation) -> [String: Any] {
-            ["groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson, "underestimation": g.underestimation,
-             "pairs": g.effects.map { ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any] }]
+            [
+                "groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson,
+                "underestimation": g.underestimation,
+                "pairs": g.effects.map {
+                    ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any]
+                },
+            ]
         }
         if arguments.flag("json") {
             var object = summary(v)
@@ -40,10 +51,18 @@ let validateCommand = Command(
             emit(try jsonString(object))
             return
         }
-        emit("\(dataset.name): \(v.effects.count) \(kind.rawValue) groups, predicted (sum of member scores) vs actual (retraining) effect")
-        emit(alignedTable(header: ["target", "Spearman ρ", "Pearson r", "|predicted| < |actual|"], rows: targets.map { name, g in
-            [name == "valid" ? "validation loss" : "test point \(testPoint!)", String(format: "%.3f", g.spearman),
-             String(format: "%.3f", g.pearson), String(format: "%.2f", g.underestimation)]
-        }))
+        emit(
+            "\(dataset.name): \(v.effects.count) \(kind.rawValue) groups, predicted (sum of member scores) vs actual (retraining) effect"
+        )
+        emit(
+            alignedTable(
+                header: ["target", "Spearman ρ", "Pearson r", "|predicted| < |actual|"],
+                rows: targets.map { name, g in
+                    [
+                        name == "valid" ? "validation loss" : "test point \(testPoint!)",
+                        String(format: "%.3f", g.spearman),
+                        String(format: "%.3f", g.pearson), String(format: "%.2f", g.underestimation),
+                    ]
+                }))
     }
 )
