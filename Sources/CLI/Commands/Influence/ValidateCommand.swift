@@ -36,18 +36,9 @@ let validateCommand = Command(
             }
             try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csv))
         }
-        func summary(_ g: GroupValidation) -> [String: Any] {
-            [
-                "groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson,
-                "underestimation": g.underestimation,
-                "pairs": g.effects.map {
-                    ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any]
-                },
-            ]
-        }
         if arguments.flag("json") {
-            var object = summary(v)
-            if let point = result.testPoint { object["test_point"] = summary(point) }
+            var object = validationJSON(v)
+            if let point = result.testPoint { object["test_point"] = validationJSON(point) }
             emit(try jsonString(object))
             return
         }
@@ -66,3 +57,13 @@ let validateCommand = Command(
                 }))
     }
 )
+
+/// One target's line of `validate --json`: the correlations and every (group, predicted, actual) pair.
+private func validationJSON(_ g: GroupValidation) -> [String: Any] {
+    [
+        "groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson, "underestimation": g.underestimation,
+        "pairs": g.effects.map {
+            ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any]
+        },
+    ]
+}
