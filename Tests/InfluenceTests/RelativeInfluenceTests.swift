@@ -76,6 +76,11 @@ struct HandComputed {
         return numericGradient { -problem.targetLoss(inputs: problem.inputs.gatheringRows([i]), targets: oneHot) }
     }
 
+    /// `s = (H + λI)⁻¹ ∇L_target`.
+    func solvedTarget() -> [Double] {
+        solve(numericGradient { problem.targetLoss(inputs: target.inputs, targets: target.targets) })
+    }
+
     /// `(H + λI)⁻¹ v` with H by central differences of the objective's gradient.
     func solve(_ v: [Double]) -> [Double] {
         let theta = problem.flatParameters
@@ -102,10 +107,7 @@ struct RelativeInfluenceTests {
         let hand = try HandComputed()
         let problem = hand.problem
         let n = Double(problem.rowCount)
-        let targetGradient = hand.numericGradient {
-            problem.targetLoss(inputs: hand.target.inputs, targets: hand.target.targets)
-        }
-        let s = hand.solve(targetGradient)
+        let s = hand.solvedTarget()
         let rowGradients = (0..<problem.rowCount).map { i in
             hand.numericGradient {
                 problem.targetLoss(
@@ -134,10 +136,7 @@ struct RelativeInfluenceTests {
         let problem = hand.problem
         let terms = hand.terms
         let n = Double(problem.rowCount)
-        let targetGradient = hand.numericGradient {
-            problem.targetLoss(inputs: hand.target.inputs, targets: hand.target.targets)
-        }
-        let s = hand.solve(targetGradient)
+        let s = hand.solvedTarget()
         // G_i's rows ∇ log f_c(x_i), their projections u_ic = sᵀ∇ log f_c and the kernel K_i = G_i (H + λI)⁻¹ G_iᵀ.
         let classGradients = (0..<problem.rowCount).map { i in
             (0..<3).map { hand.logProbabilityGradient(row: i, class: $0) }
