@@ -19,7 +19,7 @@ func logisticData(seed: UInt64, rows: Int = 1000) -> (LogisticData, LogisticData
 @Suite("DeltaGrad-L")
 struct DeltaGradTests {
     @Test(
-        "after relabelling 1% of rows, DeltaGrad-L is within 1e-3 of retraining with the same minibatch order; predictions agree on ≥ 99.5%"
+        "after relabeling 1% of rows, DeltaGrad-L is within 1e-3 of retraining with the same minibatch order; predictions agree on ≥ 99.5%"
     )
     func matchesRetraining() {
         let (old, test, gold) = logisticData(seed: 51)

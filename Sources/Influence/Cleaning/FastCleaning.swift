@@ -49,8 +49,7 @@ public func runFastCleaning(
         weights: Array(repeating: 1, count: validLabels.count), classCount: c)
     let test = LogisticData(features: testFeatures, labels: [], weights: [], classCount: c)
     func f1(_ w: [Double]) -> Double {
-        let p = test.probabilities(w).scalars
-        let predictions = (0..<testLabels.count).map { i in (0..<c).max { p[i * c + $0] < p[i * c + $1] }! }
+        let predictions = Metrics.predictions(test.probabilities(w))
         return c == 2
             ? Metrics.f1(predictions: predictions, labels: testLabels)
             : Metrics.macroF1(predictions: predictions, labels: testLabels, classCount: c)

@@ -6,16 +6,28 @@ import WeakSup
 /// A cleaning suggestion for one training row.
 public struct CleaningSuggestion: Sendable {
     public var row: Int
-    /// The class the row should be relabelled to.
+    /// The class the row should be relabeled to.
     public var suggested: Int
-    /// Predicted change of the validation loss if the row is relabelled and fully weighted
+    /// Predicted change of the validation loss if the row is relabeled and fully weighted
     /// (negative = cleaning it helps); rows are ranked by it.
     public var score: Double
 }
 
+extension CleaningSuggestion {
+    /// INFL's suggestion for a row with soft label ŷ and weight γ from its class-gradient projections
+    /// `u_c = sᵀ∇ log f_c(x)`: relabeling it to class c (weight 1) changes the validation loss by
+    /// `(1/N)(u_c − γ Σ_k ŷ_k u_k)`; the suggestion is the class with the most negative change.
+    init(row: Int, projections u: ArraySlice<Double>, label y: ArraySlice<Double>, weight: Double, rowCount n: Double) {
+        let current = zip(y, u).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let changes = u.map { ($0 - weight * current) / n }
+        let best = changes.indices.min { changes[$0] < changes[$1] }!
+        self.init(row: row, suggested: best, score: changes[best])
+    }
+}
+
 extension InfluenceProblem {
     /// CHEF's INFL (Wu, Weimer & Davidson, VLDB 2021) for rows with soft labels ŷ_i and weight
-    /// γ_i: relabelling row i to class c and raising its weight to 1 changes the objective's
+    /// γ_i: relabeling row i to class c and raising its weight to 1 changes the objective's
     /// gradient by `J_y (e_c − ŷ_i) + (1 − γ_i) ∇ℓ̂_i`, with label-Jacobian columns `−∇ log f_c(x_i)`;
     /// the validation loss then changes by `−(1/N) sᵀ[…] = (1/N)(u_ic − γ_i Σ_k ŷ_ik u_ik)`,
     /// `s = (H + λI)⁻¹∇L_valid`, `u_ic = sᵀ∇ log f_c(x_i)`. For each candidate row the suggested class
@@ -26,10 +38,9 @@ extension InfluenceProblem {
         let c = classCount
         let n = Double(rowCount)
         return candidates.map { i in
-            let current = (0..<c).reduce(0.0) { $0 + y[i * c + $1] * u[i * c + $1] }
-            let changes = (0..<c).map { (u[i * c + $0] - weights[i] * current) / n }
-            let best = changes.indices.min { changes[$0] < changes[$1] }!
-            return CleaningSuggestion(row: i, suggested: best, score: changes[best])
+            CleaningSuggestion(
+                row: i, projections: u[(i * c)..<((i + 1) * c)], label: y[(i * c)..<((i + 1) * c)], weight: weights[i],
+                rowCount: n)
         }.sorted { $0.score < $1.score }
     }
 }

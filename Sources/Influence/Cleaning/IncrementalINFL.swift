@@ -57,10 +57,9 @@ public struct IncrementalINFL {
             labelJacobian(data, w, rows: rows).matmul(Tensor(shape: [s.count, 1], scalars: s, dtype: .float64))
         }.scalars
         return rows.enumerated().map { r, i in
-            let current = (0..<c).reduce(0.0) { $0 + data.labels[i * c + $1] * u[r * c + $1] }
-            let changes = (0..<c).map { (u[r * c + $0] - data.weights[i] * current) / n }
-            let best = changes.indices.min { changes[$0] < changes[$1] }!
-            return CleaningSuggestion(row: i, suggested: best, score: changes[best])
+            CleaningSuggestion(
+                row: i, projections: u[(r * c)..<((r + 1) * c)], label: data.labels[(i * c)..<((i + 1) * c)],
+                weight: data.weights[i], rowCount: n)
         }
     }
 
