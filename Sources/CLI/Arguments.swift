@@ -48,11 +48,13 @@ struct OptionSpec: Sendable {
 enum CLIError: Error, CustomStringConvertible, Equatable {
     case usage(String)
     case input(String)
+    /// The results could not be written (standard output refused them, or one was not finite).
+    case output(String)
 
     var description: String {
         switch self {
         case .usage(let message): return "usage error: \(message)"
-        case .input(let message): return "error: \(message)"
+        case .input(let message), .output(let message): return "error: \(message)"
         }
     }
 }

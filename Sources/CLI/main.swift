@@ -7,6 +7,7 @@ do {
     if let help = try root.dispatch(Array(CommandLine.arguments.dropFirst()), path: ["weasel"]) {
         emit(help)
     }
+    try StandardOutput.shared.flush()
 } catch {
     printError(errorMessage(for: error))
     exit(1)

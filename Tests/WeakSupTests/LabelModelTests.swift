@@ -69,10 +69,10 @@ struct LabelModelTests {
 
     @Test("bad votes and empty matrices are rejected with a clear message")
     func rejectsBadInput() {
-        #expect(throws: LabelModelError("row 0, LF 1: vote 7 is not in -1..<2")) {
+        #expect(throws: LabelModelError.voteOutOfRange(row: 0, lf: 1, vote: 7, classCount: 2)) {
             try DawidSkene().fit(labelMatrix: LabelMatrix(rows: [[0, 7]]), classCount: 2)
         }
-        #expect(throws: LabelModelError("the label matrix has no votes (every LF abstains on every row)")) {
+        #expect(throws: LabelModelError.noVotes) {
             try SnorkelLabelModel().fit(labelMatrix: LabelMatrix(rows: [[-1, -1]]), classCount: 2)
         }
     }

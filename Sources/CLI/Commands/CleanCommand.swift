@@ -97,14 +97,14 @@ private func renderCleaning(
     let rows = rounds.map { r -> [String] in
         cleaned += r.cleaned.count
         return [
-            "\(r.round)", "\(cleaned)", String(format: "%.4f", r.testF1),
+            "\(r.round)", "\(cleaned)", number(r.testF1, "%.4f"),
             r.suggestionsMatchingGold.map { "\($0)/\(r.cleaned.count)" } ?? "-",
         ]
     }
     emit(
         alignedTable(
             header: ["round", "cleaned", "test \(metric)", "suggestions = gold"],
-            rows: [["0", "0", String(format: "%.4f", initial.f1 ?? initial.macroF1), ""]] + rows))
+            rows: [["0", "0", number(initial.f1 ?? initial.macroF1, "%.4f"), ""]] + rows))
     if dataset.train.goldLabels != nil {
         emit(
             "suggested labels matching gold: \(rounds.compactMap(\.suggestionsMatchingGold).reduce(0, +)) of \(cleaned)"
@@ -136,7 +136,7 @@ private func renderFastCleaning(
     }
     emit(
         "\(dataset.name): INFL cleaning with a logistic-regression end model, budget \(budget) in rounds of \(batch); "
-            + "initial test F1 \(String(format: "%.4f", initialF1))")
+            + "initial test F1 \(number(initialF1, "%.4f"))")
     let header = [
         "round", "select full s", "select incr. s", "exact evals", "same top-b", "retrain s", "DeltaGrad s",
         "rel. distance",
@@ -147,12 +147,12 @@ private func renderFastCleaning(
             header: header,
             rows: rounds.map { r in
                 [
-                    "\(r.round)", String(format: "%.4f", r.selectFullSeconds),
-                    String(format: "%.4f", r.selectIncrementalSeconds), "\(r.exactEvaluations)",
-                    r.sameTopB ? "yes" : "NO", String(format: "%.4f", r.updateRetrainSeconds),
-                    String(format: "%.4f", r.updateDeltaGradSeconds),
-                    String(format: "%.2e", r.relativeDistance), String(format: "%.4f", r.f1Retrain),
-                    String(format: "%.4f", r.f1DeltaGrad),
+                    "\(r.round)", number(r.selectFullSeconds, "%.4f"),
+                    number(r.selectIncrementalSeconds, "%.4f"), "\(r.exactEvaluations)",
+                    r.sameTopB ? "yes" : "NO", number(r.updateRetrainSeconds, "%.4f"),
+                    number(r.updateDeltaGradSeconds, "%.4f"),
+                    number(r.relativeDistance, "%.2e"), number(r.f1Retrain, "%.4f"),
+                    number(r.f1DeltaGrad, "%.4f"),
                 ]
             }))
     func total(_ seconds: (FastCleaningRound) -> Double) -> Double { rounds.reduce(0) { $0 + seconds($1) } }

@@ -32,7 +32,7 @@ let compareCommand = Command(
             progress?(
                 String(
                     format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)", entry.label, seed, result.test.accuracy,
-                    result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds))
+                    result.test.auc.map { "  ROC-AUC " + number($0, "%.4f") } ?? "", seconds))
         }
         if arguments.flag("json") {
             emit(
@@ -76,7 +76,7 @@ func comparisonTable(_ results: [MethodComparison], binary: Bool) -> String {
         var cells = [result.entry.label]
         if binary {
             cells += [
-                formatted(MeanAndDeviation(e.compactMap(\.f1))), formatted(MeanAndDeviation(e.compactMap(\.auc))),
+                formatted(e.map(\.f1)), formatted(e.map(\.auc)),
             ]
         }
         cells += [formatted(MeanAndDeviation(e.map(\.accuracy))), formatted(MeanAndDeviation(e.map(\.macroF1)))]

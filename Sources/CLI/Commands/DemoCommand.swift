@@ -41,7 +41,9 @@ func runDemo(seed: UInt64, steps: Int) {
         if step % max(steps / 10, 1) == 0 || step == steps {
             let predictions = withoutGradients { model.logits(x) }.argmax(axis: 1)
             let correct = zip(predictions, labels).filter { $0 == $1 }.count
-            emit(String(format: "%4d   %.5f   %.3f", step, loss.item, Double(correct) / Double(labels.count)))
+            emit(
+                String(format: "%4d   ", step) + number(loss.item, "%.5f") + "   "
+                    + number(Double(correct) / Double(labels.count), "%.3f"))
         }
         if step == steps { break }
         let grads = gradients(of: loss, wrt: model.parameters)

@@ -12,7 +12,7 @@ let labelCommand = Command(
             "out", placeholder: "FILE", help: "output: CSV with header id,p0,p1,… (or JSON when FILE ends in .json)"),
     ],
     run: { arguments in
-        let out = URL(fileURLWithPath: try arguments.required("out", as: String.self))
+        guard let out = try outputPath(arguments, "out") else { throw CLIError.usage("--out is required") }
         let dataset = try loadDataset(arguments)
         let model = try arguments.required("label-model", as: LabelModelKind.self).make(seed: try seed(arguments)) {
             printError("warning: \($0)")
@@ -20,7 +20,7 @@ let labelCommand = Command(
         try model.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
         let probabilities = model.predictProbabilities(dataset.train.labelMatrix)
         let data: Data
-        if out.pathExtension.lowercased() == "json" {
+        if (out as NSString).pathExtension.lowercased() == "json" {
             let p = probabilities.scalars
             let c = dataset.classCount
             let rows: [[String: Any]] = dataset.train.ids.enumerated().map { i, id in
@@ -34,9 +34,9 @@ let labelCommand = Command(
         } else {
             data = Data(probabilityCSV(ids: dataset.train.ids, probabilities: probabilities).utf8)
         }
-        try writeAtomically(data, to: out)
+        try writeAtomically(data, toPath: out)
         printError(
             "wrote soft labels of \(dataset.train.count) training rows (\(dataset.train.labelMatrix.coveredRows.count) covered) "
-                + "from \(model.kind.rawValue) to \(out.path)")
+                + "from \(model.kind.rawValue) to \(out)")
     }
 )

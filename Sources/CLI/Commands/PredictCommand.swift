@@ -12,14 +12,14 @@ let predictCommand = Command(
     ],
     run: { arguments in
         let modelPath = try arguments.required("model", as: String.self)
-        let out = try arguments.required("out", as: String.self)
+        guard let out = try outputPath(arguments, "out") else { throw CLIError.usage("--out is required") }
         let dataset = try loadDataset(arguments)
         let split = try arguments.required("split", as: WeakDataset.Split.self)
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
         let probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
         try writeAtomically(
             Data(probabilityCSV(ids: dataset[split].ids, probabilities: probabilities).utf8),
-            to: URL(fileURLWithPath: out))
+            toPath: out)
         printError("wrote \(dataset[split].count) rows of class probabilities to \(out)")
     }
 )

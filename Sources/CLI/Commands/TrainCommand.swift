@@ -12,6 +12,7 @@ let trainCommand = Command(
                 help: "write the trained model: end model, threshold, and how its labels were made (JSON)")
         ],
     run: { arguments in
+        let out = try outputPath(arguments, "out")
         let dataset = try loadDataset(arguments)
         let method = try arguments.required("method", as: TrainingMethod.self)
         let spec = try endModelSpec(arguments)
@@ -24,18 +25,19 @@ let trainCommand = Command(
             : "\(result.trainingRows.count) training rows, best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)"
         emit("\(dataset.name)  method \(method.rawValue)  trained on \(trainedOn)")
         let t = result.test
+        var metrics = "test accuracy \(number(t.accuracy, "%.4f"))  macro-F1 \(number(t.macroF1, "%.4f"))"
+        if let f1 = t.f1 { metrics += "  F1 \(number(f1, "%.4f"))" }
+        if let auc = t.auc { metrics += "  ROC-AUC \(number(auc, "%.4f"))" }
+        if let threshold = t.threshold { metrics += "  (threshold \(number(threshold, "%.3f")))" }
+        let validation = result.report
         emit(
-            String(format: "test accuracy %.4f  macro-F1 %.4f", t.accuracy, t.macroF1)
-                + (t.f1.map { String(format: "  F1 %.4f", $0) } ?? "")
-                + (t.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "")
-                + (t.threshold.map { String(format: "  (threshold %.3f)", $0) } ?? "")
-                + String(
-                    format: "  [validation %@ %.4f]", dataset.classCount == 2 ? "AUC" : "accuracy",
-                    result.report.bestValidationScore))
-        if let out = try arguments.value("out", as: String.self) {
+            metrics
+                + "  [validation \(validation.validationMetric.rawValue) \(number(validation.bestValidationScore, "%.4f"))]"
+        )
+        if let out {
             let file = try TrainedModelFile(
                 method: method, dataset: dataset, endModelSpec: spec, result: result, options: options)
-            try file.save(to: URL(fileURLWithPath: out))
+            try file.save(toPath: out)
             printError("wrote \(out)")
         }
     }

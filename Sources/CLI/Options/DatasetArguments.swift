@@ -36,3 +36,11 @@ func progressPrinter(_ arguments: ParsedArguments) -> (@Sendable (String) -> Voi
     guard !arguments.flag("quiet") else { return nil }
     return { @Sendable message in printError(message) }
 }
+
+/// An output file path (`--out`, `--csv`), checked before any work is done: not empty, not a
+/// directory, in a directory that exists.
+func outputPath(_ arguments: ParsedArguments, _ name: String) throws -> String? {
+    guard let path = try arguments.value(name, as: String.self) else { return nil }
+    try checkOutputPath(path)
+    return path
+}

@@ -29,14 +29,13 @@ public func runFastCleaning(
     incremental: Bool, sgd: LogisticRegressionSGD = LogisticRegressionSGD(),
     progress: ((FastCleaningRound) -> Void)? = nil
 ) throws -> (initialF1: Double, rounds: [FastCleaningRound]) {
-    guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels,
-        let trainFeatures = dataset.train.features, let validFeatures = dataset.valid.features,
+    let validLabels = try dataset.goldLabels(.valid, for: "the cleaning loop")
+    let testLabels = try dataset.goldLabels(.test, for: "the cleaning loop")
+    guard let trainFeatures = dataset.train.features, let validFeatures = dataset.valid.features,
         let testFeatures = dataset.test.features
-    else {
-        throw PipelineError.missingGold("the logistic-regression cleaning loop (features and valid/test gold labels)")
-    }
+    else { throw PipelineError.missingInputs(kind: .features) }
     let gold = dataset.train.goldLabels
-    if oracle && gold == nil { throw PipelineError.missingGold("--oracle gold (train split)") }
+    if oracle && gold == nil { throw PipelineError.missingGold(split: .train, purpose: "the gold-label oracle") }
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
     let rows = dataset.train.labelMatrix.coveredRows
     let c = dataset.classCount

@@ -64,11 +64,10 @@ public func runCleaning(
     damping: Double = 0.1, options: TrainingOptions = TrainingOptions(),
     progress: ((CleaningRound) -> Void)? = nil
 ) throws -> (initial: Evaluation, rounds: [CleaningRound]) {
-    guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels else {
-        throw PipelineError.missingGold("the cleaning loop (valid and test splits)")
-    }
+    let validLabels = try dataset.goldLabels(.valid, for: "the cleaning loop")
+    let testLabels = try dataset.goldLabels(.test, for: "the cleaning loop")
     let gold = dataset.train.goldLabels
-    if oracle && gold == nil { throw PipelineError.missingGold("--oracle gold (train split)") }
+    if oracle && gold == nil { throw PipelineError.missingGold(split: .train, purpose: "the gold-label oracle") }
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
     let rows = dataset.train.labelMatrix.coveredRows
     let c = dataset.classCount
@@ -79,13 +78,13 @@ public func runCleaning(
     let validInputs = try spec.inputs(dataset.valid)
     let testInputs = try spec.inputs(dataset.test)
     let model = try spec.makeModel(for: dataset, seed: options.seed)
-    func fit() -> TrainingReport {
-        trainEndModel(
+    func fit() throws -> TrainingReport {
+        try trainEndModel(
             model, inputs: inputs, targets: Tensor(shape: [rows.count, c], scalars: labels),
             sampleWeights: Tensor(shape: [rows.count], scalars: weights), validationInputs: validInputs,
             validationLabels: validLabels, options: options)
     }
-    var report = fit()
+    var report = try fit()
     let initial = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
     var cleaned = Set<Int>()
     var rounds: [CleaningRound] = []
@@ -105,7 +104,7 @@ public func runCleaning(
             weights[pick.row] = 1
             cleaned.insert(pick.row)
         }
-        report = fit()  // warm start: `model` keeps its weights
+        report = try fit()  // warm start: `model` keeps its weights
         let e = evaluate(model, inputs: testInputs, labels: testLabels, threshold: report.threshold)
         let round = CleaningRound(
             round: rounds.count + 1, cleaned: picks.map { rows[$0.row] },

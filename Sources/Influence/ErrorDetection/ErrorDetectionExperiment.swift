@@ -22,9 +22,8 @@ public func detectLabelErrors(
     endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
     damping: Double = 0.1, checkpoints: Int = 5
 ) throws -> [ErrorDetectionResult] {
-    guard let gold = dataset.train.goldLabels, let validLabels = dataset.valid.goldLabels else {
-        throw PipelineError.missingGold("the error-detection experiment")
-    }
+    let gold = try dataset.goldLabels(.train, for: "the error-detection experiment")
+    let validLabels = try dataset.goldLabels(.valid, for: "the error-detection experiment")
     precondition(noise > 0 && noise < 1, "noise must be in (0, 1)")
     let c = dataset.classCount
     let n = gold.count
@@ -43,7 +42,7 @@ public func detectLabelErrors(
     let model = try spec.makeModel(for: dataset, seed: seed)
     let inputs = try spec.inputs(dataset.train)
     let validInputs = try spec.inputs(dataset.valid)
-    let report = trainEndModel(
+    let report = try trainEndModel(
         model, inputs: inputs, targets: Tensor.oneHot(noisy, classCount: c), validationInputs: validInputs,
         validationLabels: validLabels, options: training)
     // The rows' gradients use the (noisy, one-hot) labels the model was trained towards; for soft

@@ -64,7 +64,7 @@ extension InfluenceSetup {
         /// Retrains on `rows` (positions in the problem) with soft `labels` [rows·C].
         func retrain(rows: [Int], labels: [Double]) throws -> (Double, Double, Double, Double) {
             let model = try spec.makeModel(for: dataset, seed: file.seed)
-            let report = trainEndModel(
+            let report = try trainEndModel(
                 model, inputs: trainInputs.gatheringRows(rows),
                 targets: Tensor(shape: [rows.count, c], scalars: labels, dtype: .float32),
                 validationInputs: validInputs, validationLabels: validLabels, options: trainingOptions)

@@ -109,7 +109,7 @@ extension InfluenceSetup {
         let pointLabels = pointTarget.map { $0.targets.argmax(axis: 1) }
         func losses(rows: [Int], labels: [Double]) throws -> [Double] {
             let model = try file.endModel.makeModel(path: "model")
-            _ = trainEndModel(
+            _ = try trainEndModel(
                 model, inputs: trainInputs.gatheringRows(rows),
                 targets: Tensor(shape: [rows.count, c], scalars: labels),
                 validationInputs: validInputs, validationLabels: validLabels, options: training)

@@ -127,29 +127,22 @@ private func fill(_ targets: [(name: String, tensor: Tensor)], from arrays: [Nam
     }
 }
 
-/// Encodes `value` as JSON and writes it atomically: to a temporary file beside `url`, then renamed.
-public func writeJSONAtomically<T: Encodable>(_ value: T, to url: URL) throws {
+/// Encodes `value` as JSON and writes it atomically (`writeAtomically`). A NaN or infinite number
+/// anywhere in `value` is an error naming its field, and nothing is written.
+public func writeJSONAtomically<T: Encodable>(_ value: T, toPath path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let data = try encoder.encode(value)
-    try writeAtomically(data, to: url)
+    let data: Data
+    do { data = try encoder.encode(value) } catch EncodingError.invalidValue(_, let context) {
+        let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        throw OutputFileError.nonFiniteValue(path: path, field: field.isEmpty ? "(top level)" : field)
+    }
+    try writeAtomically(data, toPath: path)
 }
 
-/// Writes `data` to a temporary file in `url`'s directory, then renames it over `url`.
-public func writeAtomically(_ data: Data, to url: URL) throws {
-    let directory = url.deletingLastPathComponent()
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-        try data.write(to: temporary)
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: url)
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw ModelFileError(path: url.path, problem: "could not be written (\(error.localizedDescription))")
-    }
+/// `writeJSONAtomically(_:toPath:)` for a file URL.
+public func writeJSONAtomically<T: Encodable>(_ value: T, to url: URL) throws {
+    try writeJSONAtomically(value, toPath: url.path)
 }
 
 /// Reads and decodes a JSON file, turning every failure into a `ModelFileError` that names the

@@ -27,7 +27,7 @@ extension WeakDataset {
         }
         for split in WeakDataset.Split.allCases {
             guard let gold = self[split].goldLabels else {
-                throw PipelineError.missingGold("the robustness experiment (\(split.rawValue) split)")
+                throw PipelineError.missingGold(split: split, purpose: "the robustness experiment")
             }
             var votes: [Int] = []
             votes.reserveCapacity(gold.count * (count + 1))

@@ -16,6 +16,13 @@ public func runRobustnessExperiment(
     options: TrainingOptions = TrainingOptions(),
     progress: ((RobustnessResult, _ seed: UInt64, _ auc: Double) -> Void)? = nil
 ) throws -> [RobustnessResult] {
+    let purpose = "the robustness experiment (test ROC-AUC)"
+    guard dataset.classCount == 2 else {
+        throw PipelineError.needsBinaryTask(purpose: purpose, classCount: dataset.classCount)
+    }
+    guard Set(try dataset.goldLabels(.test, for: purpose)).count == 2 else {
+        throw PipelineError.singleClassSplit(split: .test, purpose: purpose)
+    }
     let methods = TrainingMethod.allCases.filter { $0 != .supervisedValid }
     var results = counts.flatMap { count in
         methods.map { RobustnessResult(mode: mode, count: count, method: $0, aucs: []) }
@@ -24,14 +31,14 @@ public func runRobustnessExperiment(
         var seeded = options
         seeded.seed = seed
         let supervised =
-            try TrainingMethod.supervised.run(dataset: dataset, endModel: endModel, options: seeded).test.auc ?? .nan
+            try TrainingMethod.supervised.run(dataset: dataset, endModel: endModel, options: seeded).test.auc!
         for (c, count) in counts.enumerated() {
             let data = try dataset.withRobustnessLFs(mode: mode, count: count, seed: seed)
             for (m, method) in methods.enumerated() {
                 let auc =
                     method == .supervised
                     ? supervised
-                    : try method.run(dataset: data, endModel: endModel, options: seeded).test.auc ?? .nan
+                    : try method.run(dataset: data, endModel: endModel, options: seeded).test.auc!
                 results[c * methods.count + m].aucs.append(auc)
                 progress?(results[c * methods.count + m], seed, auc)
             }

@@ -121,22 +121,12 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
     }
 }
 
-/// A label model used before it was fitted, or fitted to unusable data.
-public struct LabelModelError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Checks a label matrix against a class count (shared by every model's `fit`).
 func validateVotes(_ L: LabelMatrix, classCount: Int) throws {
-    guard classCount >= 2 else { throw LabelModelError("a label model needs at least 2 classes, got \(classCount)") }
+    guard classCount >= 2 else { throw LabelModelError.tooFewClasses(classCount) }
     if let bad = L.votes.firstIndex(where: { !(-1..<classCount).contains($0) }) {
-        throw LabelModelError(
-            "row \(bad / max(L.lfCount, 1)), LF \(bad % max(L.lfCount, 1)): vote \(L.votes[bad]) is not in -1..<\(classCount)"
-        )
+        throw LabelModelError.voteOutOfRange(
+            row: bad / max(L.lfCount, 1), lf: bad % max(L.lfCount, 1), vote: L.votes[bad], classCount: classCount)
     }
-    guard L.voteCount > 0 else {
-        throw LabelModelError("the label matrix has no votes (every LF abstains on every row)")
-    }
+    guard L.voteCount > 0 else { throw LabelModelError.noVotes }
 }

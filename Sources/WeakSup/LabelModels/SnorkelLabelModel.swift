@@ -60,7 +60,7 @@ public final class SnorkelLabelModel: LabelModel {
             guard classBalance.count == c, classBalance.allSatisfy({ $0 > 0 }),
                 abs(classBalance.reduce(0, +) - 1) < 1e-6
             else {
-                throw LabelModelError("class balance must be \(c) positive numbers summing to 1, got \(classBalance)")
+                throw LabelModelError.invalidClassBalance(classBalance, classCount: c)
             }
         }
         classCount = c
@@ -107,8 +107,7 @@ public final class SnorkelLabelModel: LabelModel {
         learningRateUsed = learningRate
         while !descend(learningRateUsed) {
             guard learningRateUsed > learningRate / 1000 * 1.5 else {
-                throw LabelModelError(
-                    "Snorkel label model: the loss diverged even at learning rate \(learningRateUsed)")
+                throw LabelModelError.diverged(learningRate: learningRateUsed)
             }
             learningRateUsed /= 10
             warning?("Snorkel label model: loss diverged; retrying with learning rate \(learningRateUsed)")

@@ -137,8 +137,9 @@ public struct Evaluation: Codable, Equatable, Sendable {
     /// Binary F1 of class 1 at the decision threshold (nil for multi-class).
     public var f1: Double?
     public var macroF1: Double
-    /// Binary only.
+    /// Binary only; nil when the labels have a single class (ROC-AUC is undefined then).
     public var auc: Double?
+    /// Binary only; nil when no label is positive.
     public var averagePrecision: Double?
     public var logLoss: Double
     /// The decision threshold on P(class 1) (binary), 0.5 unless tuned.
@@ -152,8 +153,10 @@ public struct Evaluation: Codable, Equatable, Sendable {
         if classCount == 2 {
             let scores = Metrics.positiveScores(probabilities)
             f1 = Metrics.f1(predictions: predictions, labels: labels)
-            auc = Metrics.rocAUC(scores: scores, labels: labels)
-            averagePrecision = Metrics.averagePrecision(scores: scores, labels: labels)
+            let auc = Metrics.rocAUC(scores: scores, labels: labels)
+            let averagePrecision = Metrics.averagePrecision(scores: scores, labels: labels)
+            self.auc = auc.isNaN ? nil : auc
+            self.averagePrecision = averagePrecision.isNaN ? nil : averagePrecision
             self.threshold = threshold ?? 0.5
         }
         accuracy = Metrics.accuracy(predictions: predictions, labels: labels)

@@ -21,6 +21,8 @@ public struct TrainingOptions: Sendable {
     public var warning: (@Sendable (String) -> Void)?
     /// Stop early on the validation cross-entropy instead of ROC-AUC / accuracy (retraining checks).
     public var stopOnValidationLoss = false
+    /// The early-stopping metric; nil chooses it from the validation labels (`ValidationMetric.choose`).
+    public var validationMetric: ValidationMetric?
     /// Keep this many checkpoints of the end model (evenly spaced over the epochs up to the best),
     /// for TracIn.
     public var checkpoints = 0
@@ -32,7 +34,8 @@ public struct TrainingOptions: Sendable {
 public struct TrainingReport: Sendable {
     public var epochsRun: Int
     public var bestEpoch: Int
-    /// ROC-AUC (binary) or accuracy (multi-class) on validation at the best epoch.
+    /// The metric early stopping maximized, and its value at the best epoch.
+    public var validationMetric: ValidationMetric
     public var bestValidationScore: Double
     /// The decision threshold on P(class 1) for binary tasks.
     public var threshold: Double?
@@ -55,26 +58,18 @@ public struct TrainingCheckpoint: Sendable, Codable {
     }
 }
 
-/// The validation metric that drives early stopping: ROC-AUC for binary tasks, else accuracy.
-public func validationScore(probabilities: Tensor, labels: [Int]) -> Double {
-    if probabilities.shape[1] == 2 {
-        let auc = Metrics.rocAUC(scores: Metrics.positiveScores(probabilities), labels: labels)
-        return auc.isNaN ? 0 : auc
-    }
-    return Metrics.accuracy(predictions: Metrics.predictions(probabilities), labels: labels)
-}
-
 /// Trains `model` on soft `targets` (`[N, C]`, rows are distributions) with soft-target
 /// cross-entropy, Adam (L2 weight decay), shuffled minibatches and early stopping on the
 /// validation metric; restores the weights (and BatchNorm statistics) of the best epoch and tunes
 /// the binary threshold on validation F1.
+/// - Throws: `PipelineError.trainingDiverged` when the loss or the parameters stop being finite.
 public func trainEndModel(
     _ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor? = nil,
     validationInputs: Tensor, validationLabels: [Int], options: TrainingOptions
-) -> TrainingReport {
+) throws -> TrainingReport {
     precondition(
         inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
-    return trainWithEarlyStopping(
+    return try trainWithEarlyStopping(
         modules: [model], endModel: model, validationInputs: validationInputs,
         validationLabels: validationLabels, classCount: targets.shape[1], options: options,
         runEpoch: epochRunner(model, inputs: inputs, targets: targets, sampleWeights: sampleWeights, options: options))
@@ -83,31 +78,62 @@ public func trainEndModel(
 /// One epoch of soft-target cross-entropy training with Adam over shuffled minibatches (the Adam
 /// state lives in the returned closure, across epochs).
 func epochRunner(_ model: any Layer, inputs: Tensor, targets: Tensor, sampleWeights: Tensor?, options: TrainingOptions)
-    -> (inout SeededGenerator) -> Void
+    -> (inout SeededGenerator, StepCounter) throws -> Void
 {
     let targets = targets.converted(to: options.dtype)
     let weights = sampleWeights?.converted(to: options.dtype)
     let parameters = model.parameters
     let optimizer = Adam(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-    return { generator in
+    return { generator, steps in
         // Batches of one row cannot be normalized; drop a trailing single row.
         for batch in minibatches(count: inputs.shape[0], batchSize: options.batchSize, shuffle: true, using: &generator)
         where batch.count > 1 {
             let loss = Loss.softTargetCrossEntropy(
                 logits: model(inputs.gatheringRows(batch)), targets: targets.gatheringRows(batch),
                 weights: weights?.gatheringRows(batch))
+            try steps.check(loss)
             optimizer.step(gradients(of: loss, wrt: parameters))
         }
+    }
+}
+
+/// A loss that is NaN or infinite, at a step of an epoch (turned into `PipelineError.trainingDiverged`).
+struct NonFiniteLoss: Error {
+    var step: Int
+    var value: Double
+}
+
+/// Counts the optimizer steps of an epoch and stops the epoch when a loss is not finite.
+final class StepCounter {
+    private(set) var step = 0
+    func check(_ loss: Tensor) throws {
+        step += 1
+        let value = loss.item
+        guard value.isFinite else { throw NonFiniteLoss(step: step, value: value) }
     }
 }
 
 /// The epoch loop shared by every trainer: run an epoch (all `modules` in training mode), score
 /// the end model on validation, keep a snapshot of every module at the best epoch, stop after
 /// `patience` epochs without improvement, restore the best snapshot, tune the binary threshold.
+/// The metric is ROC-AUC for binary tasks, accuracy for multi-class ones (`ValidationMetric`);
+/// a binary validation split with a single class has no ROC-AUC, so the loop stops on the
+/// validation cross-entropy instead and says so through `options.warning`.
+/// - Throws: `PipelineError.trainingDiverged` when `runEpoch` meets a non-finite loss or the
+///   modules' parameters stop being finite.
 func trainWithEarlyStopping(
     modules: [Module], endModel: any Layer, validationInputs: Tensor, validationLabels: [Int], classCount: Int,
-    options: TrainingOptions, runEpoch: (inout SeededGenerator) -> Void
-) -> TrainingReport {
+    options: TrainingOptions, runEpoch: (inout SeededGenerator, StepCounter) throws -> Void
+) throws -> TrainingReport {
+    let metric =
+        options.validationMetric
+        ?? ValidationMetric.choose(
+            labels: validationLabels, classCount: classCount, preferLoss: options.stopOnValidationLoss)
+    if metric == .negativeCrossEntropy && !options.stopOnValidationLoss && options.validationMetric == nil {
+        options.warning?(
+            "the validation split has a single class, so ROC-AUC is undefined; early stopping uses the validation cross-entropy"
+        )
+    }
     var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
     var best = (score: -Double.infinity, epoch: 0)
     var snapshot = modules.map { $0.snapshot() }
@@ -117,12 +143,15 @@ func trainWithEarlyStopping(
     while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
         epoch += 1
         for module in modules { module.train() }
-        runEpoch(&generator)
-        let probabilities = endModel.predictProbabilities(validationInputs)
-        let score =
-            options.stopOnValidationLoss
-            ? -meanCrossEntropy(probabilities, validationLabels)
-            : validationScore(probabilities: probabilities, labels: validationLabels)
+        let steps = StepCounter()
+        do { try runEpoch(&generator, steps) } catch let error as NonFiniteLoss {
+            throw PipelineError.trainingDiverged(epoch: epoch, step: error.step, loss: error.value)
+        }
+        guard modules.allSatisfy({ $0.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) } }) else {
+            throw PipelineError.trainingDiverged(epoch: epoch, step: nil, loss: nil)
+        }
+        let score = metric.score(
+            probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
         history.append(score)
         if options.checkpoints > 0 {
             epochCheckpoints.append(
@@ -136,8 +165,8 @@ func trainWithEarlyStopping(
         }
         options.progress?(
             String(
-                format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch,
-                classCount == 2 ? "AUC" : "accuracy", score, best.score, best.epoch))
+                format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch, metric.rawValue, score, best.score,
+                best.epoch))
     }
     for (module, saved) in zip(modules, snapshot) {
         module.restore(saved)
@@ -159,7 +188,8 @@ func trainWithEarlyStopping(
             upToBest[(k * upToBest.count) / min(options.checkpoints, upToBest.count) - 1]
         }
     var report = TrainingReport(
-        epochsRun: epoch, bestEpoch: best.epoch, bestValidationScore: best.score, threshold: threshold,
+        epochsRun: epoch, bestEpoch: best.epoch, validationMetric: metric, bestValidationScore: best.score,
+        threshold: threshold,
         validationHistory: history)
     report.checkpoints = kept
     return report

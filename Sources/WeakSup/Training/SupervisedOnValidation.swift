@@ -11,30 +11,39 @@ public func runSupervisedOnValidation(
     dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
     options: TrainingOptions = TrainingOptions(), folds: Int = 5
 ) throws -> PipelineResult {
-    guard let labels = dataset.valid.goldLabels else {
-        throw PipelineError.missingGold("supervised-valid (validation split)")
-    }
-    guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
+    let labels = try dataset.goldLabels(.valid, for: "the supervised-valid baseline")
+    let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     let c = dataset.classCount
     let n = labels.count
     guard n >= 2 * folds else {
-        throw PipelineError.missingGold("supervised-valid needs at least \(2 * folds) validation rows with")
+        throw PipelineError.tooFewRows(
+            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
     }
     let inputs = try spec.inputs(dataset.valid, dtype: options.dtype)
     let targets = Tensor.oneHot(labels, classCount: c, dtype: options.dtype)
     var generator = SeededGenerator(seed: options.seed &+ 0xF01D)
     var order = Array(0..<n)
     order.seededShuffle(using: &generator)
+    // Stratified folds: the rows of each class are dealt out in turn, so every fold has every class
+    // that has at least `folds` rows; one metric for all folds (cross-entropy when a class is rarer).
+    var seen = [Int](repeating: 0, count: c)
+    var foldOf = [Int](repeating: 0, count: n)
+    for i in order {
+        foldOf[i] = seen[labels[i]] % folds
+        seen[labels[i]] += 1
+    }
     var foldOptions = options
     foldOptions.tuneThreshold = false
     foldOptions.progress = nil
+    foldOptions.validationMetric =
+        seen.allSatisfy { $0 >= folds } ? ValidationMetric.choose(labels: labels, classCount: c) : .negativeCrossEntropy
     var histories: [[Double]] = []
     var outOfFold = [Double](repeating: 0, count: n * c)
     for k in 0..<folds {
-        let heldOut = order.enumerated().filter { $0.offset % folds == k }.map(\.element)
-        let kept = order.enumerated().filter { $0.offset % folds != k }.map(\.element)
+        let heldOut = order.filter { foldOf[$0] == k }
+        let kept = order.filter { foldOf[$0] != k }
         let model = try spec.makeModel(for: dataset, seed: options.seed &+ UInt64(k + 1), dtype: options.dtype)
-        let report = trainEndModel(
+        let report = try trainEndModel(
             model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept),
             validationInputs: inputs.gatheringRows(heldOut), validationLabels: heldOut.map { labels[$0] },
             options: foldOptions)
@@ -52,9 +61,11 @@ public func runSupervisedOnValidation(
     let model = try spec.makeModel(for: dataset, seed: options.seed, dtype: options.dtype)
     let runEpoch = epochRunner(model, inputs: inputs, targets: targets, sampleWeights: nil, options: options)
     var trainingGenerator = SeededGenerator(seed: options.seed &+ 0x7A11)
-    for _ in 0..<epochs {
+    for epoch in 1...epochs {
         model.train()
-        runEpoch(&trainingGenerator)
+        do { try runEpoch(&trainingGenerator, StepCounter()) } catch let error as NonFiniteLoss {
+            throw PipelineError.trainingDiverged(epoch: epoch, step: error.step, loss: error.value)
+        }
     }
     model.eval()
     var threshold: Double?
@@ -64,7 +75,8 @@ public func runSupervisedOnValidation(
             ? Metrics.bestF1Threshold(scores: (0..<n).map { outOfFold[$0 * 2 + 1] }, labels: labels).threshold : 0.5
     }
     let report = TrainingReport(
-        epochsRun: epochs, bestEpoch: epochs, bestValidationScore: meanScore[epochs - 1],
+        epochsRun: epochs, bestEpoch: epochs, validationMetric: foldOptions.validationMetric!,
+        bestValidationScore: meanScore[epochs - 1],
         threshold: threshold, validationHistory: meanScore)
     let test = evaluate(
         model, inputs: try spec.inputs(dataset.test, dtype: options.dtype), labels: testLabels, threshold: threshold)

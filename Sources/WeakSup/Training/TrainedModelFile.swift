@@ -159,7 +159,10 @@ public struct TrainedModelFile: Codable {
         checkpoints = result.report.checkpoints.isEmpty ? nil : result.report.checkpoints
     }
 
-    public func save(to url: URL) throws { try writeJSONAtomically(self, to: url) }
+    /// Writes the file atomically; a non-finite value anywhere is an error and nothing is written.
+    public func save(toPath path: String) throws { try writeJSONAtomically(self, toPath: path) }
+
+    public func save(to url: URL) throws { try save(toPath: url.path) }
 
     public static func load(from url: URL) throws -> TrainedModelFile {
         let file = try readJSON(TrainedModelFile.self, from: url, what: "trained model file")

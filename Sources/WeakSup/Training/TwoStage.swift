@@ -30,15 +30,6 @@ public struct PipelineResult {
     }
 }
 
-public enum PipelineError: Error, CustomStringConvertible {
-    case missingGold(String)
-    public var description: String {
-        switch self {
-        case .missingGold(let what): return "\(what) needs gold labels"
-        }
-    }
-}
-
 /// The two-stage pipeline: fit `labelModel` on the training votes, take the soft labels of the
 /// covered training rows, train the end model on them (early stopping on validation), evaluate
 /// on test.
@@ -60,7 +51,7 @@ public func runSupervised(
     dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP,
     options: TrainingOptions = TrainingOptions()
 ) throws -> PipelineResult {
-    guard let gold = dataset.train.goldLabels else { throw PipelineError.missingGold("the supervised baseline") }
+    let gold = try dataset.goldLabels(.train, for: "the supervised baseline")
     let targets = Tensor.oneHot(gold, classCount: dataset.classCount, dtype: .float64)
     return try trainAndEvaluate(
         dataset: dataset, rows: Array(0..<dataset.train.count), targets: targets, endModel: endModel, options: options)
@@ -71,13 +62,11 @@ public func trainAndEvaluate(
     dataset: WeakDataset, rows: [Int], targets: Tensor, endModel: EndModelSpec,
     options: TrainingOptions
 ) throws -> PipelineResult {
-    guard let validLabels = dataset.valid.goldLabels else {
-        throw PipelineError.missingGold("early stopping (validation split)")
-    }
-    guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
+    let validLabels = try dataset.goldLabels(.valid, for: "early stopping")
+    let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     let model = try endModel.makeModel(for: dataset, seed: options.seed, dtype: options.dtype)
     let inputs = try endModel.inputs(dataset.train, dtype: options.dtype).gatheringRows(rows)
-    let report = trainEndModel(
+    let report = try trainEndModel(
         model, inputs: inputs, targets: targets,
         validationInputs: try endModel.inputs(dataset.valid, dtype: options.dtype),
         validationLabels: validLabels, options: options)

@@ -35,14 +35,12 @@ public func trainWeasel(
     dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP,
     options: WeaselOptions = .default, training: TrainingOptions = TrainingOptions()
 ) throws -> WeaselResult {
-    guard let validLabels = dataset.valid.goldLabels else {
-        throw PipelineError.missingGold("early stopping (validation split)")
-    }
-    guard let testLabels = dataset.test.goldLabels else { throw PipelineError.missingGold("evaluation (test split)") }
+    let validLabels = try dataset.goldLabels(.valid, for: "early stopping")
+    let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     let (m, c, dtype) = (dataset.lfCount, dataset.classCount, training.dtype)
-    guard m >= 1 else { throw PipelineError.missingGold("WeaSEL needs at least one labeling function; it") }
+    guard m >= 1 else { throw PipelineError.noLabelingFunctions }
     let rows = dataset.train.labelMatrix.coveredRows
-    guard rows.count >= 2 else { throw LabelModelError("WeaSEL: fewer than two training rows have a vote") }
+    guard rows.count >= 2 else { throw PipelineError.tooFewCoveredRows(count: rows.count, needed: 2) }
     let votes = dataset.train.labelMatrix.rows(rows)
 
     var generator = SeededGenerator(seed: training.seed)
@@ -72,19 +70,23 @@ public func trainWeasel(
             encoderScores: s, endLogits: endModel(inputs.gatheringRows(batch)), classPrior: prior)
     }
 
-    let report = trainWithEarlyStopping(
+    let report = try trainWithEarlyStopping(
         modules: [endModel, encoder], endModel: endModel,
         validationInputs: try spec.inputs(dataset.valid, dtype: dtype), validationLabels: validLabels,
         classCount: c, options: training
-    ) { generator in
+    ) { generator, steps in
         for batch in minibatches(count: rows.count, batchSize: training.batchSize, shuffle: true, using: &generator)
         where batch.count > 1 {
             if options.encoderFirst {
                 // The official code's order: step the encoder, then train f towards the updated encoder.
-                encoderOptimizer.step(gradients(of: batchLoss(batch), wrt: encoderParameters))
+                let encoderLoss = batchLoss(batch)
+                try steps.check(encoderLoss)
+                encoderOptimizer.step(gradients(of: encoderLoss, wrt: encoderParameters))
                 endOptimizer.step(gradients(of: batchLoss(batch), wrt: endParameters))
             } else {
-                let grads = gradients(of: batchLoss(batch), wrt: encoderParameters + endParameters)
+                let loss = batchLoss(batch)
+                try steps.check(loss)
+                let grads = gradients(of: loss, wrt: encoderParameters + endParameters)
                 encoderOptimizer.step(Array(grads[..<encoderParameters.count]))
                 endOptimizer.step(Array(grads[encoderParameters.count...]))
             }

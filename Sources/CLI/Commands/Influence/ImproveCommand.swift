@@ -30,10 +30,10 @@ let improveCommand = Command(
                 header: ["removal", "α", "removed", "valid loss", "valid \(metric)", "test loss", "test \(metric)"],
                 rows: report.lines.map { line in
                     [
-                        line.name, line.alpha.map { String(format: "%.2e", $0) } ?? "-", "\(line.removed)",
-                        String(format: "%.4f", line.validationLoss),
-                        String(format: "%.4f", line.validationScore), String(format: "%.4f", line.testLoss),
-                        String(format: "%.4f", line.testScore),
+                        line.name, line.alpha.map { number($0, "%.2e") } ?? "-", "\(line.removed)",
+                        number(line.validationLoss, "%.4f"),
+                        number(line.validationScore, "%.4f"), number(line.testLoss, "%.4f"),
+                        number(line.testScore, "%.4f"),
                     ]
                 }))
     }

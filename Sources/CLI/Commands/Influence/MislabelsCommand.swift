@@ -32,6 +32,6 @@ let mislabelsCommand = Command(
         emit(
             alignedTable(
                 header: ["method", "mean AP over LFs"],
-                rows: report.methods.map { [$0.name, String(format: "%.3f", $0.meanAP)] }))
+                rows: report.methods.map { [$0.name, number($0.meanAP, "%.3f")] }))
     }
 )

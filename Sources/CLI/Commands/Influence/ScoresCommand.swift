@@ -63,12 +63,10 @@ func scoresText(_ scores: InfluenceScores, setup: InfluenceSetup, dataset: WeakD
     var lines = [
         "\(dataset.name): \(scores.method.rawValue) influence on the \(scores.target.description) of the \(setup.file.method.rawValue) model; "
             + "removal convention (negative = removing it lowers the loss = harmful)",
-        String(
-            format: "solver %@: %d iterations, relative residual %.2e%@, damping %g, %d parameters",
-            solve.solver.rawValue, solve.iterations,
-            solve.relativeResidual, solve.converged ? "" : " (NOT converged)", scores.damping,
-            setup.problem.parameterCount)
-            + (setup.surrogateError.map { String(format: "; identity surrogate MAE %.4f", $0) } ?? ""),
+        "solver \(solve.solver.rawValue): \(solve.iterations) iterations, relative residual \(number(solve.relativeResidual, "%.2e"))"
+            + (solve.converged ? "" : " (fixed iteration count: NOT converged)")
+            + ", damping \(number(scores.damping, "%g")), \(setup.problem.parameterCount) parameters"
+            + (setup.surrogateError.map { "; identity surrogate MAE " + number($0, "%.4f") } ?? ""),
     ]
     func section<T>(_ title: String, _ entries: [T], score: (T) -> Double, header: [String], cells: (T) -> [String]) {
         guard !entries.isEmpty else { return }

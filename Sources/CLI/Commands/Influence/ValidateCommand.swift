@@ -18,7 +18,7 @@ let validateCommand = Command(
             "count", as: Int.self, where: { $0 >= 2 },
             expected: "an integer of at least 2 (correlations need two groups)")
         let testPoint = try arguments.value("test-point", as: String.self)
-        let csv = try arguments.value("csv", as: String.self)
+        let csv = try outputPath(arguments, "csv")
         let (damping, solver) = (try damping(arguments), try solver(arguments))
         let (setup, dataset) = try loadInfluenceSetup(arguments)
         let result = try setup.validateGroups(
@@ -34,7 +34,7 @@ let validateCommand = Command(
             for (name, validation) in targets {
                 for e in validation.effects { text += "\(name),\(e.group),\(e.predicted),\(e.actual)\n" }
             }
-            try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: csv))
+            try writeAtomically(Data(text.utf8), toPath: csv)
         }
         if arguments.flag("json") {
             var object = validationJSON(v)
@@ -51,8 +51,8 @@ let validateCommand = Command(
                 rows: targets.map { name, g in
                     [
                         name == "valid" ? "validation loss" : "test point \(testPoint!)",
-                        String(format: "%.3f", g.spearman),
-                        String(format: "%.3f", g.pearson), String(format: "%.2f", g.underestimation),
+                        number(g.spearman, "%.3f"),
+                        number(g.pearson, "%.3f"), number(g.underestimation, "%.2f"),
                     ]
                 }))
     }

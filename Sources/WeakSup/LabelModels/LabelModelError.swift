@@ -1,0 +1,23 @@
+/// Why a label model could not be fitted.
+public enum LabelModelError: Error, CustomStringConvertible, Equatable {
+    case tooFewClasses(Int)
+    case voteOutOfRange(row: Int, lf: Int, vote: Int, classCount: Int)
+    /// Every LF abstains on every row.
+    case noVotes
+    case invalidClassBalance([Double], classCount: Int)
+    /// Snorkel's matrix-completion loss diverged even at the smallest learning rate tried.
+    case diverged(learningRate: Double)
+
+    public var description: String {
+        switch self {
+        case .tooFewClasses(let count): return "a label model needs at least 2 classes, and the task has \(count)"
+        case .voteOutOfRange(let row, let lf, let vote, let classCount):
+            return "row \(row), LF \(lf): vote \(vote) is not in -1..<\(classCount)"
+        case .noVotes: return "the label matrix has no votes (every LF abstains on every row)"
+        case .invalidClassBalance(let balance, let classCount):
+            return "the class balance must be \(classCount) positive numbers summing to 1, got \(balance)"
+        case .diverged(let learningRate):
+            return "Snorkel's label model: the loss diverged even at learning rate \(learningRate)"
+        }
+    }
+}
