@@ -19,7 +19,12 @@ private func hint(for error: InfluenceError) -> String? {
     case .needsExactSolver: return "use --solver exact (with --last-layer for large models)"
     case .needsCheckpoints: return "train with --checkpoints K"
     case .checkpointsNeedAllParameters: return "drop --last-layer"
-    case .noLabelingFunctionVotes: return "use --method if or relatif"
-    case .retrainingDidNotConverge, .trainedOnValidation, .missingGold, .unknownTestID: return nil
+    case .noLabelingFunctionVotes: return "only --method if and relatif apply to such a model"
+    case .tooManyGroups: return "lower --count"
+    case .notConverged(let solver, _, _, _):
+        return solver == .lissa
+            ? "raise the damping, use --solver cg or exact, or accept it with --iterations N"
+            : "raise the damping, or accept the result with --iterations N"
+    case .retrainingDidNotConverge, .trainedOnValidation, .missingGold, .unknownTestID, .invalidDamping: return nil
     }
 }

@@ -100,9 +100,15 @@ func probabilityCSV(ids: [String], probabilities: Tensor) -> String {
     let p = probabilities.scalars
     var text = "id," + (0..<c).map { "p\($0)" }.joined(separator: ",") + "\n"
     for (i, id) in ids.enumerated() {
-        text += id + "," + (0..<c).map { String(p[i * c + $0]) }.joined(separator: ",") + "\n"
+        text += csvField(id) + "," + (0..<c).map { String(p[i * c + $0]) }.joined(separator: ",") + "\n"
     }
     return text
+}
+
+/// A CSV field per RFC 4180: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
 /// "1 seed" / "3 seeds".

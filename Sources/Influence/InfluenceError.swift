@@ -25,6 +25,12 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
     case missingGold(split: WeakDataset.Split, purpose: String)
     /// No test record has this id.
     case unknownTestID(String)
+    /// More groups were asked for than the data allows distinct groups of that kind.
+    case tooManyGroups(kind: GroupKind, requested: Int, available: Int)
+    /// The damping must be a finite number ≥ 0.
+    case invalidDamping(Double)
+    /// An iterative solver stopped above its tolerance.
+    case notConverged(solver: InverseHVPSolver.Kind, iterations: Int, residual: Double, tolerance: Double)
 
     public var description: String {
         switch self {
@@ -53,6 +59,14 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
             return "\(purpose) needs gold labels on the \(split.rawValue) split, and it has none"
         case .unknownTestID(let id):
             return "no test record has the id '\(id)'"
+        case .tooManyGroups(let kind, let requested, let available):
+            return
+                "\(requested) '\(kind.rawValue)' groups were asked for, and the training data allows \(available) distinct ones"
+        case .invalidDamping(let damping):
+            return "the damping must be a finite number ≥ 0, got \(damping)"
+        case .notConverged(let solver, let iterations, let residual, let tolerance):
+            return
+                "the \(solver.rawValue) solve did not converge: relative residual \(residual) after \(iterations) iterations (tolerance \(tolerance)), so its scores would be wrong"
         }
     }
 }

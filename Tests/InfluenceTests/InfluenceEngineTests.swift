@@ -101,12 +101,18 @@ struct InfluenceEngineTests {
                 #expect(isApproximatelyEqual(dense[i * p + j], (gp[i] - gm[i]) / 2e-5, relative: 1e-5, absolute: 1e-9))
             }
         }
-        // Negative damping larger than the smallest eigenvalue makes H + λI indefinite.
-        #expect(throws: InfluenceError.self) {
-            try problem.solve([problem.gradient()], damping: -100, solver: .exact())
+        // Negative damping larger than the smallest eigenvalue makes H + λI indefinite: each solver says so.
+        let exact = #expect(throws: InfluenceError.self) {
+            try problem.solveUnchecked([problem.gradient()], damping: -100, solver: .exact())
         }
-        #expect(throws: InfluenceError.self) {
-            try problem.solve([problem.gradient()], damping: -100, solver: .conjugateGradient())
+        if case .notPositiveDefinite = exact {} else { Issue.record("exact solver: \(String(describing: exact))") }
+        let cg = #expect(throws: InfluenceError.self) {
+            try problem.solveUnchecked([problem.gradient()], damping: -100, solver: .conjugateGradient())
+        }
+        if case .negativeCurvature = cg {} else { Issue.record("CG: \(String(describing: cg))") }
+        // The public entry point refuses such a damping outright.
+        #expect(throws: InfluenceError.invalidDamping(-100)) {
+            try problem.solve([problem.gradient()], damping: -100, solver: .exact())
         }
     }
 }

@@ -12,6 +12,9 @@ let influenceSetupOptions: [OptionSpec] = [
     .value(
         "damping", placeholder: "λ", help: "added to the Hessian's diagonal (trained networks are not convex)",
         default: "0.1"),
+    .value(
+        "iterations", placeholder: "N",
+        help: "cg / lissa: run N iterations (LiSSA's recursion depth) and accept the result whatever its residual"),
     .flag("last-layer", help: "influence over the output layer's parameters only"),
 ]
 
@@ -27,9 +30,19 @@ func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup,
     )
 }
 
-/// `--solver`, or the method's default solver when it is absent.
+/// `--solver`, or the method's default solver when it is absent; with `--iterations`, a fixed
+/// iteration count whose result is accepted even above the solver's tolerance.
 func solver(_ arguments: ParsedArguments, for method: InfluenceMethod = .influence) throws -> InverseHVPSolver {
-    (try arguments.value("solver", as: InverseHVPSolver.Kind.self) ?? method.defaultSolver).solver
+    let kind = try arguments.value("solver", as: InverseHVPSolver.Kind.self) ?? method.defaultSolver
+    guard
+        let iterations = try arguments.value(
+            "iterations", as: Int.self, where: { $0 >= 1 }, expected: "a positive integer")
+    else { return kind.solver }
+    switch kind {
+    case .conjugateGradient: return .conjugateGradient(maxIterations: iterations, fixedIterations: true)
+    case .lissa: return .lissa(depth: iterations, fixedIterations: true)
+    case .exact: throw CLIError.usage("--iterations applies to --solver cg and lissa, not exact")
+    }
 }
 
 func damping(_ arguments: ParsedArguments) throws -> Double {

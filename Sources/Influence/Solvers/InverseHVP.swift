@@ -5,11 +5,16 @@ import Foundation
 public enum InverseHVPSolver: Sendable, Equatable {
     /// Dense Hessian from P exact HVPs, then Cholesky (LAPACK `dposv`). For P up to `maxParameters`.
     case exact(maxParameters: Int = 4000)
-    /// Conjugate gradient on `(H + λI)` with exact HVPs (stops at relative residual `tolerance`).
-    case conjugateGradient(tolerance: Double = 1e-8, maxIterations: Int = 1000)
+    /// Conjugate gradient on `(H + λI)` with exact HVPs: stops at relative residual `tolerance`; not
+    /// reaching it within `maxIterations` is an error unless `fixedIterations` (then exactly that
+    /// many iterations run, or fewer if the residual reaches zero, and the result is accepted).
+    case conjugateGradient(tolerance: Double = 1e-8, maxIterations: Int = 1000, fixedIterations: Bool = false)
     /// LiSSA (Agarwal et al. 2017; Koh & Liang 2017): `h ← v + (I − (H_B + λI)/scale) h` with H_B on
-    /// random minibatches, `depth` steps, averaged over `repeats`, divided by `scale`.
-    case lissa(scale: Double = 10, depth: Int = 1000, repeats: Int = 1, batchSize: Int = 256, seed: UInt64 = 0)
+    /// random minibatches, `depth` steps, averaged over `repeats`, divided by `scale`. A final
+    /// relative residual (with the full Hessian) above `tolerance` is an error unless `fixedIterations`.
+    case lissa(
+        scale: Double = 10, depth: Int = 1000, repeats: Int = 1, batchSize: Int = 256, seed: UInt64 = 0,
+        tolerance: Double = 0.05, fixedIterations: Bool = false)
 
     /// The solver families, as the CLI spells them.
     public enum Kind: String, CaseIterable, Sendable {
@@ -68,7 +73,19 @@ extension InfluenceProblem {
     }
 
     /// Solves `(H + damping·I) x = v_k` for each right-hand side.
+    /// - Throws: `InfluenceError.invalidDamping` for a negative or non-finite damping,
+    ///   `.notPositiveDefinite` / `.negativeCurvature` when `H + λI` is not positive definite, and
+    ///   `.notConverged` when an iterative solver stops above its tolerance without having been asked
+    ///   for a fixed iteration count.
     public func solve(_ rightHandSides: [[Double]], damping: Double, solver: InverseHVPSolver) throws -> (
+        solutions: [[Double]], report: SolveReport
+    ) {
+        guard damping.isFinite && damping >= 0 else { throw InfluenceError.invalidDamping(damping) }
+        return try solveUnchecked(rightHandSides, damping: damping, solver: solver)
+    }
+
+    /// `solve` without the damping check (tests probe indefinite matrices with negative damping).
+    package func solveUnchecked(_ rightHandSides: [[Double]], damping: Double, solver: InverseHVPSolver) throws -> (
         solutions: [[Double]], report: SolveReport
     ) {
         switch solver {
@@ -77,28 +94,49 @@ extension InfluenceProblem {
             guard p <= maxParameters else {
                 throw InfluenceError.tooManyParameters(count: p, limit: maxParameters)
             }
-            var a = denseHessian(damping: damping)
-            var b = [Double](repeating: 0, count: p * rightHandSides.count)
-            for (k, v) in rightHandSides.enumerated() { for i in 0..<p { b[i * rightHandSides.count + k] = v[i] } }
-            let info = BLAS.choleskySolve(a: &a, b: &b, n: p, rightHandSides: rightHandSides.count)
+            let matrix = denseHessian(damping: damping)
+            var a = matrix
+            let k = rightHandSides.count
+            var b = [Double](repeating: 0, count: p * k)
+            for (column, v) in rightHandSides.enumerated() { for i in 0..<p { b[i * k + column] = v[i] } }
+            let right = b
+            let info = BLAS.choleskySolve(a: &a, b: &b, n: p, rightHandSides: k)
             guard info == 0 else { throw InfluenceError.notPositiveDefinite(damping: damping, minor: info) }
-            let solutions = rightHandSides.indices.map { k in (0..<p).map { b[$0 * rightHandSides.count + k] } }
+            let solutions = (0..<k).map { column in (0..<p).map { b[$0 * k + column] } }
+            // The residual of every solution at once, with the dense matrix (one gemm, no HVPs).
+            let product = withoutGradients {
+                Tensor(shape: [p, p], scalars: matrix, dtype: .float64).matmul(
+                    Tensor(shape: [p, k], scalars: b, dtype: .float64))
+            }.scalars
             let residual =
-                rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+                (0..<k).map { column in
+                    let error = (0..<p).reduce(0.0) { $0 + pow(product[$1 * k + column] - right[$1 * k + column], 2) }
+                    let size = (0..<p).reduce(0.0) { $0 + right[$1 * k + column] * right[$1 * k + column] }
+                    return (error / max(size, 1e-300)).squareRoot()
+                }.max() ?? 0
+            guard residual.isFinite && residual < 1e-6 else {
+                throw InfluenceError.notConverged(solver: .exact, iterations: p, residual: residual, tolerance: 1e-6)
+            }
             return (solutions, SolveReport(solver: .exact, iterations: p, relativeResidual: residual, converged: true))
-        case .conjugateGradient(let tolerance, let maxIterations):
+        case .conjugateGradient(let tolerance, let maxIterations, let fixedIterations):
             var solutions: [[Double]] = []
             var worst = SolveReport(solver: .conjugateGradient, iterations: 0, relativeResidual: 0, converged: true)
             for v in rightHandSides {
                 let (x, report) = try conjugateGradient(
-                    v, damping: damping, tolerance: tolerance, maxIterations: maxIterations)
+                    v, damping: damping, tolerance: tolerance, maxIterations: maxIterations,
+                    runAllIterations: fixedIterations)
                 solutions.append(x)
                 worst.iterations = max(worst.iterations, report.iterations)
                 worst.relativeResidual = max(worst.relativeResidual, report.relativeResidual)
                 worst.converged = worst.converged && report.converged
             }
+            guard worst.converged || fixedIterations else {
+                throw InfluenceError.notConverged(
+                    solver: .conjugateGradient, iterations: worst.iterations, residual: worst.relativeResidual,
+                    tolerance: tolerance)
+            }
             return (solutions, worst)
-        case .lissa(let scale, let depth, let repeats, let batchSize, let seed):
+        case .lissa(let scale, let depth, let repeats, let batchSize, let seed, let tolerance, let fixedIterations):
             let solutions = rightHandSides.map {
                 lissa(
                     $0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed
@@ -106,11 +144,19 @@ extension InfluenceProblem {
             }
             let residual =
                 rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+            let converged = residual.isFinite && residual <= tolerance
+            guard converged || fixedIterations else {
+                throw InfluenceError.notConverged(
+                    solver: .lissa, iterations: depth * repeats, residual: residual, tolerance: tolerance)
+            }
+            guard residual.isFinite else {
+                throw InfluenceError.notConverged(
+                    solver: .lissa, iterations: depth * repeats, residual: residual, tolerance: tolerance)
+            }
             return (
                 solutions,
                 SolveReport(
-                    solver: .lissa, iterations: depth * repeats, relativeResidual: residual,
-                    converged: residual.isFinite)
+                    solver: .lissa, iterations: depth * repeats, relativeResidual: residual, converged: converged)
             )
         }
     }
@@ -131,7 +177,7 @@ extension InfluenceProblem {
     /// Conjugate gradient with exact HVPs; fails if a search direction has non-positive curvature.
     func conjugateGradient(
         _ v: [Double], damping: Double, tolerance: Double, maxIterations: Int,
-        checkCurvature: Bool = true
+        checkCurvature: Bool = true, runAllIterations: Bool = false
     ) throws -> ([Double], SolveReport) {
         var x = [Double](repeating: 0, count: v.count)
         var r = v
@@ -139,7 +185,7 @@ extension InfluenceProblem {
         var rs = dot(r, r)
         let target = tolerance * tolerance * max(rs, 1e-300)
         var iterations = 0
-        while iterations < maxIterations && rs > target {
+        while iterations < maxIterations && rs > (runAllIterations ? 0 : target) {
             let ap = hessianVectorProduct(p, damping: damping)
             let curvature = dot(p, ap)
             guard curvature > 0 || !checkCurvature else {

@@ -24,12 +24,9 @@ extension InfluenceSetup {
     public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbors: Int = 10)
         throws -> MislabelDetectionReport
     {
-        guard let gold = dataset.train.goldLabels, let validGold = dataset.valid.goldLabels else {
-            throw DataError(file: dataset.name, "mislabel detection needs gold labels on train and valid")
-        }
-        guard let terms else {
-            throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels")
-        }
+        let gold = try dataset.goldLabels(.train, for: "mislabel detection")
+        let validGold = try dataset.goldLabels(.valid, for: "mislabel detection")
+        guard let terms else { throw InfluenceError.noLabelingFunctionVotes(method: file.method) }
         let c = dataset.classCount
         let m = dataset.lfCount
         let L = labelMatrix
@@ -79,20 +76,23 @@ extension InfluenceSetup {
 /// For each training row and class: the fraction of its k nearest validation rows whose gold
 /// label is not that class.
 func nearestNeighborDisagreement(_ train: Tensor, _ valid: Tensor, _ labels: [Int], k: Int) -> [[Double]] {
-    let a = train.converted(to: .float64)
     let b = valid.converted(to: .float64)
-    // Squared distances ‖a‖² + ‖b‖² − 2ab through one gemm.
-    let distances = withoutGradients {
-        (a.square().sum(axis: 1, keepingDimension: true) + b.square().sum(axis: 1).reshaped([1, -1]) - a.matmul(
-            b, transposeOther: true) * 2).scalars
-    }
     let n = train.shape[0]
     let v = valid.shape[0]
-    let c = (labels.max() ?? 1) + 1
-    return (0..<n).map { i in
-        let nearest = (0..<v).sorted { distances[i * v + $0] < distances[i * v + $1] }.prefix(k)
-        return (0..<max(c, 2)).map { label in
-            Double(nearest.filter { labels[$0] != label }.count) / Double(nearest.count)
+    let c = max((labels.max() ?? 1) + 1, 2)
+    let validNorms = withoutGradients { b.square().sum(axis: 1).reshaped([1, -1]) }
+    // Squared distances ‖a‖² + ‖b‖² − 2ab through one gemm per block of 1024 training rows (an
+    // N × V matrix at once would not fit for large N).
+    return stride(from: 0, to: n, by: 1024).flatMap { start -> [[Double]] in
+        let rows = Array(start..<min(start + 1024, n))
+        let a = train.gatheringRows(rows).converted(to: .float64)
+        let distances = withoutGradients {
+            (a.square().sum(axis: 1, keepingDimension: true) + validNorms - a.matmul(b, transposeOther: true) * 2)
+                .scalars
+        }
+        return rows.indices.map { r in
+            let nearest = (0..<v).sorted { distances[r * v + $0] < distances[r * v + $1] }.prefix(k)
+            return (0..<c).map { label in Double(nearest.filter { labels[$0] != label }.count) / Double(nearest.count) }
         }
     }
 }

@@ -31,9 +31,8 @@ extension InfluenceSetup {
         dataset: WeakDataset, damping: Double, solver: InverseHVPSolver,
         fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions = TrainingOptions()
     ) throws -> ImprovementReport {
-        guard let validLabels = dataset.valid.goldLabels, let testLabels = dataset.test.goldLabels else {
-            throw DataError(file: dataset.name, "improving the model needs gold labels on valid and test")
-        }
+        let validLabels = try dataset.goldLabels(.valid, for: "improving the model")
+        let testLabels = try dataset.goldLabels(.test, for: "improving the model")
         let spec = file.endModelSpec
         let c = dataset.classCount
         let validInputs = try spec.inputs(dataset.valid)

@@ -15,6 +15,17 @@ public enum GroupKind: String, Sendable, CaseIterable {
     case clusters
     /// The 1%, 2%, … most harmful rows (by ordinary IF).
     case topHarmful = "top-harmful"
+
+    /// How many distinct groups of this kind `rows` training rows allow (LF and class groups are
+    /// capped at the number of LFs and classes instead: asking for more takes them all).
+    public func maximumCount(rows n: Int) -> Int {
+        switch self {
+        case .lfs, .classes: return Int.max
+        case .random: return n
+        case .clusters: return max(n / 2, 1)
+        case .topHarmful: return Set((1...100).map { max(1, n * $0 / 100) }).count
+        }
+    }
 }
 
 extension InfluenceSetup {
@@ -27,11 +38,12 @@ extension InfluenceSetup {
         testPoint: String? = nil, options: TrainingOptions = TrainingOptions(),
         progress: ((String) -> Void)? = nil
     ) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
-        guard let validLabels = dataset.valid.goldLabels else {
-            throw DataError(file: dataset.name, "validation needs gold labels")
-        }
+        let validLabels = try dataset.goldLabels(.valid, for: "checking group influence")
         let n = problem.rowCount
         let c = problem.classCount
+        guard count <= kind.maximumCount(rows: n) else {
+            throw InfluenceError.tooManyGroups(kind: kind, requested: count, available: kind.maximumCount(rows: n))
+        }
         let validTarget = try target(.validation, dataset: dataset)
         let pointTarget = try testPoint.map { try target(.testPoints([$0]), dataset: dataset) }
         let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
@@ -52,9 +64,7 @@ extension InfluenceSetup {
         }
         switch kind {
         case .lfs:
-            guard let terms else {
-                throw DataError(file: dataset.name, "'\(file.method)' has no LF votes behind its labels")
-            }
+            guard let terms else { throw InfluenceError.noLabelingFunctionVotes(method: file.method) }
             let lfScores = ([solvedValid] + (solvedPoint.map { [$0] } ?? [])).map {
                 problem.sourceAwareInfluence($0, terms: terms, method: .reweighting).lfs
             }
@@ -90,7 +100,8 @@ extension InfluenceSetup {
         case .topHarmful:
             let scores = problem.rowInfluence(solvedValid)
             let order = scores.indices.sorted { scores[$0] < scores[$1] }
-            for g in 1...count {
+            var sizes = Set<Int>()
+            for g in 1...100 where groups.count < count && sizes.insert(max(1, n * g / 100)).inserted {
                 let rows = Set(order.prefix(max(1, n * g / 100)))
                 groups.append(Group(name: "top\(g)%", keepTerm: nil, rows: rows, predicted: rowPrediction(rows)))
             }

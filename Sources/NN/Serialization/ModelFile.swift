@@ -7,10 +7,70 @@ public protocol SavableModel: Module {
     static var kind: String { get }
     var configuration: Configuration { get }
     init(_ configuration: Configuration, dtype: DType, using generator: inout SeededGenerator)
+    /// How many scalars (parameters and buffers) a model of this architecture holds, or nil when a
+    /// size is not positive, a probability is outside [0, 1), or the count overflows — checked
+    /// before a model read from a file is allocated.
+    static func storedValueCount(_ configuration: Configuration) -> Int?
 }
 
-extension MLP: SavableModel { public static var kind: String { "mlp" } }
-extension SequenceClassifier: SavableModel { public static var kind: String { "sequence-classifier" } }
+/// `a·b + c` for sizes read from a file: nil on overflow, a non-positive `a` or `b`, or a negative `c`.
+func checkedSize(_ a: Int, times b: Int, plus c: Int = 0) -> Int? {
+    guard a > 0, b > 0, c >= 0 else { return nil }
+    let (product, overflow) = a.multipliedReportingOverflow(by: b)
+    let (sum, overflow2) = product.addingReportingOverflow(c)
+    return overflow || overflow2 ? nil : sum
+}
+
+/// The sum of sizes, nil if any is nil or the sum overflows.
+func checkedSum(_ sizes: [Int?]) -> Int? {
+    var total = 0
+    for size in sizes {
+        guard let size else { return nil }
+        let (sum, overflow) = total.addingReportingOverflow(size)
+        guard !overflow else { return nil }
+        total = sum
+    }
+    return total
+}
+
+extension MLP: SavableModel {
+    public static var kind: String { "mlp" }
+
+    public static func storedValueCount(_ c: Configuration) -> Int? {
+        guard (0..<1).contains(c.dropout) else { return nil }
+        let widths = [c.inputCount] + c.hiddenSizes + [c.outputCount]
+        return checkedSum(
+            (1..<widths.count).map { k in
+                let isHidden = k < widths.count - 1
+                // weight [out, in], bias [out]; BatchNorm: weight, bias, running mean and variance.
+                guard let perOutput = checkedSize(widths[k - 1], times: 1, plus: 1 + (c.batchNorm && isHidden ? 4 : 0))
+                else {
+                    return nil
+                }
+                return checkedSize(perOutput, times: widths[k])
+            })
+    }
+}
+
+extension SequenceClassifier: SavableModel {
+    public static var kind: String { "sequence-classifier" }
+
+    public static func storedValueCount(_ c: Configuration) -> Int? {
+        let directions = c.bidirectional ? 2 : 1
+        guard (0..<1).contains(c.dropout), c.paddingId.map({ (0..<c.vocabularySize).contains($0) }) ?? true,
+            let gates = checkedSize(4, times: c.hiddenSize),
+            // per direction: weight_ih [4H, E], weight_hh [4H, H], two biases [4H]
+            let perGate = checkedSize(c.embeddingSize, times: 1, plus: c.hiddenSize + 2)
+        else { return nil }
+        return checkedSum([
+            checkedSize(c.vocabularySize, times: c.embeddingSize),
+            checkedSize(gates, times: perGate).flatMap { checkedSize($0, times: directions) },
+            checkedSize(directions, times: c.hiddenSize).flatMap {
+                MLP.storedValueCount(.init(inputCount: $0, hiddenSizes: c.readoutSizes, outputCount: c.outputCount))
+            },
+        ])
+    }
+}
 
 /// One named array in a model file: row-major `values` of the given `shape`.
 public struct NamedArray: Codable, Equatable, Sendable {
@@ -75,6 +135,20 @@ extension SavableModel {
         }
         guard let dtype = DType(rawValue: file.dtype) else {
             throw ModelFileError(path: path, problem: "unknown dtype '\(file.dtype)'")
+        }
+        // Check the architecture against the arrays the file holds before allocating: a model far
+        // larger than what the file can fill is refused outright (a corrupted size must not allocate
+        // terabytes); otherwise the arrays are checked one by one below, with precise messages.
+        let held = checkedSum((file.parameters + file.buffers).map { $0.values.count }) ?? 0
+        guard let expected = storedValueCount(file.architecture) else {
+            throw ModelFileError(
+                path: path,
+                problem: "the architecture has a size that is not positive, a dropout outside [0, 1), or is too large")
+        }
+        guard expected <= max(2 * held, 1 << 20) else {
+            throw ModelFileError(
+                path: path,
+                problem: "the architecture holds \(expected) values, the file's parameters and buffers only \(held)")
         }
         var generator = SeededGenerator(seed: 0)
         let model = Self(file.architecture, dtype: dtype, using: &generator)

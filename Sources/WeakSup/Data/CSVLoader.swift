@@ -62,6 +62,8 @@ public enum CSVLoader {
         var lfNames: [String] = []
         var ids: [String] = []
         var lines: [Int] = []
+        /// The line of each id, to refuse duplicates.
+        var lineOfID: [String: Int] = [:]
         var labels: [Int?] = []
         var features: [Float] = []
         var votes: [Int] = []
@@ -93,8 +95,16 @@ public enum CSVLoader {
 
     static func parseSplit(_ url: URL, lfFile: URL?, options: Options) throws -> ParsedSplit {
         let table = try readCSV(url)
-        guard let header = table.first?.fields else {
+        guard let header = table.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
             throw DataError(file: url.path, "is empty (a header row is required)")
+        }
+        guard table.count > 1 else {
+            throw DataError(file: url.path, "has a header but no rows (a split needs at least one)")
+        }
+        if let duplicate = Dictionary(grouping: header.indices, by: { header[$0] }).first(where: { $0.value.count > 1 })
+        {
+            throw DataError(
+                file: url.path, record: "line \(table[0].line)", "the header names column '\(duplicate.key)' twice")
         }
         var split = ParsedSplit(file: url.path, lfFile: lfFile?.path)
         let idIndex = header.firstIndex(of: options.idColumn)
@@ -109,7 +119,14 @@ public enum CSVLoader {
                     file: url.path, record: "line \(row.line)",
                     "has \(row.fields.count) cells, the header has \(header.count)")
             }
-            split.ids.append(idIndex.map { row.fields[$0] } ?? "\(split.ids.count)")
+            let id = idIndex.map { row.fields[$0] } ?? "\(split.ids.count)"
+            if let first = split.lineOfID[id] {
+                throw DataError(
+                    file: url.path, record: "line \(row.line)", field: header[idIndex!],
+                    "id '\(id)' already appears on line \(first)")
+            }
+            split.lineOfID[id] = row.line
+            split.ids.append(id)
             split.lines.append(row.line)
             if let labelIndex {
                 let cell = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
@@ -133,6 +150,11 @@ public enum CSVLoader {
                         file: url.path, record: "line \(row.line)", field: header[index],
                         "'\(cell)' is not a finite number")
                 }
+                guard Float(value).isFinite else {
+                    throw DataError(
+                        file: url.path, record: "line \(row.line)", field: header[index],
+                        "\(cell) is beyond Float32's range (±3.4e38)")
+                }
                 split.features.append(Float(value))
             }
             for index in lfIndices {
@@ -150,7 +172,7 @@ public enum CSVLoader {
                 throw DataError(file: url.path, "has LF columns and a separate \(lfFile.lastPathComponent); use one")
             }
             let lfTable = try readCSV(lfFile)
-            guard let lfHeader = lfTable.first?.fields else {
+            guard let lfHeader = lfTable.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
                 throw DataError(file: lfFile.path, "is empty (a header row is required)")
             }
             guard lfTable.count - 1 == split.ids.count else {
@@ -179,10 +201,13 @@ public enum CSVLoader {
 
     /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line numbers.
     static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard var data = FileManager.default.contents(atPath: url.path) else {
             throw DataError(file: url.path, "cannot be read")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }  // a UTF-8 byte-order mark
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw DataError(file: url.path, record: "line \(lineOfFirstInvalidUTF8(data))", "is not valid UTF-8 text")
+        }
         var rows: [(line: Int, fields: [String])] = []
         var field = ""
         var fields: [String] = []
@@ -248,5 +273,18 @@ extension WeakDataset {
             return try CSVLoader.load(directory: directory)
         }
         return try WrenchLoader.load(directory: directory)
+    }
+}
+
+/// The 1-based line of the first byte sequence that is not valid UTF-8.
+func lineOfFirstInvalidUTF8(_ data: Data) -> Int {
+    var line = 1
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+        case .emptyInput, .error: return line
+        }
     }
 }

@@ -2,8 +2,13 @@ import Foundation
 
 /// A pull parser over JSON bytes (typically a memory-mapped file), so large WRENCH files stream
 /// into flat arrays without building an object tree — one copy of the data, not two.
-/// Errors carry the line number; callers add the file, record and field.
+/// Errors carry the line number; callers add the file, record and field. A UTF-8 byte-order mark
+/// at the start is skipped; strings must be valid UTF-8; nesting deeper than `maximumDepth` is an
+/// error (not a stack overflow).
 struct JSONReader {
+    /// Arrays and objects nested deeper than this are refused (WRENCH records nest three deep).
+    static let maximumDepth = 128
+
     struct SyntaxError: Error {
         let line: Int
         let message: String
@@ -11,8 +16,17 @@ struct JSONReader {
 
     private let bytes: UnsafeRawBufferPointer
     private(set) var position = 0
+    private var depth = 0
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
+    }
 
     var line: Int { 1 + bytes[..<position].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
@@ -41,6 +55,8 @@ struct JSONReader {
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
     mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         if peek() == UInt8(ascii: "}") {
             position += 1
             return
@@ -59,6 +75,8 @@ struct JSONReader {
     /// Iterates the elements of an array; `body` must consume each element.
     mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         if peek() == UInt8(ascii: "]") {
             position += 1
             return
@@ -83,7 +101,10 @@ struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 buffer.append(contentsOf: bytes[start..<position])
                 position += 1
-                scalars.append(contentsOf: String(decoding: buffer, as: UTF8.self).unicodeScalars)
+                guard let text = String(validating: buffer, as: UTF8.self) else {
+                    throw error("a string is not valid UTF-8")
+                }
+                scalars.append(contentsOf: text.unicodeScalars)
                 return String(scalars)
             }
             if byte == UInt8(ascii: "\\") {

@@ -73,6 +73,8 @@ public enum WrenchLoader {
     struct RawSplit {
         var file: String
         var ids: [String] = []
+        /// Each id's position in the file, to refuse duplicates.
+        var positions: [String: Int] = [:]
         var labels: [Int?] = []
         var votes: [Int] = []
         var lfCount: Int?
@@ -156,6 +158,7 @@ public enum WrenchLoader {
             throw DataError(
                 file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
         }
+        guard !split.ids.isEmpty else { throw DataError(file: url.path, "has no records (a split needs at least one)") }
         return split
     }
 
@@ -189,6 +192,9 @@ public enum WrenchLoader {
                         try reader.readArray { reader in
                             let value = try reader.readNumber()
                             guard value.isFinite else { throw reader.error("non-finite feature value") }
+                            guard Float(value).isFinite else {
+                                throw reader.error("feature value \(value) is beyond Float32's range (±3.4e38)")
+                            }
                             values.append(value)
                         }
                         feature = values
@@ -198,6 +204,11 @@ public enum WrenchLoader {
                         try reader.readArray { reader in
                             guard let token = try reader.readOptionalInt(), token >= 0 else {
                                 throw reader.error("token ids must be non-negative integers")
+                            }
+                            guard token < maximumTokenID else {
+                                throw reader.error(
+                                    "token id \(token) is not below \(maximumTokenID) (the largest vocabulary supported)"
+                                )
                             }
                             values.append(token)
                         }
@@ -209,6 +220,12 @@ public enum WrenchLoader {
             }
         }
         guard let votes else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
+        if let first = split.positions[id] {
+            throw DataError(
+                file: split.file, record: id,
+                "the id appears twice (records \(first + 1) and \(split.ids.count + 1) of the file)")
+        }
+        split.positions[id] = split.ids.count
         if let m = split.lfCount, votes.count != m {
             throw DataError(
                 file: split.file, record: id, field: "weak_labels",
@@ -246,9 +263,7 @@ public enum WrenchLoader {
 
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].
     static func readClassNames(_ url: URL) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: url.path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else {
+        guard let object = readSmallJSON(url) as? [String: Any] else {
             throw DataError(file: url.path, "is not a JSON object mapping class indices to names")
         }
         var names: [Int: String] = [:]
@@ -261,14 +276,15 @@ public enum WrenchLoader {
         guard names.keys.sorted() == Array(0..<names.count) else {
             throw DataError(file: url.path, "class indices must be 0..<\(names.count)")
         }
+        guard names.count >= 2 else {
+            throw DataError(file: url.path, "lists \(names.count) class(es); a classification task needs at least 2")
+        }
         return (0..<names.count).map { names[$0]! }
     }
 
     /// `{"lfs": [{"id": 0, "name"?: …, "rule"?: …}, …]}` → names and descriptions.
     static func readLFDescriptions(_ url: URL, lfCount: Int) throws -> ([String], [String]) {
-        guard let data = FileManager.default.contents(atPath: url.path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let lfs = object["lfs"] as? [[String: Any]]
+        guard let object = readSmallJSON(url) as? [String: Any], let lfs = object["lfs"] as? [[String: Any]]
         else {
             throw DataError(file: url.path, "expected an object with an 'lfs' array")
         }
@@ -284,6 +300,17 @@ public enum WrenchLoader {
             descriptions[index] = (lf["rule"] as? String) ?? (lf["description"] as? String) ?? ""
         }
         return (names, descriptions)
+    }
+
+    /// Token ids must be below this (an embedding table has one row per id).
+    static let maximumTokenID = 10_000_000
+
+    /// A small JSON file (`label.json`, `lfs.json`) as Foundation objects, a UTF-8 byte-order mark
+    /// skipped; nil when it cannot be read or parsed.
+    static func readSmallJSON(_ url: URL) -> Any? {
+        guard var data = FileManager.default.contents(atPath: url.path) else { return nil }
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }
+        return try? JSONSerialization.jsonObject(with: data)
     }
 
     /// Token → id for every whitespace-separated token of the training texts (ids from 2).

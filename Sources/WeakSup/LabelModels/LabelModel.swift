@@ -124,6 +124,7 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
 /// Checks a label matrix against a class count (shared by every model's `fit`).
 func validateVotes(_ L: LabelMatrix, classCount: Int) throws {
     guard classCount >= 2 else { throw LabelModelError.tooFewClasses(classCount) }
+    guard L.lfCount > 0 else { throw LabelModelError.noLabelingFunctions }
     if let bad = L.votes.firstIndex(where: { !(-1..<classCount).contains($0) }) {
         throw LabelModelError.voteOutOfRange(
             row: bad / max(L.lfCount, 1), lf: bad % max(L.lfCount, 1), vote: L.votes[bad], classCount: classCount)

@@ -2,6 +2,8 @@
 public enum LabelModelError: Error, CustomStringConvertible, Equatable {
     case tooFewClasses(Int)
     case voteOutOfRange(row: Int, lf: Int, vote: Int, classCount: Int)
+    /// The dataset has no labeling functions at all.
+    case noLabelingFunctions
     /// Every LF abstains on every row.
     case noVotes
     case invalidClassBalance([Double], classCount: Int)
@@ -13,6 +15,8 @@ public enum LabelModelError: Error, CustomStringConvertible, Equatable {
         case .tooFewClasses(let count): return "a label model needs at least 2 classes, and the task has \(count)"
         case .voteOutOfRange(let row, let lf, let vote, let classCount):
             return "row \(row), LF \(lf): vote \(vote) is not in -1..<\(classCount)"
+        case .noLabelingFunctions:
+            return "the dataset has no labeling functions (zero LF columns), so there are no votes to model"
         case .noVotes: return "the label matrix has no votes (every LF abstains on every row)"
         case .invalidClassBalance(let balance, let classCount):
             return "the class balance must be \(classCount) positive numbers summing to 1, got \(balance)"

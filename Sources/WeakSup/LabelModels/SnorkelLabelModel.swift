@@ -118,7 +118,8 @@ public final class SnorkelLabelModel: LabelModel {
     }
 
     /// Permutes μ's columns (within groups of classes with equal prior) to maximize the summed
-    /// probability that LFs vote for the column's class, fixing which latent class is which.
+    /// probability that LFs vote for the column's class, fixing which latent class is which — an
+    /// assignment problem, solved in O(C³) (`maximumWeightAssignment`), not by trying all C! orders.
     private func breakPermutationSymmetry() {
         let c = classCount
         var probabilitySum = Array(repeating: Array(repeating: 0.0, count: c), count: c)  // [vote][class] · p
@@ -129,16 +130,9 @@ public final class SnorkelLabelModel: LabelModel {
         for y in 0..<c { groups[Int((balance[y] * 1000).rounded()), default: []].append(y) }
         var permutation = Array(0..<c)  // new column y takes old column permutation[y]
         for group in groups.values where group.count > 1 {
-            var best = group
-            var bestScore = -Double.infinity
-            for candidate in permutations(group) {
-                let score = zip(group, candidate).reduce(0.0) { $0 + probabilitySum[$1.0][$1.1] }
-                if score > bestScore + 1e-12 {
-                    bestScore = score
-                    best = candidate
-                }
-            }
-            for (y, source) in zip(group, best) { permutation[y] = source }
+            // New column group[a] takes old column group[b]: the assignment maximizing Σ P(vote = y | class).
+            let assignment = maximumWeightAssignment(group.map { y in group.map { probabilitySum[y][$0] } })
+            for (a, b) in assignment.enumerated() { permutation[group[a]] = group[b] }
         }
         let old = mu
         for row in 0..<(lfCount * c) { for y in 0..<c { mu[row * c + y] = old[row * c + permutation[y]] } }
@@ -166,14 +160,4 @@ public final class SnorkelLabelModel: LabelModel {
 /// The one-hot votes `[N, m·C]` (column j·C + k is 1 where LF j voted k), Float64.
 func oneHotVotes(_ L: LabelMatrix, classCount c: Int) -> Tensor {
     Tensor.oneHot(L.votes, classCount: c, dtype: .float64).reshaped([L.rowCount, L.lfCount * c])
-}
-
-/// All orderings of `items`.
-func permutations(_ items: [Int]) -> [[Int]] {
-    guard items.count > 1 else { return [items] }
-    return items.indices.flatMap { i -> [[Int]] in
-        var rest = items
-        let head = rest.remove(at: i)
-        return permutations(rest).map { [head] + $0 }
-    }
 }

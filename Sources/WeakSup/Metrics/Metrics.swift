@@ -119,12 +119,29 @@ public enum Metrics {
     /// The threshold on `scores` that maximizes binary F1 (ties: the one closest to 0.5), for
     /// tuning a binary classifier's decision threshold on validation data.
     public static func bestF1Threshold(scores: [Double], labels: [Int]) -> (threshold: Double, f1: Double) {
-        let candidates = Set(scores).sorted()
+        // One sort, then every distinct threshold's true and false positives by a running count.
+        let positives = labels.filter { $0 == 1 }.count
+        func counted(truePositives: Int, falsePositives: Int) -> Double {
+            truePositives == 0 ? 0 : 2 * Double(truePositives) / Double(truePositives + falsePositives + positives)
+        }
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var candidates: [(threshold: Double, truePositives: Int, falsePositives: Int)] = []
+        var (truePositives, falsePositives, k) = (0, 0, 0)
+        while k < order.count {
+            let threshold = scores[order[k]]
+            while k < order.count && scores[order[k]] == threshold {
+                if labels[order[k]] == 1 { truePositives += 1 } else { falsePositives += 1 }
+                k += 1
+            }
+            candidates.append((threshold, truePositives, falsePositives))
+        }
         var best = (threshold: 0.5, f1: f1(predictions: thresholded(scores, at: 0.5), labels: labels))
-        for t in candidates {
-            let value = f1(predictions: thresholded(scores, at: t), labels: labels)
-            if value > best.f1 + 1e-12 || (abs(value - best.f1) <= 1e-12 && abs(t - 0.5) < abs(best.threshold - 0.5)) {
-                best = (t, value)
+        for candidate in candidates.reversed() {  // ascending thresholds, as ties prefer the one closest to 0.5
+            let value = counted(truePositives: candidate.truePositives, falsePositives: candidate.falsePositives)
+            if value > best.f1 + 1e-12
+                || (abs(value - best.f1) <= 1e-12 && abs(candidate.threshold - 0.5) < abs(best.threshold - 0.5))
+            {
+                best = (candidate.threshold, value)
             }
         }
         return best

@@ -35,17 +35,12 @@ public enum EndModelSpec: Sendable, Equatable {
         var generator = SeededGenerator(seed: seed)
         switch self {
         case .mlp(let hidden, let dropout, let batchNorm):
-            guard dataset.featureCount > 0 else {
-                throw DataError(file: dataset.name, "has no features; use the LSTM end model on its tokens")
-            }
+            guard dataset.featureCount > 0 else { throw PipelineError.missingInputs(kind: .features) }
             return MLP(
                 inputCount: dataset.featureCount, hiddenSizes: hidden, outputCount: dataset.classCount,
                 batchNorm: batchNorm, dropout: dropout, dtype: dtype, using: &generator)
         case .lstm(let embedding, let hidden, let readout, _):
-            guard let vocabulary = dataset.vocabularySize else {
-                throw DataError(
-                    file: dataset.name, "has no token view (data.text or data.tokens); use the MLP end model")
-            }
+            guard let vocabulary = dataset.vocabularySize else { throw PipelineError.missingInputs(kind: .tokens) }
             return SequenceClassifier(
                 .init(
                     vocabularySize: vocabulary, embeddingSize: embedding, hiddenSize: hidden,
@@ -58,12 +53,12 @@ public enum EndModelSpec: Sendable, Equatable {
     public func inputs(_ split: DatasetSplit, dtype: DType = .float32) throws -> Tensor {
         switch self {
         case .mlp:
-            guard let features = split.features else { throw DataError(file: "dataset", "a split has no features") }
+            guard let features = split.features else { throw PipelineError.missingInputs(kind: .features) }
             return features.converted(to: dtype)
         case .lstm(_, _, _, let maxLength):
             let longest = split.tokens?.map(\.count).max() ?? 0
             guard let tokens = split.tokenTensor(length: max(1, min(longest, maxLength)), dtype: dtype) else {
-                throw DataError(file: "dataset", "a split has no tokens")
+                throw PipelineError.missingInputs(kind: .tokens)
             }
             return tokens
         }

@@ -2,114 +2,6 @@ import Autodiff
 import Foundation
 import NN
 
-/// An end model of either kind inside a trained-model file.
-public enum EndModelFile: Codable {
-    case mlp(ModelFile<MLP.Configuration>)
-    case sequence(ModelFile<SequenceClassifier.Configuration>)
-
-    /// The file form of a trained end model; only the product's end models (MLP, sequence
-    /// classifier) can be saved.
-    public init(model: any Layer) throws {
-        if let sequence = model as? SequenceClassifier {
-            self = .sequence(sequence.modelFile())
-        } else if let mlp = model as? MLP {
-            self = .mlp(mlp.modelFile())
-        } else {
-            throw ModelFileError(
-                path: "(end model)",
-                problem: "a \(type(of: model)) cannot be saved as an end model (MLP or sequence classifier)")
-        }
-    }
-
-    public func makeModel(path: String) throws -> any Layer {
-        switch self {
-        case .mlp(let file): return try MLP.make(from: file, path: path)
-        case .sequence(let file): return try SequenceClassifier.make(from: file, path: path)
-        }
-    }
-
-    private enum Keys: String, CodingKey { case kind }
-
-    public init(from decoder: Decoder) throws {
-        let kind = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .kind)
-        switch kind {
-        case MLP.kind: self = .mlp(try ModelFile(from: decoder))
-        case SequenceClassifier.kind: self = .sequence(try ModelFile(from: decoder))
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: try decoder.container(keyedBy: Keys.self),
-                debugDescription: "unknown end model kind '\(kind)'")
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        switch self {
-        case .mlp(let file): try file.encode(to: encoder)
-        case .sequence(let file): try file.encode(to: encoder)
-        }
-    }
-}
-
-/// WeaSEL's encoder inside a trained-model file.
-public struct WeaselEncoderFile: Codable {
-    public var options: WeaselOptions
-    public var featureCount: Int
-    public var lfCount: Int
-    public var classCount: Int
-    public var network: ModelFile<MLP.Configuration>
-}
-
-extension WeaselEncoder {
-    public func file() -> WeaselEncoderFile {
-        WeaselEncoderFile(
-            options: options, featureCount: featureCount, lfCount: lfCount, classCount: classCount,
-            network: network.modelFile())
-    }
-
-    public static func make(from file: WeaselEncoderFile, path: String) throws -> WeaselEncoder {
-        var generator = SeededGenerator(seed: 0)
-        let dtype = DType(rawValue: file.network.dtype) ?? .float32
-        let encoder = WeaselEncoder(
-            options: file.options, featureCount: file.featureCount, lfCount: file.lfCount,
-            classCount: file.classCount, dtype: dtype, using: &generator)
-        let network = try MLP.make(from: file.network, path: path)
-        guard network.configuration == encoder.network.configuration else {
-            throw ModelFileError(path: path, problem: "the encoder network does not match its WeaSEL options")
-        }
-        encoder.network.restore(network.snapshot())
-        encoder.eval()
-        return encoder
-    }
-}
-
-/// What a trained model was trained on, to refuse data that does not match.
-public struct DatasetSignature: Codable, Equatable, Sendable {
-    public var name: String
-    public var classNames: [String]
-    public var lfCount: Int
-    public var featureCount: Int
-    public var trainRows: Int
-    /// FNV-1a hash of the training ids and votes.
-    public var trainHash: String
-
-    public init(_ dataset: WeakDataset) {
-        name = dataset.name
-        classNames = dataset.classNames
-        lfCount = dataset.lfCount
-        featureCount = dataset.featureCount
-        trainRows = dataset.train.count
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) { for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
-        for (i, id) in dataset.train.ids.enumerated() {
-            mix(id)
-            mix(":")
-            mix(dataset.train.labelMatrix.row(i).map(String.init).joined(separator: ","))
-            mix(";")
-        }
-        trainHash = String(hash, radix: 16)
-    }
-}
-
 /// A trained end model and how its training labels were made (DESIGN §6): the method, the seed,
 /// the label model's decomposition or WeaSEL's encoder, and the training rows — enough for the
 /// influence module to rebuild the exact training objective.
@@ -186,28 +78,86 @@ public struct TrainedModelFile: Codable {
         }
     }
 
-    /// Checks that `dataset` can be fed to this model (same classes and features); with
-    /// `sameTraining`, that it is the very data the model was trained on.
+    /// Checks that `dataset` can be fed to this model: the same class names, as many features as
+    /// the model reads (or token ids inside its vocabulary), and model-file contents that fit the
+    /// data (training rows, label-model decomposition, WeaSEL encoder, checkpoints) — so nothing
+    /// read from the file can index out of range later. With `sameTraining`, also that it is the
+    /// very data the model was trained on (the folder's name may differ).
     public func check(_ dataset: WeakDataset, sameTraining: Bool, path: String) throws {
-        let signature = DatasetSignature(dataset)
-        guard signature.classNames.count == self.dataset.classNames.count else {
-            throw ModelFileError(
-                path: path,
-                problem:
-                    "the model has \(self.dataset.classNames.count) classes, the data \(signature.classNames.count)")
+        func refuse(_ problem: String) -> ModelFileError { ModelFileError(path: path, problem: problem) }
+        let given = DatasetSignature(dataset)
+        if sameTraining {
+            let differences = self.dataset.differences(from: given)
+            guard differences.isEmpty else {
+                throw refuse(
+                    "the data does not match the model's training data (model vs given: \(differences.joined(separator: "; ")))"
+                )
+            }
         }
-        guard inputs == .tokens || signature.featureCount == self.dataset.featureCount else {
-            throw ModelFileError(
-                path: path,
-                problem:
-                    "the model expects \(self.dataset.featureCount) features, the data has \(signature.featureCount)")
-        }
-        if sameTraining && signature != self.dataset {
-            throw ModelFileError(
-                path: path,
-                problem:
-                    "the data does not match the model's training data (it was trained on '\(self.dataset.name)': \(self.dataset.trainRows) rows, \(self.dataset.lfCount) LFs, hash \(self.dataset.trainHash); given '\(signature.name)': \(signature.trainRows) rows, \(signature.lfCount) LFs, hash \(signature.trainHash))"
+        guard self.dataset.classNames == given.classNames else {
+            throw refuse(
+                "the model's classes are [\(self.dataset.classNames.joined(separator: ", "))], the data's [\(given.classNames.joined(separator: ", "))]"
             )
+        }
+        switch inputs {
+        case .features:
+            guard given.featureCount == self.dataset.featureCount else {
+                throw refuse(
+                    "the model expects \(self.dataset.featureCount) features, the data has \(given.featureCount)")
+            }
+        case .tokens:
+            if case .sequence(let file) = endModel, let size = dataset.vocabularySize,
+                size > file.architecture.vocabularySize
+            {
+                throw refuse(
+                    "the data has token ids up to \(size - 1), beyond the model's vocabulary of \(file.architecture.vocabularySize)"
+                )
+            }
+        }
+        try checkContents(against: dataset, refuse: refuse)
+    }
+
+    /// The parts of the file that index into the data must fit it.
+    private func checkContents(against dataset: WeakDataset, refuse: (String) -> ModelFileError) throws {
+        let (m, c) = (dataset.lfCount, dataset.classCount)
+        if let rows = trainingRows {
+            guard rows.count <= dataset.train.count, rows.allSatisfy({ (0..<dataset.train.count).contains($0) }),
+                Set(rows).count == rows.count
+            else {
+                throw refuse("'trainingRows' must be distinct rows of the \(dataset.train.count)-row training split")
+            }
+        }
+        if let threshold, !(0...1).contains(threshold) { throw refuse("'threshold' \(threshold) is not in [0, 1]") }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw refuse("'weightDecay' must be a non-negative number")
+        }
+        if let d = decomposition {
+            guard d.lfCount == m, d.classCount == c, d.weights.count == m * c * c,
+                d.prior.map({ $0.count == c }) ?? true,
+                d.abstainWeights.map({ $0.count == m * c }) ?? true,
+                (d.weights + (d.prior ?? []) + (d.abstainWeights ?? [])).allSatisfy(\.isFinite)
+            else {
+                throw refuse(
+                    "the label-model decomposition does not fit \(m) LFs and \(c) classes (or holds a non-finite weight)"
+                )
+            }
+        }
+        if let encoder {
+            let features = encoder.options.encoderInput == .oneHotVotes ? 0 : dataset.featureCount
+            guard encoder.lfCount == m, encoder.classCount == c, encoder.featureCount == features
+            else {
+                throw refuse(
+                    "the WeaSEL encoder was built for \(encoder.lfCount) LFs, \(encoder.classCount) classes and \(encoder.featureCount) features"
+                )
+            }
+        }
+        if let checkpoints, !checkpoints.isEmpty {
+            let count = try endModel.makeModel(path: "(end model)").parameterCount
+            guard
+                checkpoints.allSatisfy({
+                    $0.parameters.count == count && $0.learningRate.isFinite && $0.parameters.allSatisfy(\.isFinite)
+                })
+            else { throw refuse("a checkpoint does not hold the end model's \(count) finite parameters") }
         }
     }
 }

@@ -32,7 +32,7 @@ let validateCommand = Command(
         if let csv {
             var text = "target,group,predicted,actual\n"
             for (name, validation) in targets {
-                for e in validation.effects { text += "\(name),\(e.group),\(e.predicted),\(e.actual)\n" }
+                for e in validation.effects { text += "\(name),\(csvField(e.group)),\(e.predicted),\(e.actual)\n" }
             }
             try writeAtomically(Data(text.utf8), toPath: csv)
         }
