@@ -125,3 +125,45 @@ struct SnorkelDivergenceTests {
         #expect(finite)
     }
 }
+
+@Suite("Nothing grows factorially")
+struct ScalingTests {
+    /// All orderings of `items` (test-only brute force).
+    func permutations(_ items: [Int]) -> [[Int]] {
+        guard items.count > 1 else { return [items] }
+        return items.indices.flatMap { i -> [[Int]] in
+            var rest = items
+            let head = rest.remove(at: i)
+            return permutations(rest).map { [head] + $0 }
+        }
+    }
+
+    @Test(
+        "the assignment Snorkel's symmetry step solves equals brute force over all 720 orders of 6 classes",
+        arguments: [1, 2, 3, 4])
+    func assignmentMatchesBruteForce(_ seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed))
+        let weights = (0..<6).map { _ in (0..<6).map { _ in generator.nextUniform() } }
+        let best = permutations(Array(0..<6)).max { a, b in
+            a.indices.reduce(0.0) { $0 + weights[$1][a[$1]] } < b.indices.reduce(0.0) { $0 + weights[$1][b[$1]] }
+        }!
+        #expect(maximumWeightAssignment(weights) == best)
+    }
+
+    @Test("Snorkel's label model fits 30 classes and 40 LFs (a uniform prior: one group of 30 classes)")
+    func manyClasses() throws {
+        let balance = Array(repeating: 1.0 / 30, count: 30)
+        let data = SyntheticWeakSupervision(
+            classBalance: balance, accuracies: Array(repeating: 0.7, count: 40),
+            propensities: Array(repeating: 0.3, count: 40), featureCount: 2
+        )
+        .makeDataset(trainCount: 3000, validCount: 10, testCount: 10, seed: 9)
+        let model = SnorkelLabelModel(epochs: 20, seed: 0)
+        try model.fit(labelMatrix: data.train.labelMatrix, classCount: 30)
+        let covered = data.train.labelMatrix.coveredRows
+        let accuracy = Metrics.accuracy(
+            predictions: model.predictHard(data.train.labelMatrix.rows(covered)),
+            labels: covered.map { data.train.goldLabels![$0] })
+        #expect(accuracy > 0.5, "label accuracy \(accuracy)")
+    }
+}

@@ -58,3 +58,35 @@ struct PipelineTests {
         #expect(a.report.validationHistory == b.report.validationHistory)
     }
 }
+
+/// Collects warnings from a training run.
+final class Warnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+@Suite("Degenerate data is reported, not hidden")
+struct DegenerateDataTests {
+    @Test(
+        "a single-class validation split: early stopping on the cross-entropy, with a warning; AUC undefined on a single-class test split"
+    )
+    func singleClassSplits() throws {
+        var dataset = SyntheticWeakSupervision(
+            accuracies: [0.8, 0.7, 0.75], propensities: [0.6, 0.5, 0.7], featureCount: 3
+        )
+        .makeDataset(trainCount: 200, validCount: 40, testCount: 40, seed: 21)
+        dataset.valid.goldLabels = Array(repeating: 1, count: dataset.valid.count)
+        dataset.test.goldLabels = Array(repeating: 0, count: dataset.test.count)
+        let warnings = Warnings()
+        var options = TrainingOptions()
+        options.maxEpochs = 3
+        options.warning = { warnings.append($0) }
+        let result = try TrainingMethod.majority.run(dataset: dataset, options: options)
+        #expect(result.report.validationMetric == .negativeCrossEntropy)
+        #expect(result.report.validationHistory.allSatisfy { $0.isFinite })
+        #expect(warnings.all.contains { $0.contains("ROC-AUC is undefined") })
+        #expect(result.test.auc == nil && result.test.averagePrecision == nil && result.test.f1 != nil)
+    }
+}

@@ -13,9 +13,9 @@ let predictCommand = Command(
     run: { arguments in
         let modelPath = try arguments.required("model", as: String.self)
         guard let out = try outputPath(arguments, "out") else { throw CLIError.usage("--out is required") }
-        let dataset = try loadDataset(arguments)
         let split = try arguments.required("split", as: WeakDataset.Split.self)
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
+        let dataset = try loadDataset(arguments)
         let probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
         try writeAtomically(
             Data(probabilityCSV(ids: dataset[split].ids, probabilities: probabilities).utf8),

@@ -21,8 +21,8 @@ let influenceSetupOptions: [OptionSpec] = [
 /// The dataset of `--data` and the training objective of `--model` on it, checked against each other.
 func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup, WeakDataset) {
     let path = try arguments.required("model", as: String.self)
-    let dataset = try loadDataset(arguments)
     let file = try TrainedModelFile.load(from: URL(fileURLWithPath: path))
+    let dataset = try loadDataset(arguments)
     return (
         try InfluenceSetup(
             file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all, path: path),

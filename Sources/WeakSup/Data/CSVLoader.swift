@@ -200,7 +200,7 @@ public enum CSVLoader {
     }
 
     /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line numbers.
-    static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
+    package static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
         guard var data = FileManager.default.contents(atPath: url.path) else {
             throw DataError(file: url.path, "cannot be read")
         }
