@@ -222,9 +222,13 @@ public func writeJSONAtomically<T: Encodable>(_ value: T, to url: URL) throws {
 /// Reads and decodes a JSON file, turning every failure into a `ModelFileError` that names the
 /// file and, for decoding errors, the field.
 public func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-        throw ModelFileError(path: url.path, problem: "cannot be read (\(error.localizedDescription))")
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        throw ModelFileError(path: url.path, problem: "does not exist")
+    }
+    guard !isDirectory.boolValue else { throw ModelFileError(path: url.path, problem: "is a directory, not a \(what)") }
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+        throw ModelFileError(path: url.path, problem: "cannot be read (\(String(cString: strerror(errno))))")
     }
     do { return try JSONDecoder().decode(type, from: data) } catch let error as DecodingError {
         throw ModelFileError(path: url.path, problem: describe(error))

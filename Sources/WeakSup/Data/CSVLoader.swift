@@ -48,7 +48,7 @@ public enum CSVLoader {
         }
         let labels = parsed.values.flatMap { $0.labels.compactMap { $0 } }
         let classCount = classNames?.count ?? max(2, (labels.max() ?? parsed.values.flatMap(\.votes).max() ?? 1) + 1)
-        for split in parsed.values { try split.validate(classCount: classCount) }
+        for split in WeakDataset.Split.allCases { try parsed[split]!.validate(classCount: classCount) }
         let splits = parsed.mapValues { $0.makeSplit() }
         return WeakDataset(
             name: directory.lastPathComponent, classNames: classNames ?? (0..<classCount).map { "class\($0)" },

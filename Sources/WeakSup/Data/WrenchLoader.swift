@@ -14,9 +14,10 @@ public enum WrenchLoader {
     public static func load(directory: URL) throws -> WeakDataset {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(file: directory.path, "is not a directory")
+        guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw DataError(file: directory.path, "does not exist (expected a dataset folder)")
         }
+        guard isDirectory.boolValue else { throw DataError(file: directory.path, "is a file, not a dataset folder") }
         var classNames: [String]?
         let labelFile = directory.appendingPathComponent("label.json")
         if fileManager.fileExists(atPath: labelFile.path) { classNames = try readClassNames(labelFile) }
@@ -49,7 +50,7 @@ public enum WrenchLoader {
         let allLabels = raw.values.flatMap { $0.labels.compactMap { $0 } }
         let classCount = classNames?.count ?? max(2, (allLabels.max() ?? raw.values.flatMap(\.votes).max() ?? 1) + 1)
         let names = classNames ?? (0..<classCount).map { "class\($0)" }
-        for split in raw.values { try split.validate(classCount: classCount) }
+        for split in WeakDataset.Split.allCases { try raw[split]!.validate(classCount: classCount) }
 
         let lfCount = reference.lfCount ?? 0
         var lfNames = (0..<lfCount).map { "lf\($0)" }
@@ -303,7 +304,7 @@ public enum WrenchLoader {
     }
 
     /// Token ids must be below this (an embedding table has one row per id).
-    static let maximumTokenID = 10_000_000
+    static let maximumTokenID = 1_000_000
 
     /// A small JSON file (`label.json`, `lfs.json`) as Foundation objects, a UTF-8 byte-order mark
     /// skipped; nil when it cannot be read or parsed.
