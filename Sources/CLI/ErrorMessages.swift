@@ -25,6 +25,6 @@ private func hint(for error: InfluenceError) -> String? {
         return solver == .lissa
             ? "raise the damping, use --solver cg or exact, or accept it with --iterations N"
             : "raise the damping, or accept the result with --iterations N"
-    case .retrainingDidNotConverge, .trainedOnValidation, .missingGold, .unknownTestID, .invalidDamping: return nil
+    case .retrainingDidNotConverge, .noTrainingRowObjective, .missingGold, .unknownTestID, .invalidDamping: return nil
     }
 }

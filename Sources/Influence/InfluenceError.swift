@@ -19,8 +19,9 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
     case retrainingDidNotConverge(steps: Int, gradientNorm: Double)
     /// The model's labels were not made from LF votes, so there are no sources to score.
     case noLabelingFunctionVotes(method: TrainingMethod)
-    /// The model was trained on the validation split: there are no training rows to attribute.
-    case trainedOnValidation(method: TrainingMethod)
+    /// The model was trained, or fine-tuned, on the validation split: its training objective is not
+    /// one loss over training rows, which is what influence functions attribute to.
+    case noTrainingRowObjective(method: TrainingMethod)
     /// A split lacks the gold labels a computation needs.
     case missingGold(split: WeakDataset.Split, purpose: String)
     /// No test record has this id.
@@ -52,9 +53,8 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
                 "exact retraining (Newton's method) did not converge in \(steps) steps (gradient norm \(gradientNorm))"
         case .noLabelingFunctionVotes(let method):
             return "the '\(method.rawValue)' model was trained on gold labels: there are no LF votes behind its labels"
-        case .trainedOnValidation(let method):
-            return
-                "the '\(method.rawValue)' model was trained on the validation split: influence on training rows does not apply"
+        case .noTrainingRowObjective(let method):
+            return "the '\(method.rawValue)' model was trained or fine-tuned on the validation split, so its objective is not a loss over training rows and influence on them does not apply"
         case .missingGold(let split, let purpose):
             return "\(purpose) needs gold labels on the \(split.rawValue) split, and it has none"
         case .unknownTestID(let id):

@@ -20,7 +20,9 @@ public struct InfluenceSetup {
     public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws
     {
         try file.check(dataset, sameTraining: true, path: path)
-        guard let rows = file.trainingRows else { throw InfluenceError.trainedOnValidation(method: file.method) }
+        guard file.method.hasTrainingRowObjective, let rows = file.trainingRows else {
+            throw InfluenceError.noTrainingRowObjective(method: file.method)
+        }
         let model = try file.endModel.makeModel(path: path)
         let spec = file.endModelSpec
         let inputs = try spec.inputs(dataset.train, dtype: .float64).gatheringRows(rows)
@@ -36,7 +38,7 @@ public struct InfluenceSetup {
                 features: dataset.train.features?.gatheringRows(rows), labelMatrix: L)
             targets = softLabels.converted(to: .float64)
             terms = SourceTerms(weaselAccuracies: theta, softLabels: softLabels, labelMatrix: L)
-        case .supervised, .supervisedValid:
+        case .supervised:
             guard let gold = dataset.train.goldLabels else {
                 throw InfluenceError.missingGold(split: .train, purpose: "the supervised model's training objective")
             }
@@ -55,12 +57,13 @@ public struct InfluenceSetup {
                 // Influence is taken of the objective the terms represent (the surrogate's labels).
                 targets = Tensor(shape: targets.shape, scalars: terms!.softLabels, dtype: .float64)
             }
+        default: throw InfluenceError.noTrainingRowObjective(method: file.method)
         }
         self.file = file
         trainingRows = rows
         labelMatrix = L
         problem = try InfluenceProblem(
-            model: model, inputs: inputs, targets: targets, l2: file.weightDecay ?? TrainingOptions().weightDecay,
+            model: model, inputs: inputs, targets: targets, l2: file.trainingOptions.weightDecay,
             selection: selection)
     }
 

@@ -10,6 +10,7 @@ let compareCommand = Command(
         .choices("methods", of: TrainingMethod.self, help: "the methods to run (default: all)"),
         .choices(
             "weasel-presets", of: WeaselOptions.Preset.self, help: "also run WeaSEL with these presets as extra rows"),
+        noTuneOption,
         jsonOption,
     ],
     run: { arguments in
@@ -27,12 +28,12 @@ let compareCommand = Command(
         let progress = progressPrinter(arguments)
         let results = try compareMethods(
             entries, dataset: dataset, seeds: try seedCount(arguments), endModel: try endModelSpec(arguments),
-            options: options
+            options: options, tuning: tuningGrid(arguments)
         ) { entry, seed, result, seconds in
             progress?(
                 String(
-                    format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)", entry.label, seed, result.test.accuracy,
-                    result.test.auc.map { "  ROC-AUC " + number($0, "%.4f") } ?? "", seconds))
+                    format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)  [%@]", entry.label, seed, result.test.accuracy,
+                    result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds, result.configuration.summary))
         }
         if arguments.flag("json") {
             emit(
@@ -45,12 +46,18 @@ let compareCommand = Command(
             "\(dataset.name): test metrics, mean ± std over \(seedsText(try seedCount(arguments))), "
                 + "end model \(try arguments.value("model", as: EndModelSpec.Kind.self)?.rawValue ?? "mlp")")
         emit(comparisonTable(results, binary: dataset.classCount == 2))
+        if let verdict = comparisonVerdict(results, binary: dataset.classCount == 2) { emit(verdict) }
     }
 )
 
 /// One method's line of `compare --json`: mean and std of each test metric (F1 and AUC null for multi-class).
 func comparisonJSON(_ result: MethodComparison) -> [String: Any] {
     var entry: [String: Any] = ["method": result.entry.label]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    entry["configurations"] = result.configurations.map { configuration in
+        (try? JSONSerialization.jsonObject(with: encoder.encode(configuration))) ?? [:]
+    }
     let metrics: [(String, (Evaluation) -> Double?)] = [
         ("f1", \.f1), ("auc", \.auc), ("accuracy", { $0.accuracy }), ("macro_f1", { $0.macroF1 }),
     ]
@@ -90,6 +97,20 @@ func comparisonTable(_ results: [MethodComparison], binary: Bool) -> String {
     if baseline != nil {
         text +=
             "\n'beats sup.-valid': mean test \(binary ? "F1" : "accuracy") above the same end model trained on the validation labels alone."
+    }
+    return text
+}
+
+/// Which method wins (the best mean test F1, accuracy for multi-class, among all but the gold
+/// ceiling) and by how much over the runner-up.
+func comparisonVerdict(_ results: [MethodComparison], binary: Bool) -> String? {
+    let ranked = results.filter { $0.entry.method != .supervised }.sorted { $0.primaryScore.mean > $1.primaryScore.mean }
+    guard let winner = ranked.first else { return nil }
+    let metric = binary ? "F1" : "accuracy"
+    var text = "winner: \(winner.entry.label), test \(metric) \(formatted(winner.primaryScore))"
+    if let runnerUp = ranked.dropFirst().first {
+        text += ", \(number(winner.primaryScore.mean - runnerUp.primaryScore.mean, "%.3f")) above \(runnerUp.entry.label) "
+            + "(\(formatted(runnerUp.primaryScore)))"
     }
     return text
 }

@@ -5,7 +5,7 @@ let trainCommand = Command(
     name: "train",
     summary: "train an end model with one method and print its test metrics",
     options: [.choice("method", of: TrainingMethod.self, help: "how the training labels are made", default: .weasel)]
-        + endModelOptions + weaselOptionSpecs
+        + endModelOptions + weaselOptionSpecs + [noTuneOption]
         + [
             .value(
                 "out", placeholder: "FILE",
@@ -18,12 +18,10 @@ let trainCommand = Command(
         let spec = try endModelSpec(arguments)
         let options = try trainingOptions(arguments)
         let result = try method.run(
-            dataset: dataset, endModel: spec, options: options, weasel: try weaselOptions(arguments))
-        let trainedOn =
-            method.trainsOnValidation
-            ? "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
-            : "\(result.trainingRows.count) training rows, best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)"
-        emit("\(dataset.name)  method \(method.rawValue)  trained on \(trainedOn)")
+            dataset: dataset, endModel: spec, options: options, weasel: try weaselOptions(arguments),
+            tuning: tuningGrid(arguments))
+        emit("\(dataset.name)  method \(method.rawValue)  trained on \(trainingDescription(method, result, dataset))")
+        emit("configuration: \(result.configuration.summary)")
         let t = result.test
         var metrics = "test accuracy \(number(t.accuracy, "%.4f"))  macro-F1 \(number(t.macroF1, "%.4f"))"
         if let f1 = t.f1 { metrics += "  F1 \(number(f1, "%.4f"))" }
@@ -42,3 +40,14 @@ let trainCommand = Command(
         }
     }
 )
+
+/// Where and how long the end model was trained, in words.
+func trainingDescription(_ method: TrainingMethod, _ result: PipelineResult, _ dataset: WeakDataset) -> String {
+    if method == .logisticRegressionValid { return "the validation split (\(dataset.valid.count) rows), C by 5-fold CV" }
+    if method.trainsOnValidation {
+        return "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
+    }
+    let base = "\(result.trainingRows.count) training rows"
+    if method.baseMethod != nil { return base + ", then \(result.report.epochsRun) epochs on the validation labels (by 5-fold CV)" }
+    return base + ", best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)"
+}

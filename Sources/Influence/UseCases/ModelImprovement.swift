@@ -29,7 +29,7 @@ extension InfluenceSetup {
     /// tuned threshold (accuracy for multi-class).
     public func improve(
         dataset: WeakDataset, damping: Double, solver: InverseHVPSolver,
-        fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions = TrainingOptions()
+        fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions? = nil
     ) throws -> ImprovementReport {
         let validLabels = try dataset.goldLabels(.valid, for: "improving the model")
         let testLabels = try dataset.goldLabels(.test, for: "improving the model")
@@ -58,7 +58,7 @@ extension InfluenceSetup {
         let solved = try problem.solve(
             target: try target(.validation, dataset: dataset), damping: damping, solver: solver)
         let u = problem.classGradientProjections([solved.vector])[0]
-        var trainingOptions = options
+        var trainingOptions = options ?? file.trainingOptions
         trainingOptions.seed = file.seed
         /// Retrains on `rows` (positions in the problem) with soft `labels` [rows·C].
         func retrain(rows: [Int], labels: [Double]) throws -> (Double, Double, Double, Double) {

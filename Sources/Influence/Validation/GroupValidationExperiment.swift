@@ -35,7 +35,7 @@ extension InfluenceSetup {
     /// fine-tuned the same way on all the data.
     public func validateGroups(
         dataset: WeakDataset, kind: GroupKind, count: Int, damping: Double, solver: InverseHVPSolver,
-        testPoint: String? = nil, options: TrainingOptions = TrainingOptions(),
+        testPoint: String? = nil, options: TrainingOptions? = nil,
         progress: ((String) -> Void)? = nil
     ) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
         let validLabels = try dataset.goldLabels(.valid, for: "checking group influence")
@@ -108,7 +108,7 @@ extension InfluenceSetup {
         }
 
         // Retraining: warm start from the trained weights, early stopping on validation loss.
-        var training = options
+        var training = options ?? file.trainingOptions
         training.seed = file.seed
         training.stopOnValidationLoss = true
         training.tuneThreshold = false

@@ -20,6 +20,8 @@ public final class DawidSkene: LabelModel {
     /// `confusion[j][c][r]`, r = C meaning abstain.
     public private(set) var confusion: [[[Double]]] = []
     public private(set) var iterations = 0
+    /// A known class balance: the prior is kept at it instead of being re-estimated by EM.
+    public var classBalance: [Double]?
 
     public init(smoothing: Double = 0.01, tolerance: Double = 1e-6, maxIterations: Int = 200) {
         precondition(smoothing >= 0 && tolerance >= 0 && maxIterations >= 1, "DawidSkene: invalid hyperparameters")
@@ -30,6 +32,9 @@ public final class DawidSkene: LabelModel {
 
     public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
         try validateVotes(L, classCount: c)
+        if let classBalance, classBalance.count != c || classBalance.contains(where: { !($0 > 0) }) {
+            throw LabelModelError.invalidClassBalance(classBalance, classCount: c)
+        }
         classCount = c
         let rows = L.coveredRows
         let m = L.lfCount
@@ -53,7 +58,7 @@ public final class DawidSkene: LabelModel {
                 }
             }
             let total = classTotals.reduce(0, +)
-            prior = classTotals.map { $0 / total }
+            prior = classBalance ?? classTotals.map { $0 / total }
             confusion = counts.map { perClass in
                 perClass.map { row in
                     let s = row.reduce(0, +)

@@ -9,12 +9,16 @@ public enum LabelModelKind: String, CaseIterable, Codable, Sendable {
     ///   - seed: Snorkel's initialization seed (the other models are deterministic).
     ///   - warning: receives a line when the fit has to deviate from its settings (Snorkel falling
     ///     back to a smaller learning rate).
-    public func make(seed: UInt64 = 0, warning: (@Sendable (String) -> Void)? = nil) -> LabelModel {
+    ///   - classBalance: a known class balance (Snorkel's and Dawid–Skene's prior; majority vote has none).
+    public func make(seed: UInt64 = 0, classBalance: [Double]? = nil, warning: (@Sendable (String) -> Void)? = nil) -> LabelModel {
         switch self {
         case .majority: return MajorityVote()
-        case .dawidSkene: return DawidSkene()
+        case .dawidSkene:
+            let model = DawidSkene()
+            model.classBalance = classBalance
+            return model
         case .snorkel:
-            let model = SnorkelLabelModel(seed: seed)
+            let model = SnorkelLabelModel(seed: seed, classBalance: classBalance)
             model.warning = warning
             return model
         }

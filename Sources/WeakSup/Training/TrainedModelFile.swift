@@ -29,6 +29,8 @@ public struct TrainedModelFile: Codable {
     public var weightDecay: Double?
     /// End-model checkpoints saved during training (`--checkpoints K`), for TracIn.
     public var checkpoints: [TrainingCheckpoint]?
+    /// What the method was trained with (learning rate, batch size, epochs, tuning's choices).
+    public var configuration: MethodConfiguration?
 
     /// - Parameter options: the training options the model was trained with (seed, weight decay).
     public init(
@@ -49,6 +51,7 @@ public struct TrainedModelFile: Codable {
         test = result.test
         weightDecay = options.weightDecay
         checkpoints = result.report.checkpoints.isEmpty ? nil : result.report.checkpoints
+        configuration = result.configuration
     }
 
     /// Writes the file atomically; a non-finite value anywhere is an error and nothing is written.
@@ -70,12 +73,25 @@ public struct TrainedModelFile: Codable {
         return file
     }
 
-    /// The end-model specification that rebuilds this model's inputs.
+    /// The end-model specification of the stored model (its architecture and token length).
     public var endModelSpec: EndModelSpec {
-        switch inputs {
-        case .features: return .defaultMLP
-        case .tokens: return .lstm(maxLength: maxLength ?? 128)
+        switch endModel {
+        case .mlp(let file):
+            let a = file.architecture
+            return .mlp(hiddenSizes: a.hiddenSizes, dropout: a.dropout, batchNorm: a.batchNorm)
+        case .sequence(let file):
+            let a = file.architecture
+            return .lstm(embeddingSize: a.embeddingSize, hiddenSize: a.hiddenSize, readoutSizes: a.readoutSizes, maxLength: maxLength ?? 128)
         }
+    }
+
+    /// The training options the model was trained with (seed, optimizer settings), for retraining
+    /// it the same way; defaults where the file does not say.
+    public var trainingOptions: TrainingOptions {
+        var options = configuration?.applied(to: TrainingOptions()) ?? TrainingOptions()
+        options.seed = seed
+        if let weightDecay { options.weightDecay = weightDecay }
+        return options
     }
 
     /// Checks that `dataset` can be fed to this model: the same class names, as many features as

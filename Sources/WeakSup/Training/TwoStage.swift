@@ -2,34 +2,6 @@ import Autodiff
 import Foundation
 import NN
 
-/// The result of training an end model from (weak or gold) labels.
-public struct PipelineResult {
-    public var model: any Layer
-    public var report: TrainingReport
-    public var test: Evaluation
-    /// The training rows the end model saw (covered rows for weak labels).
-    public var trainingRows: [Int]
-    /// The soft labels it was trained towards, `[rows, C]`.
-    public var targets: Tensor
-    /// WeaSEL's encoder, when the labels came from one.
-    public var encoder: WeaselEncoder?
-    /// The label model, for two-stage methods.
-    public var labelModel: LabelModel?
-
-    public init(
-        model: any Layer, report: TrainingReport, test: Evaluation, trainingRows: [Int], targets: Tensor,
-        encoder: WeaselEncoder? = nil, labelModel: LabelModel? = nil
-    ) {
-        self.model = model
-        self.report = report
-        self.test = test
-        self.trainingRows = trainingRows
-        self.targets = targets
-        self.encoder = encoder
-        self.labelModel = labelModel
-    }
-}
-
 /// The two-stage pipeline: fit `labelModel` on the training votes, take the soft labels of the
 /// covered training rows, train the end model on them (early stopping on validation), evaluate
 /// on test.
@@ -38,6 +10,15 @@ public func runTwoStage(
     options: TrainingOptions = TrainingOptions()
 ) throws -> PipelineResult {
     try labelModel.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
+    return try trainOnLabelModel(dataset: dataset, labelModel: labelModel, endModel: endModel, options: options)
+}
+
+/// The second stage alone: the end model trained on a fitted label model's soft labels of the
+/// covered training rows.
+public func trainOnLabelModel(
+    dataset: WeakDataset, labelModel: LabelModel, endModel: EndModelSpec = .defaultMLP,
+    options: TrainingOptions = TrainingOptions()
+) throws -> PipelineResult {
     let covered = dataset.train.labelMatrix.coveredRows
     let soft = labelModel.predictProbabilities(dataset.train.labelMatrix.rows(covered))
     var result = try trainAndEvaluate(

@@ -1,0 +1,45 @@
+import Autodiff
+
+/// Stratified folds for cross-validation inside a labeled split: the rows of each class, in a
+/// seeded random order, are dealt out to the folds in turn, so every fold has every class that has
+/// at least `folds` rows.
+/// - Returns: the fold of each row, in `0..<folds`.
+func stratifiedFolds(labels: [Int], classCount: Int, folds: Int, seed: UInt64) -> [Int] {
+    var generator = SeededGenerator(seed: seed &+ 0xF01D)
+    var order = Array(labels.indices)
+    order.seededShuffle(using: &generator)
+    var seen = [Int](repeating: 0, count: classCount)
+    var foldOf = [Int](repeating: 0, count: labels.count)
+    for i in order {
+        foldOf[i] = seen[labels[i]] % folds
+        seen[labels[i]] += 1
+    }
+    return foldOf
+}
+
+/// The metric for cross-validation: the split's metric when every class has at least `folds` rows
+/// (so each held-out fold has every class), else the cross-entropy.
+func crossValidationMetric(labels: [Int], classCount: Int, folds: Int) -> ValidationMetric {
+    let counts = (0..<classCount).map { c in labels.filter { $0 == c }.count }
+    return counts.allSatisfy { $0 >= folds } ? ValidationMetric.choose(labels: labels, classCount: classCount) : .negativeCrossEntropy
+}
+
+/// A deep copy of an end model (its file form rebuilt).
+func copyOfModel(_ model: any Layer) throws -> any Layer {
+    try EndModelFile(model: model).makeModel(path: "(end model)")
+}
+
+/// Writes rows `rows` of class probabilities `[rows.count, C]` into a flat `[N·C]` buffer.
+func scatter(_ probabilities: Tensor, rows: [Int], into buffer: inout [Double]) {
+    let c = probabilities.shape[1]
+    let p = probabilities.scalars
+    for (r, i) in rows.enumerated() { for k in 0..<c { buffer[i * c + k] = p[r * c + k] } }
+}
+
+/// The binary decision threshold tuned on out-of-fold probabilities (0.5 unless asked to tune;
+/// nil for multi-class tasks).
+func outOfFoldThreshold(_ probabilities: [Double], labels: [Int], classCount: Int, tune: Bool) -> Double? {
+    guard classCount == 2 else { return nil }
+    guard tune else { return 0.5 }
+    return Metrics.bestF1Threshold(scores: labels.indices.map { probabilities[$0 * 2 + 1] }, labels: labels).threshold
+}

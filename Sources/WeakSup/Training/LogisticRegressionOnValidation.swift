@@ -1,0 +1,80 @@
+import Autodiff
+import Foundation
+import NN
+
+/// The `logreg-valid` baseline: L2-regularized multinomial logistic regression on the features of
+/// the labeled validation split, as scikit-learn's `LogisticRegression` (objective
+/// `(1/n) Σ CE + ‖W‖² / (2Cn)`, intercepts unpenalized, L-BFGS to convergence), with C chosen by
+/// stratified k-fold cross-validation inside the validation split (the pooled out-of-fold score)
+/// and the binary threshold on the out-of-fold probabilities. The test split is used only for the
+/// final evaluation.
+public func runLogisticRegressionOnValidation(
+    dataset: WeakDataset, options: TrainingOptions = TrainingOptions(), tuning: TuningGrid = .fixed
+) throws -> PipelineResult {
+    let labels = try dataset.goldLabels(.valid, for: "the logreg-valid baseline")
+    let testLabels = try dataset.goldLabels(.test, for: "evaluation")
+    guard let features = dataset.valid.features?.converted(to: .float64), let testFeatures = dataset.test.features else {
+        throw PipelineError.missingInputs(kind: .features)
+    }
+    let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
+    guard n >= 2 * folds else {
+        throw PipelineError.tooFewRows(split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
+    }
+    let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: options.seed)
+    let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
+    func crossValidate(_ inverseRegularization: Double) -> (score: Double, outOfFold: [Double]) {
+        var outOfFold = [Double](repeating: 0, count: n * c)
+        for k in 0..<folds {
+            let heldOut = labels.indices.filter { foldOf[$0] == k }
+            let kept = labels.indices.filter { foldOf[$0] != k }
+            let model = fitLogisticRegression(
+                features.gatheringRows(kept), labels: kept.map { labels[$0] }, classCount: c, inverseRegularization: inverseRegularization)
+            scatter(model.predictProbabilities(features.gatheringRows(heldOut)), rows: heldOut, into: &outOfFold)
+        }
+        let probabilities = Tensor(shape: [n, c], scalars: outOfFold, dtype: .float64)
+        return (metric.score(probabilities: probabilities, labels: labels), outOfFold)
+    }
+    let (chosen, validation) = coordinateSearch(
+        start: tuning.inverseRegularizations[0],
+        coordinates: [{ current in tuning.inverseRegularizations.filter { $0 != current } }]
+    ) { candidate in
+        let result = crossValidate(candidate)
+        return (result.score, result)
+    }
+    options.progress?("logreg-valid: \(folds)-fold CV chose C \(chosen) (out-of-fold \(metric.rawValue) \(String(format: "%.4f", validation.score)))")
+    let model = fitLogisticRegression(features, labels: labels, classCount: c, inverseRegularization: chosen)
+    let threshold = outOfFoldThreshold(validation.outOfFold, labels: labels, classCount: c, tune: options.tuneThreshold)
+    let report = TrainingReport(
+        epochsRun: 0, bestEpoch: 0, validationMetric: metric, bestValidationScore: validation.score, threshold: threshold,
+        validationHistory: [])
+    let test = evaluate(model, inputs: testFeatures.converted(to: .float64), labels: testLabels, threshold: threshold)
+    var result = PipelineResult(
+        model: model, report: report, test: test, trainingRows: [], targets: Tensor.oneHot(labels, classCount: c, dtype: .float64))
+    result.configuration.inverseRegularization = chosen
+    return result
+}
+
+/// Multinomial logistic regression fitted to convergence by L-BFGS: a linear softmax layer (an MLP
+/// without hidden layers, Float64) minimizing `(1/n) Σ_i CE_i + ‖W‖² / (2Cn)`.
+func fitLogisticRegression(_ x: Tensor, labels: [Int], classCount c: Int, inverseRegularization: Double) -> MLP {
+    var generator = SeededGenerator(seed: 0)
+    let model = MLP(inputCount: x.shape[1], hiddenSizes: [], outputCount: c, dtype: .float64, using: &generator)
+    let (weight, bias) = (model.output.weight, model.output.bias!)
+    let layout = [weight.shape, bias.shape]
+    let targets = Tensor.oneHot(labels, classCount: c, dtype: .float64)
+    let penalty = 1 / (2 * inverseRegularization * Double(labels.count))
+    func load(_ point: [Double]) {
+        let split = layout[0].reduce(1, *)
+        weight.assign(scalars: Array(point[..<split]))
+        bias.assign(scalars: Array(point[split...]))
+    }
+    let (point, _) = minimizeLBFGS(start: [Double](repeating: 0, count: weight.count + bias.count)) { point in
+        load(point)
+        let loss = Loss.softTargetCrossEntropy(logits: model(x), targets: targets) + weight.square().sum() * penalty
+        let grads = gradients(of: loss, wrt: [weight, bias])
+        return (loss.item, grads.flatMap(\.scalars))
+    }
+    load(point)
+    model.eval()
+    return model
+}

@@ -1,0 +1,75 @@
+/// Validation-driven configuration, the WeaSEL paper's protocol ("learning rates chosen according
+/// to the best validation ROC-AUC" for every method): each method picks its settings from small
+/// grids by the validation metric of its early-stopped end model (ROC-AUC for binary tasks,
+/// accuracy otherwise) — never by test data. The search is coordinate-wise: starting from the
+/// defaults, each coordinate in turn tries its values with the others at their best so far (WeaSEL:
+/// 7 runs instead of the 36 of the full product). A grid that is nil is not searched (the option
+/// given is kept).
+public struct TuningGrid: Sendable, Equatable {
+    /// The end model's learning rate (every method that trains an end model).
+    public var learningRates: [Double]? = [1e-4, 3e-5, 1e-3]
+    /// WeaSEL: τ₁, the encoder's input, class-conditional accuracies.
+    public var inverseTemperatures: [Double]? = [0.25, 0.5, 1]
+    public var encoderInputs: [WeaselOptions.EncoderInput]? = [.featuresAndRawVotes, .featuresAndOneHotVotes]
+    public var classConditional: [Bool]? = [true, false]
+    /// Snorkel's label model, chosen by its own soft labels' validation score (as Snorkel's
+    /// documentation tunes it on a labeled dev set), so no end model is trained per candidate.
+    public var labelModelLearningRates: [Double]? = [0.01, 0.001]
+    public var labelModelEpochs: [Int]? = [100, 500]
+    /// `supervised-valid`'s weight decay (with its learning rate and epochs, by cross-validation).
+    public var weightDecays: [Double]? = [7e-7, 1e-4, 1e-2]
+    /// `logreg-valid`'s inverse regularization strength C.
+    public var inverseRegularizations: [Double] = [0.01, 0.1, 1, 10, 100]
+    /// Folds of the cross-validation inside the validation split (`supervised-valid`,
+    /// `logreg-valid`, `+ft`).
+    public var folds = 5
+    /// Give the label models and WeaSEL's class prior the class balance of the validation labels.
+    public var useValidationClassBalance = true
+
+    public init() {}
+
+    /// No search: every method with its fixed defaults (`--no-tune`); the cross-validated baselines
+    /// still choose their epochs (and C) inside the validation split.
+    public static let fixed: TuningGrid = {
+        var grid = TuningGrid()
+        grid.learningRates = nil
+        grid.inverseTemperatures = nil
+        grid.encoderInputs = nil
+        grid.classConditional = nil
+        grid.labelModelLearningRates = nil
+        grid.labelModelEpochs = nil
+        grid.weightDecays = nil
+        grid.inverseRegularizations = [1]
+        grid.useValidationClassBalance = false
+        return grid
+    }()
+}
+
+extension WeakDataset {
+    /// The class balance of the validation labels, with one pseudo-count per class (so no class has
+    /// probability 0).
+    public func validationClassBalance() throws -> [Double] {
+        let labels = try goldLabels(.valid, for: "the class balance")
+        var counts = [Double](repeating: 1, count: classCount)
+        for label in labels { counts[label] += 1 }
+        let total = counts.reduce(0, +)
+        return counts.map { $0 / total }
+    }
+}
+
+/// Coordinate-wise search: `evaluate` the start, then for each coordinate try its other values
+/// with the rest at their best so far, keeping a candidate only if its score is strictly higher
+/// (ties keep the earlier, so the defaults win ties).
+/// - Parameter coordinates: per coordinate, the candidate states derived from the current best.
+func coordinateSearch<State, Result>(
+    start: State, coordinates: [(State) -> [State]], evaluate: (State) throws -> (score: Double, result: Result)
+) rethrows -> (state: State, result: Result) {
+    var best = (state: start, evaluation: try evaluate(start))
+    for candidates in coordinates {
+        for candidate in candidates(best.state) {
+            let evaluation = try evaluate(candidate)
+            if evaluation.score > best.evaluation.score { best = (candidate, evaluation) }
+        }
+    }
+    return (best.state, best.evaluation.result)
+}
