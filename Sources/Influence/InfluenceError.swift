@@ -54,7 +54,8 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
         case .noLabelingFunctionVotes(let method):
             return "the '\(method.rawValue)' model was trained on gold labels: there are no LF votes behind its labels"
         case .noTrainingRowObjective(let method):
-            return "the '\(method.rawValue)' model was trained or fine-tuned on the validation split, so its objective is not a loss over training rows and influence on them does not apply"
+            return
+                "the '\(method.rawValue)' model was trained or fine-tuned on the validation split, so its objective is not a loss over training rows and influence on them does not apply"
         case .missingGold(let split, let purpose):
             return "\(purpose) needs gold labels on the \(split.rawValue) split, and it has none"
         case .unknownTestID(let id):

@@ -32,8 +32,10 @@ let compareCommand = Command(
         ) { entry, seed, result, seconds in
             progress?(
                 String(
-                    format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)  [%@]", entry.label, seed, result.test.accuracy,
-                    result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds, result.configuration.summary))
+                    format: "compare: %@ seed %d  accuracy %.4f%@  (%.1f s)  [%@]", entry.label, seed,
+                    result.test.accuracy,
+                    result.test.auc.map { String(format: "  ROC-AUC %.4f", $0) } ?? "", seconds,
+                    result.configuration.summary))
         }
         if arguments.flag("json") {
             emit(
@@ -104,12 +106,15 @@ func comparisonTable(_ results: [MethodComparison], binary: Bool) -> String {
 /// Which method wins (the best mean test F1, accuracy for multi-class, among all but the gold
 /// ceiling) and by how much over the runner-up.
 func comparisonVerdict(_ results: [MethodComparison], binary: Bool) -> String? {
-    let ranked = results.filter { $0.entry.method != .supervised }.sorted { $0.primaryScore.mean > $1.primaryScore.mean }
+    let ranked = results.filter { $0.entry.method != .supervised }.sorted {
+        $0.primaryScore.mean > $1.primaryScore.mean
+    }
     guard let winner = ranked.first else { return nil }
     let metric = binary ? "F1" : "accuracy"
     var text = "winner: \(winner.entry.label), test \(metric) \(formatted(winner.primaryScore))"
     if let runnerUp = ranked.dropFirst().first {
-        text += ", \(number(winner.primaryScore.mean - runnerUp.primaryScore.mean, "%.3f")) above \(runnerUp.entry.label) "
+        text +=
+            ", \(number(winner.primaryScore.mean - runnerUp.primaryScore.mean, "%.3f")) above \(runnerUp.entry.label) "
             + "(\(formatted(runnerUp.primaryScore)))"
     }
     return text

@@ -43,11 +43,16 @@ let trainCommand = Command(
 
 /// Where and how long the end model was trained, in words.
 func trainingDescription(_ method: TrainingMethod, _ result: PipelineResult, _ dataset: WeakDataset) -> String {
-    if method == .logisticRegressionValid { return "the validation split (\(dataset.valid.count) rows), C by 5-fold CV" }
+    if method == .logisticRegressionValid {
+        return "the validation split (\(dataset.valid.count) rows), C by 5-fold CV"
+    }
     if method.trainsOnValidation {
-        return "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
+        return
+            "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
     }
     let base = "\(result.trainingRows.count) training rows"
-    if method.baseMethod != nil { return base + ", then \(result.report.epochsRun) epochs on the validation labels (by 5-fold CV)" }
+    if method.baseMethod != nil {
+        return base + ", then \(result.report.epochsRun) epochs on the validation labels (by 5-fold CV)"
+    }
     return base + ", best epoch \(result.report.bestEpoch) of \(result.report.epochsRun)"
 }

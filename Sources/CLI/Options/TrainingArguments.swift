@@ -3,16 +3,21 @@ import WeakSup
 /// Options shared by the commands that train end models.
 let endModelOptions: [OptionSpec] = [
     dataOption,
-    .choice("model", of: EndModelSpec.Kind.self, help: "end model: an MLP on features, or a bi-LSTM on tokens", default: .mlp),
+    .choice(
+        "model", of: EndModelSpec.Kind.self, help: "end model: an MLP on features, or a bi-LSTM on tokens",
+        default: .mlp),
     .value(
         "hidden", placeholder: "LIST",
-        help: "hidden layer sizes of the MLP (the LSTM's readout); '' = none: logistic regression (default 50,50,25; LSTM 64,32)"),
+        help:
+            "hidden layer sizes of the MLP (the LSTM's readout); '' = none: logistic regression (default 50,50,25; LSTM 64,32)"
+    ),
     .value("dropout", placeholder: "p", help: "dropout of the MLP's hidden layers (default 0.3)"),
     .value(
         "lr", placeholder: "η",
         help: "end-model learning rate (Adam); given, it is not tuned (default \(TrainingOptions().learningRate))"),
     .value(
-        "weight-decay", placeholder: "λ", help: "L2 weight decay of the end model (default \(TrainingOptions().weightDecay))"),
+        "weight-decay", placeholder: "λ",
+        help: "L2 weight decay of the end model (default \(TrainingOptions().weightDecay))"),
     .value("batch-size", placeholder: "B", help: "minibatch size", default: "\(TrainingOptions().batchSize)"),
     seedOption(help: "random seed (initialization, shuffling, label model)"),
     .value(
@@ -35,15 +40,19 @@ func endModelOptions(excluding names: Set<String>) -> [OptionSpec] {
 /// Training options from `endModelOptions`; progress on stderr unless `--quiet`, warnings always.
 func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
     var options = TrainingOptions()
-    func read<T: ArgumentValue>(_ name: String, _ type: T.Type, _ valid: @escaping (T) -> Bool, _ expected: String) throws -> T? {
+    func read<T: ArgumentValue>(_ name: String, _ type: T.Type, _ valid: @escaping (T) -> Bool, _ expected: String)
+        throws -> T?
+    {
         try arguments.value(name, as: type, where: valid, expected: expected)
     }
     options.seed = try arguments.value("seed", as: UInt64.self) ?? options.seed
     options.maxEpochs = try read("epochs", Int.self, { $0 >= 1 }, "a positive integer") ?? options.maxEpochs
     options.patience = try read("patience", Int.self, { $0 >= 1 }, "a positive integer") ?? options.patience
-    options.checkpoints = try read("checkpoints", Int.self, { $0 >= 0 }, "a non-negative integer") ?? options.checkpoints
+    options.checkpoints =
+        try read("checkpoints", Int.self, { $0 >= 0 }, "a non-negative integer") ?? options.checkpoints
     options.learningRate = try read("lr", Double.self, { $0 > 0 }, "a positive number") ?? options.learningRate
-    options.weightDecay = try read("weight-decay", Double.self, { $0 >= 0 }, "a non-negative number") ?? options.weightDecay
+    options.weightDecay =
+        try read("weight-decay", Double.self, { $0 >= 0 }, "a non-negative number") ?? options.weightDecay
     options.batchSize = try read("batch-size", Int.self, { $0 >= 2 }, "an integer of at least 2") ?? options.batchSize
     options.progress = progressPrinter(arguments)
     options.warning = { printError("warning: \($0)") }
@@ -56,14 +65,16 @@ func endModelSpec(_ arguments: ParsedArguments) throws -> EndModelSpec {
     if let text = try arguments.value("hidden", as: String.self), !text.isEmpty {
         hidden = try text.split(separator: ",", omittingEmptySubsequences: false).map { item -> Int in
             guard let size = Int(item), size >= 1 else {
-                throw CLIError.usage("--hidden expects comma-separated positive layer sizes ('' for none), got '\(text)'")
+                throw CLIError.usage(
+                    "--hidden expects comma-separated positive layer sizes ('' for none), got '\(text)'")
             }
             return size
         }
     } else if arguments.values["hidden"] != nil {
         hidden = []
     }
-    let dropout = try arguments.value("dropout", as: Double.self, where: { (0..<1).contains($0) }, expected: "a probability in [0, 1)")
+    let dropout = try arguments.value(
+        "dropout", as: Double.self, where: { (0..<1).contains($0) }, expected: "a probability in [0, 1)")
     switch try arguments.value("model", as: EndModelSpec.Kind.self) ?? .mlp {
     case .mlp: return .mlp(hiddenSizes: hidden ?? [50, 50, 25], dropout: dropout ?? 0.3)
     case .lstm: return .lstm(readoutSizes: hidden ?? [64, 32])
@@ -108,7 +119,9 @@ func weaselOptions(_ arguments: ParsedArguments) throws -> WeaselOptions {
 /// `--no-tune`: every method with its fixed defaults instead of the validation-driven search.
 let noTuneOption = OptionSpec.flag(
     "no-tune",
-    help: "use the fixed defaults instead of choosing each method's settings on the validation split (lr, WeaSEL's τ₁, …)")
+    help:
+        "use the fixed defaults instead of choosing each method's settings on the validation split (lr, WeaSEL's τ₁, …)"
+)
 
 /// The tuning grid: the library's, minus every coordinate an option fixes (`--lr`, `--tau1`,
 /// `--encoder-input`, `--class-conditional`); `TuningGrid.fixed` with `--no-tune`.

@@ -44,7 +44,9 @@ public func compareMethods(
     var bases: [Run: PipelineResult] = [:]
     var results = entries.map { MethodComparison(entry: $0, evaluations: [], configurations: []) }
     // Base methods first, so their runs can be fine-tuned.
-    let order = entries.indices.sorted { (entries[$0].method.baseMethod == nil ? 0 : 1) < (entries[$1].method.baseMethod == nil ? 0 : 1) }
+    let order = entries.indices.sorted {
+        (entries[$0].method.baseMethod == nil ? 0 : 1) < (entries[$1].method.baseMethod == nil ? 0 : 1)
+    }
     for index in order {
         let entry = entries[index]
         for seed in 0..<UInt64(seeds) {
@@ -54,7 +56,9 @@ public func compareMethods(
             let base = entry.method.baseMethod.flatMap { bases[Run(method: $0, seed: seed)] }
             let result = try entry.method.run(
                 dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel, tuning: tuning, base: base)
-            if entry.label == entry.method.rawValue && entry.method.baseMethod == nil { bases[Run(method: entry.method, seed: seed)] = result }
+            if entry.label == entry.method.rawValue && entry.method.baseMethod == nil {
+                bases[Run(method: entry.method, seed: seed)] = result
+            }
             results[index].evaluations.append(result.test)
             results[index].configurations.append(result.configuration)
             progress?(entry, seed, result, Date().timeIntervalSince(start))

@@ -10,7 +10,9 @@ public enum LabelModelKind: String, CaseIterable, Codable, Sendable {
     ///   - warning: receives a line when the fit has to deviate from its settings (Snorkel falling
     ///     back to a smaller learning rate).
     ///   - classBalance: a known class balance (Snorkel's and Dawid–Skene's prior; majority vote has none).
-    public func make(seed: UInt64 = 0, classBalance: [Double]? = nil, warning: (@Sendable (String) -> Void)? = nil) -> LabelModel {
+    public func make(seed: UInt64 = 0, classBalance: [Double]? = nil, warning: (@Sendable (String) -> Void)? = nil)
+        -> LabelModel
+    {
         switch self {
         case .majority: return MajorityVote()
         case .dawidSkene:

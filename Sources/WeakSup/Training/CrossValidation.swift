@@ -21,7 +21,8 @@ func stratifiedFolds(labels: [Int], classCount: Int, folds: Int, seed: UInt64) -
 /// (so each held-out fold has every class), else the cross-entropy.
 func crossValidationMetric(labels: [Int], classCount: Int, folds: Int) -> ValidationMetric {
     let counts = (0..<classCount).map { c in labels.filter { $0 == c }.count }
-    return counts.allSatisfy { $0 >= folds } ? ValidationMetric.choose(labels: labels, classCount: classCount) : .negativeCrossEntropy
+    return counts.allSatisfy { $0 >= folds }
+        ? ValidationMetric.choose(labels: labels, classCount: classCount) : .negativeCrossEntropy
 }
 
 /// A deep copy of an end model (its file form rebuilt).

@@ -11,13 +11,15 @@ import NN
 /// fine-tuned on every validation row for that many epochs, at the weak model's learning rate. The
 /// test split is used only for the final evaluation.
 func fineTuneOnValidation(
-    _ base: PipelineResult, dataset: WeakDataset, endModel spec: EndModelSpec, options: TrainingOptions, tuning: TuningGrid
+    _ base: PipelineResult, dataset: WeakDataset, endModel spec: EndModelSpec, options: TrainingOptions,
+    tuning: TuningGrid
 ) throws -> PipelineResult {
     let labels = try dataset.goldLabels(.valid, for: "fine-tuning on the validation labels")
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
     guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
+        throw PipelineError.tooFewRows(
+            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
     }
     var settings = base.configuration.applied(to: options)
     settings.progress = nil
@@ -35,7 +37,8 @@ func fineTuneOnValidation(
         let kept = labels.indices.filter { foldOf[$0] != k }
         let model = try copyOfModel(base.model)
         let runEpoch = epochRunner(
-            model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept), sampleWeights: nil, options: settings)
+            model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept), sampleWeights: nil,
+            options: settings)
         var generator = SeededGenerator(seed: settings.seed &+ UInt64(0xF7 + k))
         var foldScores: [Double] = []
         var foldProbabilities: [Tensor] = []
@@ -60,8 +63,12 @@ func fineTuneOnValidation(
     let meanScore = (0..<common).map { e in scores.reduce(0) { $0 + $1[e] } / Double(folds) }
     let epochs = meanScore.indices.max { meanScore[$0] < meanScore[$1] } ?? 0
     var outOfFold = [Double](repeating: 0, count: n * c)
-    for k in 0..<folds { scatter(probabilities[k][epochs], rows: labels.indices.filter { foldOf[$0] == k }, into: &outOfFold) }
-    options.progress?("fine-tuning: \(folds)-fold CV chose \(epochs) epochs on the validation labels (mean held-out \(metric.rawValue) \(String(format: "%.4f", meanScore[epochs])))")
+    for k in 0..<folds {
+        scatter(probabilities[k][epochs], rows: labels.indices.filter { foldOf[$0] == k }, into: &outOfFold)
+    }
+    options.progress?(
+        "fine-tuning: \(folds)-fold CV chose \(epochs) epochs on the validation labels (mean held-out \(metric.rawValue) \(String(format: "%.4f", meanScore[epochs])))"
+    )
 
     let model = try copyOfModel(base.model)
     let runEpoch = epochRunner(model, inputs: inputs, targets: targets, sampleWeights: nil, options: settings)
@@ -77,9 +84,11 @@ func fineTuneOnValidation(
     var result = base
     result.model = model
     result.report = TrainingReport(
-        epochsRun: epochs, bestEpoch: epochs, validationMetric: metric, bestValidationScore: meanScore[epochs], threshold: threshold,
+        epochsRun: epochs, bestEpoch: epochs, validationMetric: metric, bestValidationScore: meanScore[epochs],
+        threshold: threshold,
         validationHistory: meanScore)
-    result.test = evaluate(model, inputs: try spec.inputs(dataset.test, dtype: settings.dtype), labels: testLabels, threshold: threshold)
+    result.test = evaluate(
+        model, inputs: try spec.inputs(dataset.test, dtype: settings.dtype), labels: testLabels, threshold: threshold)
     result.configuration.validationEpochs = epochs
     return result
 }

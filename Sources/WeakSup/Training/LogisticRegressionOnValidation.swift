@@ -13,12 +13,14 @@ public func runLogisticRegressionOnValidation(
 ) throws -> PipelineResult {
     let labels = try dataset.goldLabels(.valid, for: "the logreg-valid baseline")
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
-    guard let features = dataset.valid.features?.converted(to: .float64), let testFeatures = dataset.test.features else {
+    guard let features = dataset.valid.features?.converted(to: .float64), let testFeatures = dataset.test.features
+    else {
         throw PipelineError.missingInputs(kind: .features)
     }
     let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
     guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
+        throw PipelineError.tooFewRows(
+            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
     }
     let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: options.seed)
     let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
@@ -28,28 +30,33 @@ public func runLogisticRegressionOnValidation(
             let heldOut = labels.indices.filter { foldOf[$0] == k }
             let kept = labels.indices.filter { foldOf[$0] != k }
             let model = fitLogisticRegression(
-                features.gatheringRows(kept), labels: kept.map { labels[$0] }, classCount: c, inverseRegularization: inverseRegularization)
+                features.gatheringRows(kept), labels: kept.map { labels[$0] }, classCount: c,
+                inverseRegularization: inverseRegularization)
             scatter(model.predictProbabilities(features.gatheringRows(heldOut)), rows: heldOut, into: &outOfFold)
         }
         let probabilities = Tensor(shape: [n, c], scalars: outOfFold, dtype: .float64)
         return (metric.score(probabilities: probabilities, labels: labels), outOfFold)
     }
-    let (chosen, validation) = coordinateSearch(
+    let (chosen, validation) = try coordinateSearch(
         start: tuning.inverseRegularizations[0],
         coordinates: [{ current in tuning.inverseRegularizations.filter { $0 != current } }]
     ) { candidate in
         let result = crossValidate(candidate)
         return (result.score, result)
     }
-    options.progress?("logreg-valid: \(folds)-fold CV chose C \(chosen) (out-of-fold \(metric.rawValue) \(String(format: "%.4f", validation.score)))")
+    options.progress?(
+        "logreg-valid: \(folds)-fold CV chose C \(chosen) (out-of-fold \(metric.rawValue) \(String(format: "%.4f", validation.score)))"
+    )
     let model = fitLogisticRegression(features, labels: labels, classCount: c, inverseRegularization: chosen)
     let threshold = outOfFoldThreshold(validation.outOfFold, labels: labels, classCount: c, tune: options.tuneThreshold)
     let report = TrainingReport(
-        epochsRun: 0, bestEpoch: 0, validationMetric: metric, bestValidationScore: validation.score, threshold: threshold,
+        epochsRun: 0, bestEpoch: 0, validationMetric: metric, bestValidationScore: validation.score,
+        threshold: threshold,
         validationHistory: [])
     let test = evaluate(model, inputs: testFeatures.converted(to: .float64), labels: testLabels, threshold: threshold)
     var result = PipelineResult(
-        model: model, report: report, test: test, trainingRows: [], targets: Tensor.oneHot(labels, classCount: c, dtype: .float64))
+        model: model, report: report, test: test, trainingRows: [],
+        targets: Tensor.oneHot(labels, classCount: c, dtype: .float64))
     result.configuration.inverseRegularization = chosen
     return result
 }

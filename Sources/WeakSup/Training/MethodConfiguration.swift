@@ -55,7 +55,10 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
         if let labelModelEpochs { parts.append("label-model epochs \(labelModelEpochs)") }
         if let validationEpochs { parts.append("epochs on valid \(validationEpochs)") }
         if let inverseRegularization { parts.append("C \(inverseRegularization)") }
-        if let classBalance { parts.append("class balance [" + classBalance.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]") }
+        if let classBalance {
+            parts.append(
+                "class balance [" + classBalance.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]")
+        }
         return parts.joined(separator: ", ")
     }
 }

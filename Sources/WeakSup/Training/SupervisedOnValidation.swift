@@ -17,7 +17,8 @@ public func runSupervisedOnValidation(
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
     guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
+        throw PipelineError.tooFewRows(
+            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
     }
     let inputs = try spec.inputs(dataset.valid, dtype: options.dtype)
     let targets = Tensor.oneHot(labels, classCount: c, dtype: options.dtype)
@@ -39,9 +40,12 @@ public func runSupervisedOnValidation(
             let model = try spec.makeModel(for: dataset, seed: candidate.seed &+ UInt64(k + 1), dtype: candidate.dtype)
             let report = try trainEndModel(
                 model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept),
-                validationInputs: inputs.gatheringRows(heldOut), validationLabels: heldOut.map { labels[$0] }, options: foldOptions)
+                validationInputs: inputs.gatheringRows(heldOut), validationLabels: heldOut.map { labels[$0] },
+                options: foldOptions)
             histories.append(report.validationHistory)
-            scatter(model.predictProbabilities(inputs.gatheringRows(heldOut)).converted(to: .float64), rows: heldOut, into: &outOfFold)
+            scatter(
+                model.predictProbabilities(inputs.gatheringRows(heldOut)).converted(to: .float64), rows: heldOut,
+                into: &outOfFold)
         }
         let common = histories.map(\.count).min() ?? 1
         let meanScore = (0..<common).map { e in histories.reduce(0) { $0 + $1[e] } / Double(folds) }
@@ -52,8 +56,20 @@ public func runSupervisedOnValidation(
     let (chosen, validation) = try coordinateSearch(
         start: options,
         coordinates: [
-            { current in (tuning.learningRates ?? []).filter { $0 != current.learningRate }.map { var o = current; o.learningRate = $0; return o } },
-            { current in (tuning.weightDecays ?? []).filter { $0 != current.weightDecay }.map { var o = current; o.weightDecay = $0; return o } },
+            { current in
+                (tuning.learningRates ?? []).filter { $0 != current.learningRate }.map {
+                    var o = current
+                    o.learningRate = $0
+                    return o
+                }
+            },
+            { current in
+                (tuning.weightDecays ?? []).filter { $0 != current.weightDecay }.map {
+                    var o = current
+                    o.weightDecay = $0
+                    return o
+                }
+            },
         ]
     ) { candidate in
         let result = try crossValidate(candidate)
@@ -61,7 +77,8 @@ public func runSupervisedOnValidation(
     }
     options.progress?(
         "supervised-valid: \(folds)-fold CV chose lr \(chosen.learningRate), weight decay \(chosen.weightDecay), "
-            + "\(validation.epochs) epochs (mean held-out \(metric.rawValue) \(String(format: "%.4f", validation.score)))")
+            + "\(validation.epochs) epochs (mean held-out \(metric.rawValue) \(String(format: "%.4f", validation.score)))"
+    )
 
     let model = try spec.makeModel(for: dataset, seed: chosen.seed, dtype: chosen.dtype)
     let runEpoch = epochRunner(model, inputs: inputs, targets: targets, sampleWeights: nil, options: chosen)
@@ -77,7 +94,8 @@ public func runSupervisedOnValidation(
     let report = TrainingReport(
         epochsRun: validation.epochs, bestEpoch: validation.epochs, validationMetric: metric,
         bestValidationScore: validation.score, threshold: threshold, validationHistory: [])
-    let test = evaluate(model, inputs: try spec.inputs(dataset.test, dtype: chosen.dtype), labels: testLabels, threshold: threshold)
+    let test = evaluate(
+        model, inputs: try spec.inputs(dataset.test, dtype: chosen.dtype), labels: testLabels, threshold: threshold)
     var result = PipelineResult(model: model, report: report, test: test, trainingRows: [], targets: targets)
     result.configuration = MethodConfiguration(options: chosen)
     result.configuration.validationEpochs = validation.epochs

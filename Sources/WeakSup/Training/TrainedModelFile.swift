@@ -81,7 +81,9 @@ public struct TrainedModelFile: Codable {
             return .mlp(hiddenSizes: a.hiddenSizes, dropout: a.dropout, batchNorm: a.batchNorm)
         case .sequence(let file):
             let a = file.architecture
-            return .lstm(embeddingSize: a.embeddingSize, hiddenSize: a.hiddenSize, readoutSizes: a.readoutSizes, maxLength: maxLength ?? 128)
+            return .lstm(
+                embeddingSize: a.embeddingSize, hiddenSize: a.hiddenSize, readoutSizes: a.readoutSizes,
+                maxLength: maxLength ?? 128)
         }
     }
 

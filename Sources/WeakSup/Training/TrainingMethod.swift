@@ -63,20 +63,28 @@ public enum TrainingMethod: String, CaseIterable, Codable, Sendable {
         weasel: WeaselOptions = .default, tuning: TuningGrid = .fixed, base: PipelineResult? = nil
     ) throws -> PipelineResult {
         if let baseMethod {
-            let base = try base ?? baseMethod.run(dataset: dataset, endModel: endModel, options: options, weasel: weasel, tuning: tuning)
-            return try fineTuneOnValidation(base, dataset: dataset, endModel: endModel, options: options, tuning: tuning)
+            let base =
+                try base
+                ?? baseMethod.run(
+                    dataset: dataset, endModel: endModel, options: options, weasel: weasel, tuning: tuning)
+            return try fineTuneOnValidation(
+                base, dataset: dataset, endModel: endModel, options: options, tuning: tuning)
         }
         switch self {
         case .weasel:
-            return try tunedWeasel(dataset: dataset, endModel: endModel, options: options, weasel: weasel, tuning: tuning)
+            return try tunedWeasel(
+                dataset: dataset, endModel: endModel, options: options, weasel: weasel, tuning: tuning)
         case .supervised:
-            return try searchLearningRate(options, tuning) { try runSupervised(dataset: dataset, endModel: endModel, options: $0) }
+            return try searchLearningRate(options, tuning) {
+                try runSupervised(dataset: dataset, endModel: endModel, options: $0)
+            }
         case .supervisedValid:
             return try runSupervisedOnValidation(dataset: dataset, endModel: endModel, options: options, tuning: tuning)
         case .logisticRegressionValid:
             return try runLogisticRegressionOnValidation(dataset: dataset, options: options, tuning: tuning)
         default:
-            return try tunedTwoStage(labelModel!, dataset: dataset, endModel: endModel, options: options, tuning: tuning)
+            return try tunedTwoStage(
+                labelModel!, dataset: dataset, endModel: endModel, options: options, tuning: tuning)
         }
     }
 }

@@ -8,11 +8,15 @@ func searchLearningRate(
     let rates = tuning.learningRates ?? []
     let (chosen, result) = try coordinateSearch(
         start: options,
-        coordinates: [{ current in rates.filter { $0 != current.learningRate }.map { rate in
-            var candidate = current
-            candidate.learningRate = rate
-            return candidate
-        } }]
+        coordinates: [
+            { current in
+                rates.filter { $0 != current.learningRate }.map { rate in
+                    var candidate = current
+                    candidate.learningRate = rate
+                    return candidate
+                }
+            }
+        ]
     ) { candidate in
         let result = try train(candidate)
         return (result.report.bestValidationScore, result)
@@ -31,7 +35,9 @@ func tunedWeasel(
     var start = weasel
     if tuning.useValidationClassBalance { start.classBalance = try dataset.validationClassBalance() }
     typealias State = (training: TrainingOptions, weasel: WeaselOptions)
-    func values<T: Equatable>(_ grid: [T]?, _ current: T, _ set: @escaping (inout State, T) -> Void) -> (State) -> [State] {
+    func values<T: Equatable>(_ grid: [T]?, _ current: T, _ set: @escaping (inout State, T) -> Void) -> (State) ->
+        [State]
+    {
         { state in
             (grid ?? []).filter { $0 != current }.map { value in
                 var candidate = state
@@ -43,14 +49,25 @@ func tunedWeasel(
     let (chosen, result) = try coordinateSearch(
         start: (options, start) as State,
         coordinates: [
-            { state in values(tuning.learningRates, state.training.learningRate) { $0.training.learningRate = $1 }(state) },
-            { state in values(tuning.inverseTemperatures, state.weasel.inverseTemperature) { $0.weasel.inverseTemperature = $1 }(state) },
+            { state in
+                values(tuning.learningRates, state.training.learningRate) { $0.training.learningRate = $1 }(state)
+            },
+            { state in
+                values(tuning.inverseTemperatures, state.weasel.inverseTemperature) {
+                    $0.weasel.inverseTemperature = $1
+                }(state)
+            },
             { state in values(tuning.encoderInputs, state.weasel.encoderInput) { $0.weasel.encoderInput = $1 }(state) },
-            { state in values(tuning.classConditional, state.weasel.classConditional) { $0.weasel.classConditional = $1 }(state) },
+            { state in
+                values(tuning.classConditional, state.weasel.classConditional) { $0.weasel.classConditional = $1 }(
+                    state)
+            },
         ]
     ) { state in
-        let result = try trainWeasel(dataset: dataset, endModel: endModel, options: state.weasel, training: state.training)
-            .pipelineResult(dataset: dataset)
+        let result = try trainWeasel(
+            dataset: dataset, endModel: endModel, options: state.weasel, training: state.training
+        )
+        .pipelineResult(dataset: dataset)
         return (result.report.bestValidationScore, result)
     }
     var tuned = result
@@ -69,7 +86,8 @@ func tunedTwoStage(
     _ kind: LabelModelKind, dataset: WeakDataset, endModel: EndModelSpec, options: TrainingOptions, tuning: TuningGrid
 ) throws -> PipelineResult {
     let balance = tuning.useValidationClassBalance ? try dataset.validationClassBalance() : nil
-    let labelModel = try tunedLabelModel(kind, dataset: dataset, classBalance: balance, options: options, tuning: tuning)
+    let labelModel = try tunedLabelModel(
+        kind, dataset: dataset, classBalance: balance, options: options, tuning: tuning)
     var result = try searchLearningRate(options, tuning) { candidate in
         try trainOnLabelModel(dataset: dataset, labelModel: labelModel, endModel: endModel, options: candidate)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Validation-driven configuration, the WeaSEL paper's protocol ("learning rates chosen according
 /// to the best validation ROC-AUC" for every method): each method picks its settings from small
 /// grids by the validation metric of its early-stopped end model (ROC-AUC for binary tasks,
@@ -59,17 +61,45 @@ extension WeakDataset {
 
 /// Coordinate-wise search: `evaluate` the start, then for each coordinate try its other values
 /// with the rest at their best so far, keeping a candidate only if its score is strictly higher
-/// (ties keep the earlier, so the defaults win ties).
+/// (ties keep the earlier, so the defaults win ties). The candidates of one coordinate (and the
+/// start with the first coordinate's) are evaluated concurrently on the available cores; each run
+/// is seeded by its own options, so the choice does not depend on scheduling.
 /// - Parameter coordinates: per coordinate, the candidate states derived from the current best.
-func coordinateSearch<State, Result>(
-    start: State, coordinates: [(State) -> [State]], evaluate: (State) throws -> (score: Double, result: Result)
-) rethrows -> (state: State, result: Result) {
-    var best = (state: start, evaluation: try evaluate(start))
-    for candidates in coordinates {
-        for candidate in candidates(best.state) {
-            let evaluation = try evaluate(candidate)
-            if evaluation.score > best.evaluation.score { best = (candidate, evaluation) }
+func coordinateSearch<State, Outcome>(
+    start: State, coordinates: [(State) -> [State]], evaluate: (State) throws -> (score: Double, result: Outcome)
+) throws -> (state: State, result: Outcome) {
+    var best: (state: State, score: Double, result: Outcome)?
+    for candidates in coordinates.isEmpty ? [{ _ in [] }] : coordinates {
+        let states = (best == nil ? [start] : []) + candidates(best?.state ?? start)
+        for (state, evaluation) in zip(states, try evaluateConcurrently(states, evaluate)) {
+            if best == nil || evaluation.score > best!.score { best = (state, evaluation.score, evaluation.result) }
         }
     }
-    return (best.state, best.evaluation.result)
+    return (best!.state, best!.result)
+}
+
+/// `evaluate` for every state, concurrently (the results in the order of the states).
+private func evaluateConcurrently<State, Outcome>(
+    _ states: [State], _ evaluate: (State) throws -> (score: Double, result: Outcome)
+) throws -> [(score: Double, result: Outcome)] {
+    guard states.count > 1 else { return try states.map(evaluate) }
+    let results = ConcurrentResults<(score: Double, result: Outcome)>(count: states.count)
+    try withoutActuallyEscaping(evaluate) { evaluate in
+        nonisolated(unsafe) let body = evaluate
+        nonisolated(unsafe) let inputs = states
+        DispatchQueue.concurrentPerform(iterations: states.count) { k in
+            results.set(k, Swift.Result { try body(inputs[k]) })
+        }
+        _ = try results.values.map { try $0!.get() }
+    }
+    return try results.values.map { try $0!.get() }
+}
+
+/// Results written from concurrent work, each to its own slot.
+private final class ConcurrentResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Swift.Result<Value, Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Swift.Result<Value, Error>) { lock.withLock { slots[index] = value } }
+    var values: [Swift.Result<Value, Error>?] { lock.withLock { slots } }
 }

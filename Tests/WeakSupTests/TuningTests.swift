@@ -1,0 +1,76 @@
+import Foundation
+import TestSupport
+import Testing
+import WeakSup
+
+/// A small, quick tuning grid (two values per coordinate).
+func smallGrid() -> TuningGrid {
+    var grid = TuningGrid()
+    grid.learningRates = [1e-3, 3e-3]
+    grid.inverseTemperatures = [0.5, 1]
+    grid.encoderInputs = [.featuresAndRawVotes]
+    grid.classConditional = [true]
+    grid.labelModelLearningRates = [0.01, 0.001]
+    grid.labelModelEpochs = [100]
+    grid.weightDecays = [7e-7, 1e-2]
+    grid.inverseRegularizations = [0.1, 1]
+    return grid
+}
+
+@Suite("Validation-driven tuning")
+struct TuningTests {
+    @Test(
+        "every choice is made on validation: test labels poisoned, the same configurations and validation scores",
+        arguments: [
+            TrainingMethod.weasel, .snorkel, .supervisedValid, .logisticRegressionValid, .majorityFineTuned,
+        ])
+    func choicesIgnoreTest(_ method: TrainingMethod) throws {
+        let dataset = SyntheticWeakSupervision(
+            accuracies: [0.8, 0.7, 0.75, 0.65], propensities: [0.6, 0.5, 0.7, 0.5], featureCount: 3
+        )
+        .makeDataset(trainCount: 300, validCount: 60, testCount: 60, seed: 17)
+        var poisoned = dataset
+        poisoned.test.goldLabels = dataset.test.goldLabels!.map { 1 - $0 }
+        poisoned.test.features = Tensor.zeros(dataset.test.features!.shape)
+        var options = TrainingOptions()
+        options.maxEpochs = 8
+        options.patience = 4
+        let clean = try method.run(dataset: dataset, options: options, tuning: smallGrid())
+        let dirty = try method.run(dataset: poisoned, options: options, tuning: smallGrid())
+        #expect(clean.configuration == dirty.configuration)
+        #expect(clean.report.bestValidationScore == dirty.report.bestValidationScore)
+        #expect(clean.report.threshold == dirty.report.threshold)
+    }
+
+    @Test("supervised-valid on 300 labeled rows reaches 0.95× a logistic regression trained on the same rows")
+    func honestBaseline() throws {
+        let dataset = SyntheticWeakSupervision(
+            classBalance: [0.4, 0.35, 0.25], accuracies: [0.7, 0.6, 0.65], propensities: [0.5, 0.5, 0.5],
+            featureCount: 8, separation: 1.2
+        ).makeDataset(trainCount: 200, validCount: 300, testCount: 600, seed: 4)
+        var options = TrainingOptions()
+        options.maxEpochs = 60
+        options.patience = 15
+        var grid = TuningGrid()
+        grid.weightDecays = [7e-7]
+        let supervised = try TrainingMethod.supervisedValid.run(dataset: dataset, options: options, tuning: grid)
+        let logistic = try TrainingMethod.logisticRegressionValid.run(dataset: dataset, options: options, tuning: grid)
+        print("supervised-valid accuracy \(supervised.test.accuracy), logreg-valid \(logistic.test.accuracy)")
+        #expect(supervised.test.accuracy >= 0.95 * logistic.test.accuracy)
+        #expect(logistic.test.accuracy > 0.6)
+    }
+
+    @Test("L-BFGS finds the minimum of an ill-conditioned convex quadratic")
+    func lbfgs() throws {
+        let point = minimizeLBFGS(start: [0, 0, 0]) { w in
+            // A convex quadratic with its minimum at (1, −2, 3).
+            let target = [1.0, -2, 3]
+            let diff = zip(w, target).map { $0 - $1 }
+            return (
+                diff.enumerated().reduce(0) { $0 + Double($1.offset + 1) * $1.element * $1.element },
+                diff.enumerated().map { 2 * Double($0.offset + 1) * $0.element }
+            )
+        }.point
+        #expect(zip(point, [1.0, -2, 3]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+}
