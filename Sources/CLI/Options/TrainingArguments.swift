@@ -83,7 +83,8 @@ func endModelSpec(_ arguments: ParsedArguments) throws -> EndModelSpec {
 
 /// WeaSEL's preset and ablation switches.
 let weaselPresetOption = OptionSpec.choice(
-    "preset", of: WeaselOptions.Preset.self, help: "WeaSEL defaults to start from", default: .official)
+    "preset", of: WeaselOptions.Preset.self,
+    help: "WeaSEL defaults to start from (mig: the official settings with Max-MIG's objective)", default: .mig)
 let weaselOptionSpecs: [OptionSpec] = [
     weaselPresetOption,
     .choice("encoder-input", of: WeaselOptions.EncoderInput.self, help: "ablation: what the encoder sees"),
@@ -97,7 +98,7 @@ let weaselOptionSpecs: [OptionSpec] = [
 
 /// WeaSEL's options: the preset, then each ablation switch that was given.
 func weaselOptions(_ arguments: ParsedArguments) throws -> WeaselOptions {
-    var options = WeaselOptions(preset: try arguments.value("preset", as: WeaselOptions.Preset.self) ?? .official)
+    var options = WeaselOptions(preset: try arguments.value("preset", as: WeaselOptions.Preset.self) ?? .mig)
     if let input = try arguments.value("encoder-input", as: WeaselOptions.EncoderInput.self) {
         options.encoderInput = input
     }

@@ -7,9 +7,10 @@ import NN
 /// The number of fine-tuning epochs (0 allowed: the weak model as it is) is chosen by stratified
 /// k-fold cross-validation inside the validation split — on each fold a copy of the weak model is
 /// fine-tuned on the other folds and scored on the held-out one after every epoch — and the binary
-/// threshold on the out-of-fold probabilities at that epoch. The final model is the weak model
-/// fine-tuned on every validation row for that many epochs, at the weak model's learning rate. The
-/// test split is used only for the final evaluation.
+/// threshold on the out-of-fold probabilities at that epoch; the fine-tuning learning rate is the
+/// weak model's or one of the tuning grid's, whichever cross-validates best. The final model is the
+/// weak model fine-tuned on every validation row for that many epochs at that rate. The test split
+/// is used only for the final evaluation.
 func fineTuneOnValidation(
     _ base: PipelineResult, dataset: WeakDataset, endModel spec: EndModelSpec, options: TrainingOptions,
     tuning: TuningGrid
@@ -28,47 +29,70 @@ func fineTuneOnValidation(
     let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: settings.seed &+ 0xF7)
     let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
 
-    // Per fold: the held-out score and probabilities after 0, 1, 2, … epochs (until `patience`
-    // epochs bring no improvement or `maxEpochs` is reached).
-    var scores: [[Double]] = []
-    var probabilities: [[Tensor]] = []
-    for k in 0..<folds {
-        let heldOut = labels.indices.filter { foldOf[$0] == k }
-        let kept = labels.indices.filter { foldOf[$0] != k }
-        let model = try copyOfModel(base.model)
-        let runEpoch = epochRunner(
-            model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept), sampleWeights: nil,
-            options: settings)
-        var generator = SeededGenerator(seed: settings.seed &+ UInt64(0xF7 + k))
-        var foldScores: [Double] = []
-        var foldProbabilities: [Tensor] = []
-        func record() {
-            model.eval()
-            let p = model.predictProbabilities(inputs.gatheringRows(heldOut)).converted(to: .float64)
-            foldScores.append(metric.score(probabilities: p, labels: heldOut.map { labels[$0] }))
-            foldProbabilities.append(p)
-        }
-        record()
-        while foldScores.count <= settings.maxEpochs,
-            foldScores.count - 1 - (foldScores.indices.max { foldScores[$0] < foldScores[$1] } ?? 0) < settings.patience
-        {
-            model.train()
-            try runEpoch(&generator, StepCounter())
+    /// Cross-validated fine-tuning at one learning rate: per fold, a copy of the weak model is
+    /// fine-tuned on the other folds and scored on the held-out one after 0, 1, 2, … epochs (until
+    /// `patience` epochs bring no improvement or `maxEpochs` is reached).
+    func crossValidate(_ candidate: TrainingOptions) throws -> (score: Double, epochs: Int, outOfFold: [Double]) {
+        var scores: [[Double]] = []
+        var probabilities: [[Tensor]] = []
+        for k in 0..<folds {
+            let heldOut = labels.indices.filter { foldOf[$0] == k }
+            let kept = labels.indices.filter { foldOf[$0] != k }
+            let model = try copyOfModel(base.model)
+            let runEpoch = epochRunner(
+                model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept), sampleWeights: nil,
+                options: candidate)
+            var generator = SeededGenerator(seed: candidate.seed &+ UInt64(0xF7 + k))
+            var foldScores: [Double] = []
+            var foldProbabilities: [Tensor] = []
+            func record() {
+                model.eval()
+                let p = model.predictProbabilities(inputs.gatheringRows(heldOut)).converted(to: .float64)
+                foldScores.append(metric.score(probabilities: p, labels: heldOut.map { labels[$0] }))
+                foldProbabilities.append(p)
+            }
             record()
+            while foldScores.count <= candidate.maxEpochs,
+                foldScores.count - 1 - (foldScores.indices.max { foldScores[$0] < foldScores[$1] } ?? 0)
+                    < candidate.patience
+            {
+                model.train()
+                try runEpoch(&generator, StepCounter())
+                record()
+            }
+            scores.append(foldScores)
+            probabilities.append(foldProbabilities)
         }
-        scores.append(foldScores)
-        probabilities.append(foldProbabilities)
+        let common = scores.map(\.count).min() ?? 1
+        let meanScore = (0..<common).map { e in scores.reduce(0) { $0 + $1[e] } / Double(folds) }
+        let epochs = meanScore.indices.max { meanScore[$0] < meanScore[$1] } ?? 0
+        var outOfFold = [Double](repeating: 0, count: n * c)
+        for k in 0..<folds {
+            scatter(probabilities[k][epochs], rows: labels.indices.filter { foldOf[$0] == k }, into: &outOfFold)
+        }
+        return (meanScore[epochs], epochs, outOfFold)
     }
-    let common = scores.map(\.count).min() ?? 1
-    let meanScore = (0..<common).map { e in scores.reduce(0) { $0 + $1[e] } / Double(folds) }
-    let epochs = meanScore.indices.max { meanScore[$0] < meanScore[$1] } ?? 0
-    var outOfFold = [Double](repeating: 0, count: n * c)
-    for k in 0..<folds {
-        scatter(probabilities[k][epochs], rows: labels.indices.filter { foldOf[$0] == k }, into: &outOfFold)
+    // The learning rate (the weak model's first, then the grid's) with the best cross-validated score.
+    let (chosen, validation) = try coordinateSearch(
+        start: settings,
+        coordinates: [
+            { current in
+                (tuning.learningRates ?? []).filter { $0 != current.learningRate }.map {
+                    var o = current
+                    o.learningRate = $0
+                    return o
+                }
+            }
+        ]
+    ) { candidate in
+        let result = try crossValidate(candidate)
+        return (result.score, result)
     }
+    settings = chosen
+    let (epochs, outOfFold) = (validation.epochs, validation.outOfFold)
     options.progress?(
-        "fine-tuning: \(folds)-fold CV chose \(epochs) epochs on the validation labels (mean held-out \(metric.rawValue) \(String(format: "%.4f", meanScore[epochs])))"
-    )
+        "fine-tuning: \(folds)-fold CV chose \(epochs) epochs at lr \(chosen.learningRate) on the validation labels "
+            + "(mean held-out \(metric.rawValue) \(String(format: "%.4f", validation.score)))")
 
     let model = try copyOfModel(base.model)
     let runEpoch = epochRunner(model, inputs: inputs, targets: targets, sampleWeights: nil, options: settings)
@@ -84,11 +108,11 @@ func fineTuneOnValidation(
     var result = base
     result.model = model
     result.report = TrainingReport(
-        epochsRun: epochs, bestEpoch: epochs, validationMetric: metric, bestValidationScore: meanScore[epochs],
-        threshold: threshold,
-        validationHistory: meanScore)
+        epochsRun: epochs, bestEpoch: epochs, validationMetric: metric, bestValidationScore: validation.score,
+        threshold: threshold, validationHistory: [])
     result.test = evaluate(
         model, inputs: try spec.inputs(dataset.test, dtype: settings.dtype), labels: testLabels, threshold: threshold)
     result.configuration.validationEpochs = epochs
+    result.configuration.fineTuningLearningRate = chosen.learningRate
     return result
 }

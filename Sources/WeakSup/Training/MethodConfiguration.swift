@@ -18,6 +18,8 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
     public var classBalance: [Double]?
     /// Epochs on the validation labels: `supervised-valid`'s training, `+ft`'s fine-tuning.
     public var validationEpochs: Int?
+    /// `+ft`: the learning rate of the fine-tuning.
+    public var fineTuningLearningRate: Double?
     /// `logreg-valid`: the inverse L2 strength C.
     public var inverseRegularization: Double?
 
@@ -54,6 +56,7 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
         if let labelModelLearningRate { parts.append("label-model lr \(labelModelLearningRate)") }
         if let labelModelEpochs { parts.append("label-model epochs \(labelModelEpochs)") }
         if let validationEpochs { parts.append("epochs on valid \(validationEpochs)") }
+        if let fineTuningLearningRate { parts.append("fine-tuning lr \(fineTuningLearningRate)") }
         if let inverseRegularization { parts.append("C \(inverseRegularization)") }
         if let classBalance {
             parts.append(

@@ -11,6 +11,13 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
         /// (softmax over LFs per class), τ₁ = 1/2, τ₂ = √m·C, log class prior added, all-abstain rows
         /// masked, encoder stepped first and the end model's target recomputed with it.
         case official
+        /// Our default: the official code's settings trained on Max-MIG's mutual-information gain
+        /// instead of the symmetric cross-entropy. The symmetric cross-entropy lets the encoder and
+        /// the end model agree on a trivial labeling — with few, unipolar LFs per class it collapses
+        /// (4 classes, 2 LFs each: test accuracy 0.77 vs majority vote's 0.97; 6 classes: 0.61 vs
+        /// 0.93), and sharper θ (τ₁ = 1) makes it worse; MIG's second term penalizes exactly that
+        /// agreement (0.96 and 0.96), and it is also better on spambase (see README).
+        case mig
     }
 
     public enum EncoderInput: String, Sendable, Codable, CaseIterable {
@@ -83,7 +90,7 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
 
     public init(preset: Preset) {
         self.init()
-        if preset == .official {
+        if preset != .paper {
             encoderInput = .featuresAndRawVotes
             classConditional = true
             inverseTemperature = 0.5
@@ -91,8 +98,9 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
             addClassPrior = true
             encoderFirst = true
         }
+        if preset == .mig { objective = .mig }
     }
 
-    /// The default (see README: measured on spambase, the official preset was the better one).
-    public static let `default` = WeaselOptions(preset: .official)
+    /// The default preset (see `Preset.mig` and the README's measurements).
+    public static let `default` = WeaselOptions(preset: .mig)
 }
