@@ -118,3 +118,27 @@ struct WeaselTests {
         #expect(abs(majority.test.auc! - 0.5) < 0.1)
     }
 }
+
+@Suite("WeaSEL on multi-class data")
+struct MultiClassWeaselTests {
+    @Test(
+        "5 classes, two unipolar LFs per class with feature-dependent accuracies: WeaSEL ≥ majority vote and ≥ 0.9× the gold ceiling",
+        .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
+    func fiveClasses() throws {
+        // `weasel synthetic --classes 5 --lfs 10 --features 8 --separation 3 --accuracy 0.7 --context 0.3
+        // --propensity 0.3 --unipolar --seed 2`: LF accuracy 0.7 where its context feature is positive,
+        // 0.3 elsewhere; the official preset's symmetric cross-entropy reaches about half the ceiling here.
+        var generator = SyntheticWeakSupervision(
+            classBalance: Array(repeating: 0.2, count: 5), accuracies: Array(repeating: 0.7, count: 10),
+            propensities: Array(repeating: 0.3, count: 10), featureCount: 8, separation: 3)
+        generator.contextAccuracies = Array(repeating: 0.3, count: 10)
+        generator.unipolar = true
+        let dataset = generator.makeDataset(trainCount: 3000, validCount: 300, testCount: 1000, seed: 2)
+        let weasel = try TrainingMethod.weasel.run(dataset: dataset).test.macroF1
+        let majority = try TrainingMethod.majority.run(dataset: dataset).test.macroF1
+        let ceiling = try TrainingMethod.supervised.run(dataset: dataset).test.macroF1
+        print("5-class synthetic macro-F1: WeaSEL \(weasel), majority \(majority), supervised \(ceiling)")
+        #expect(weasel >= majority)
+        #expect(weasel >= 0.9 * ceiling)
+    }
+}
