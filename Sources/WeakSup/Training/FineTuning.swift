@@ -75,15 +75,7 @@ func fineTuneOnValidation(
     // The learning rate (the weak model's first, then the grid's) with the best cross-validated score.
     let (chosen, validation) = try coordinateSearch(
         start: settings,
-        coordinates: [
-            { current in
-                (tuning.learningRates ?? []).filter { $0 != current.learningRate }.map {
-                    var o = current
-                    o.learningRate = $0
-                    return o
-                }
-            }
-        ]
+        coordinates: [coordinate(tuning.learningRates, \.learningRate)]
     ) { candidate in
         let result = try crossValidate(candidate)
         return (result.score, result)

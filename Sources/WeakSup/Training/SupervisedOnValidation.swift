@@ -55,22 +55,7 @@ public func runSupervisedOnValidation(
 
     let (chosen, validation) = try coordinateSearch(
         start: options,
-        coordinates: [
-            { current in
-                (tuning.learningRates ?? []).filter { $0 != current.learningRate }.map {
-                    var o = current
-                    o.learningRate = $0
-                    return o
-                }
-            },
-            { current in
-                (tuning.weightDecays ?? []).filter { $0 != current.weightDecay }.map {
-                    var o = current
-                    o.weightDecay = $0
-                    return o
-                }
-            },
-        ]
+        coordinates: [coordinate(tuning.learningRates, \.learningRate), coordinate(tuning.weightDecays, \.weightDecay)]
     ) { candidate in
         let result = try crossValidate(candidate)
         return (result.score, result)

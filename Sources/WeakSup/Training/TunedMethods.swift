@@ -5,18 +5,8 @@ import Autodiff
 func searchLearningRate(
     _ options: TrainingOptions, _ tuning: TuningGrid, train: (TrainingOptions) throws -> PipelineResult
 ) throws -> PipelineResult {
-    let rates = tuning.learningRates ?? []
     let (chosen, result) = try coordinateSearch(
-        start: options,
-        coordinates: [
-            { current in
-                rates.filter { $0 != current.learningRate }.map { rate in
-                    var candidate = current
-                    candidate.learningRate = rate
-                    return candidate
-                }
-            }
-        ]
+        start: options, coordinates: [coordinate(tuning.learningRates, \.learningRate)]
     ) { candidate in
         let result = try train(candidate)
         return (result.report.bestValidationScore, result)
@@ -34,34 +24,17 @@ func tunedWeasel(
 ) throws -> PipelineResult {
     var start = weasel
     if tuning.useValidationClassBalance { start.classBalance = try dataset.validationClassBalance() }
-    typealias State = (training: TrainingOptions, weasel: WeaselOptions)
-    func values<T: Equatable>(_ grid: [T]?, _ current: T, _ set: @escaping (inout State, T) -> Void) -> (State) ->
-        [State]
-    {
-        { state in
-            (grid ?? []).filter { $0 != current }.map { value in
-                var candidate = state
-                set(&candidate, value)
-                return candidate
-            }
-        }
+    struct State {
+        var training: TrainingOptions
+        var weasel: WeaselOptions
     }
     let (chosen, result) = try coordinateSearch(
-        start: (options, start) as State,
+        start: State(training: options, weasel: start),
         coordinates: [
-            { state in
-                values(tuning.learningRates, state.training.learningRate) { $0.training.learningRate = $1 }(state)
-            },
-            { state in
-                values(tuning.inverseTemperatures, state.weasel.inverseTemperature) {
-                    $0.weasel.inverseTemperature = $1
-                }(state)
-            },
-            { state in values(tuning.encoderInputs, state.weasel.encoderInput) { $0.weasel.encoderInput = $1 }(state) },
-            { state in
-                values(tuning.classConditional, state.weasel.classConditional) { $0.weasel.classConditional = $1 }(
-                    state)
-            },
+            coordinate(tuning.learningRates, \State.training.learningRate),
+            coordinate(tuning.inverseTemperatures, \State.weasel.inverseTemperature),
+            coordinate(tuning.encoderInputs, \State.weasel.encoderInput),
+            coordinate(tuning.classConditional, \State.weasel.classConditional),
         ]
     ) { state in
         let result = try trainWeasel(

@@ -78,6 +78,20 @@ func coordinateSearch<State, Outcome>(
     return (best!.state, best!.result)
 }
 
+/// A coordinate of `coordinateSearch`: from the current state, the states with one setting set to
+/// each of the grid's other values (none when the grid is nil).
+func coordinate<State, Value: Equatable>(_ grid: [Value]?, _ setting: WritableKeyPath<State, Value>) -> (State) ->
+    [State]
+{
+    { current in
+        (grid ?? []).filter { $0 != current[keyPath: setting] }.map { value in
+            var candidate = current
+            candidate[keyPath: setting] = value
+            return candidate
+        }
+    }
+}
+
 /// `evaluate` for every state, concurrently (the results in the order of the states).
 private func evaluateConcurrently<State, Outcome>(
     _ states: [State], _ evaluate: (State) throws -> (score: Double, result: Outcome)
