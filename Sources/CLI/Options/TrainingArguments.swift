@@ -84,7 +84,7 @@ func endModelSpec(_ arguments: ParsedArguments) throws -> EndModelSpec {
 /// WeaSEL's preset and ablation switches.
 let weaselPresetOption = OptionSpec.choice(
     "preset", of: WeaselOptions.Preset.self,
-    help: "WeaSEL defaults to start from (mig: the official settings with Max-MIG's objective)", default: .mig)
+    help: "WeaSEL defaults to start from (mig: the official settings with Max-MIG's objective)", default: .official)
 let weaselOptionSpecs: [OptionSpec] = [
     weaselPresetOption,
     .choice("encoder-input", of: WeaselOptions.EncoderInput.self, help: "ablation: what the encoder sees"),
@@ -98,7 +98,7 @@ let weaselOptionSpecs: [OptionSpec] = [
 
 /// WeaSEL's options: the preset, then each ablation switch that was given.
 func weaselOptions(_ arguments: ParsedArguments) throws -> WeaselOptions {
-    var options = WeaselOptions(preset: try arguments.value("preset", as: WeaselOptions.Preset.self) ?? .mig)
+    var options = WeaselOptions(preset: try arguments.value("preset", as: WeaselOptions.Preset.self) ?? .official)
     if let input = try arguments.value("encoder-input", as: WeaselOptions.EncoderInput.self) {
         options.encoderInput = input
     }
@@ -132,6 +132,7 @@ func tuningGrid(_ arguments: ParsedArguments) -> TuningGrid {
     if arguments.values["lr"] != nil { grid.learningRates = nil }
     if arguments.values["weight-decay"] != nil { grid.weightDecays = nil }
     if arguments.values["tau1"] != nil { grid.inverseTemperatures = nil }
+    if arguments.values["loss"] != nil || arguments.values["preset"] != nil { grid.objectives = nil }
     if arguments.values["encoder-input"] != nil { grid.encoderInputs = nil }
     if arguments.values["class-conditional"] != nil { grid.classConditional = nil }
     return grid

@@ -25,6 +25,33 @@ func crossValidationMetric(labels: [Int], classCount: Int, folds: Int) -> Valida
         ? ValidationMetric.choose(labels: labels, classCount: classCount) : .negativeCrossEntropy
 }
 
+/// The labeled validation split dealt into stratified folds, for the choices made by
+/// cross-validation inside it (`supervised-valid`, `logreg-valid`, `+ft`).
+struct ValidationFolds {
+    let labels: [Int]
+    let count: Int
+    let foldOf: [Int]
+    /// The split's metric, or the cross-entropy when a class is too rare for every fold to have it.
+    let metric: ValidationMetric
+
+    /// - Throws: `PipelineError` when the split has no gold labels or fewer than two rows per fold.
+    init(_ dataset: WeakDataset, purpose: String, folds: Int, seed: UInt64) throws {
+        labels = try dataset.goldLabels(.valid, for: purpose)
+        guard labels.count >= 2 * folds else {
+            throw PipelineError.tooFewRows(
+                split: .valid, count: labels.count, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
+        }
+        count = folds
+        foldOf = stratifiedFolds(labels: labels, classCount: dataset.classCount, folds: folds, seed: seed)
+        metric = crossValidationMetric(labels: labels, classCount: dataset.classCount, folds: folds)
+    }
+
+    /// The rows held out in fold k, and the rest.
+    func split(_ k: Int) -> (heldOut: [Int], kept: [Int]) {
+        (labels.indices.filter { foldOf[$0] == k }, labels.indices.filter { foldOf[$0] != k })
+    }
+}
+
 /// A deep copy of an end model (its file form rebuilt).
 func copyOfModel(_ model: any Layer) throws -> any Layer {
     try EndModelFile(model: model).makeModel(path: "(end model)")

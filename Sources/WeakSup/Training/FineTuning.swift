@@ -15,19 +15,16 @@ func fineTuneOnValidation(
     _ base: PipelineResult, dataset: WeakDataset, endModel spec: EndModelSpec, options: TrainingOptions,
     tuning: TuningGrid
 ) throws -> PipelineResult {
-    let labels = try dataset.goldLabels(.valid, for: "fine-tuning on the validation labels")
+    let splits = try ValidationFolds(
+        dataset, purpose: "fine-tuning on the validation labels", folds: tuning.folds, seed: options.seed &+ 0xF7)
+    let labels = splits.labels
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
-    let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
-    guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(
-            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
-    }
+    let (c, n, folds) = (dataset.classCount, labels.count, splits.count)
     var settings = base.configuration.applied(to: options)
     settings.progress = nil
     let inputs = try spec.inputs(dataset.valid, dtype: settings.dtype)
     let targets = Tensor.oneHot(labels, classCount: c, dtype: settings.dtype)
-    let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: settings.seed &+ 0xF7)
-    let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
+    let metric = splits.metric
 
     /// Cross-validated fine-tuning at one learning rate: per fold, a copy of the weak model is
     /// fine-tuned on the other folds and scored on the held-out one after 0, 1, 2, … epochs (until
@@ -36,8 +33,7 @@ func fineTuneOnValidation(
         var scores: [[Double]] = []
         var probabilities: [[Tensor]] = []
         for k in 0..<folds {
-            let heldOut = labels.indices.filter { foldOf[$0] == k }
-            let kept = labels.indices.filter { foldOf[$0] != k }
+            let (heldOut, kept) = splits.split(k)
             let model = try copyOfModel(base.model)
             let runEpoch = epochRunner(
                 model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept), sampleWeights: nil,
@@ -68,7 +64,7 @@ func fineTuneOnValidation(
         let epochs = meanScore.indices.max { meanScore[$0] < meanScore[$1] } ?? 0
         var outOfFold = [Double](repeating: 0, count: n * c)
         for k in 0..<folds {
-            scatter(probabilities[k][epochs], rows: labels.indices.filter { foldOf[$0] == k }, into: &outOfFold)
+            scatter(probabilities[k][epochs], rows: splits.split(k).heldOut, into: &outOfFold)
         }
         return (meanScore[epochs], epochs, outOfFold)
     }

@@ -11,24 +11,20 @@ import NN
 public func runLogisticRegressionOnValidation(
     dataset: WeakDataset, options: TrainingOptions = TrainingOptions(), tuning: TuningGrid = .fixed
 ) throws -> PipelineResult {
-    let labels = try dataset.goldLabels(.valid, for: "the logreg-valid baseline")
+    let splits = try ValidationFolds(
+        dataset, purpose: "the logreg-valid baseline", folds: tuning.folds, seed: options.seed)
+    let labels = splits.labels
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
     guard let features = dataset.valid.features?.converted(to: .float64), let testFeatures = dataset.test.features
     else {
         throw PipelineError.missingInputs(kind: .features)
     }
-    let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
-    guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(
-            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
-    }
-    let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: options.seed)
-    let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
+    let (c, n, folds) = (dataset.classCount, labels.count, splits.count)
+    let metric = splits.metric
     func crossValidate(_ inverseRegularization: Double) -> (score: Double, outOfFold: [Double]) {
         var outOfFold = [Double](repeating: 0, count: n * c)
         for k in 0..<folds {
-            let heldOut = labels.indices.filter { foldOf[$0] == k }
-            let kept = labels.indices.filter { foldOf[$0] != k }
+            let (heldOut, kept) = splits.split(k)
             let model = fitLogisticRegression(
                 features.gatheringRows(kept), labels: kept.map { labels[$0] }, classCount: c,
                 inverseRegularization: inverseRegularization)

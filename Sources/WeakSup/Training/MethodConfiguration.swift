@@ -7,7 +7,8 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
     public var batchSize: Int?
     public var maxEpochs: Int?
     public var patience: Int?
-    /// WeaSEL: τ₁, what the encoder sees, class-conditional accuracies.
+    /// WeaSEL: the objective, τ₁, what the encoder sees, class-conditional accuracies.
+    public var objective: WeaselOptions.Objective?
     public var inverseTemperature: Double?
     public var encoderInput: WeaselOptions.EncoderInput?
     public var classConditional: Bool?
@@ -50,6 +51,7 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
         var parts: [String] = []
         if let learningRate { parts.append("lr \(learningRate)") }
         if let weightDecay { parts.append("weight decay \(weightDecay)") }
+        if let objective { parts.append("objective \(objective.rawValue)") }
         if let inverseTemperature { parts.append("τ₁ \(inverseTemperature)") }
         if let encoderInput { parts.append("encoder \(encoderInput.rawValue)") }
         if let classConditional { parts.append("class-conditional \(classConditional ? "on" : "off")") }

@@ -13,17 +13,14 @@ public func runSupervisedOnValidation(
     dataset: WeakDataset, endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
     tuning: TuningGrid = .fixed
 ) throws -> PipelineResult {
-    let labels = try dataset.goldLabels(.valid, for: "the supervised-valid baseline")
+    let splits = try ValidationFolds(
+        dataset, purpose: "the supervised-valid baseline", folds: tuning.folds, seed: options.seed)
+    let labels = splits.labels
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
-    let (c, n, folds) = (dataset.classCount, labels.count, tuning.folds)
-    guard n >= 2 * folds else {
-        throw PipelineError.tooFewRows(
-            split: .valid, count: n, needed: 2 * folds, purpose: "\(folds)-fold cross-validation")
-    }
+    let (c, n, folds) = (dataset.classCount, labels.count, splits.count)
     let inputs = try spec.inputs(dataset.valid, dtype: options.dtype)
     let targets = Tensor.oneHot(labels, classCount: c, dtype: options.dtype)
-    let foldOf = stratifiedFolds(labels: labels, classCount: c, folds: folds, seed: options.seed)
-    let metric = crossValidationMetric(labels: labels, classCount: c, folds: folds)
+    let metric = splits.metric
 
     /// One configuration's cross-validation: the mean held-out score per epoch and the out-of-fold
     /// probabilities of each fold's early-stopped model.
@@ -35,8 +32,7 @@ public func runSupervisedOnValidation(
         var histories: [[Double]] = []
         var outOfFold = [Double](repeating: 0, count: n * c)
         for k in 0..<folds {
-            let heldOut = labels.indices.filter { foldOf[$0] == k }
-            let kept = labels.indices.filter { foldOf[$0] != k }
+            let (heldOut, kept) = splits.split(k)
             let model = try spec.makeModel(for: dataset, seed: candidate.seed &+ UInt64(k + 1), dtype: candidate.dtype)
             let report = try trainEndModel(
                 model, inputs: inputs.gatheringRows(kept), targets: targets.gatheringRows(kept),

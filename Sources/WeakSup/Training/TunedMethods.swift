@@ -31,6 +31,7 @@ func tunedWeasel(
     let (chosen, result) = try coordinateSearch(
         start: State(training: options, weasel: start),
         coordinates: [
+            coordinate(tuning.objectives, \State.weasel.objective),
             coordinate(tuning.learningRates, \State.training.learningRate),
             coordinate(tuning.inverseTemperatures, \State.weasel.inverseTemperature),
             coordinate(tuning.encoderInputs, \State.weasel.encoderInput),
@@ -45,6 +46,7 @@ func tunedWeasel(
     }
     var tuned = result
     tuned.configuration = MethodConfiguration(options: chosen.training)
+    tuned.configuration.objective = chosen.weasel.objective
     tuned.configuration.inverseTemperature = chosen.weasel.inverseTemperature
     tuned.configuration.encoderInput = chosen.weasel.encoderInput
     tuned.configuration.classConditional = chosen.weasel.classConditional

@@ -10,7 +10,9 @@ import Foundation
 public struct TuningGrid: Sendable, Equatable {
     /// The end model's learning rate (every method that trains an end model).
     public var learningRates: [Double]? = [1e-4, 3e-5, 1e-3]
-    /// WeaSEL: τ₁, the encoder's input, class-conditional accuracies.
+    /// WeaSEL: the objective (searched first: symmetric cross-entropy or Max-MIG, each of which
+    /// collapses where the other does not), τ₁, the encoder's input, class-conditional accuracies.
+    public var objectives: [WeaselOptions.Objective]? = [.symmetricCE, .mig]
     public var inverseTemperatures: [Double]? = [0.25, 0.5, 1]
     public var encoderInputs: [WeaselOptions.EncoderInput]? = [.featuresAndRawVotes, .featuresAndOneHotVotes]
     public var classConditional: [Bool]? = [true, false]
@@ -35,6 +37,7 @@ public struct TuningGrid: Sendable, Equatable {
     public static let fixed: TuningGrid = {
         var grid = TuningGrid()
         grid.learningRates = nil
+        grid.objectives = nil
         grid.inverseTemperatures = nil
         grid.encoderInputs = nil
         grid.classConditional = nil
