@@ -32,6 +32,8 @@ public final class InfluenceProblem {
     /// The element type of every computation (Float64 by default).
     public let dtype: DType
     public let selection: ParameterSelection
+    /// Which curvature `hessianVectorProduct` applies (the exact Hessian unless set).
+    public var curvature = HessianKind.exact
 
     public var rowCount: Int { inputs.shape[0] }
     public var classCount: Int { targets.shape[1] }
@@ -102,9 +104,16 @@ public final class InfluenceProblem {
         return total
     }
 
-    /// `(H + damping·I) v` with `H = ∇²Ĺ(θ)`, exact, by double backward over every batch.
+    /// `(H + damping·I) v` over every batch (or the rows `rows`, scaled to the whole set), with `H`
+    /// the exact Hessian `∇²Ĺ(θ)` by double backward, or its generalized Gauss–Newton approximation
+    /// (`curvature`).
     public func hessianVectorProduct(_ v: [Double], damping: Double = 0, rows: Range<Int>? = nil) -> [Double] {
-        withGradients { hvpBody(v, damping: damping, rows: rows) }
+        withGradients {
+            switch curvature {
+            case .exact: return hvpBody(v, damping: damping, rows: rows)
+            case .gaussNewton: return gaussNewtonBody(v, damping: damping, rows: rows)
+            }
+        }
     }
 
     private func hvpBody(_ v: [Double], damping: Double, rows: Range<Int>?) -> [Double] {
