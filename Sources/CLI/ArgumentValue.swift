@@ -51,7 +51,27 @@ extension TargetSelection: ArgumentValue {
     static var expectation: String { "valid, test or comma-separated test ids" }
 }
 
+/// `auto` or a finite λ ≥ 0.
+extension Damping: ArgumentValue {
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .automatic
+            return
+        }
+        guard let value = Double(argument), value.isFinite, value >= 0 else { return nil }
+        self = .fixed(value)
+    }
+    var argument: String {
+        switch self {
+        case .automatic: return "auto"
+        case .fixed(let value): return "\(value)"
+        }
+    }
+    static var expectation: String { "'auto' or a non-negative number" }
+}
+
 extension DType: ArgumentValue {}
+extension HessianKind: ArgumentValue {}
 extension WeakDataset.Split: ArgumentValue {}
 extension TrainingMethod: ArgumentValue {}
 extension LabelModelKind: ArgumentValue {}

@@ -17,7 +17,12 @@ public struct InfluenceSetup {
     /// For exp-link label models: the identity surrogate's mean absolute error on the soft labels.
     public var surrogateError: Double?
 
-    public init(file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, path: String) throws
+    /// - Parameter curvature: the curvature influence inverts; nil for the model's preferred one
+    ///   (`HessianKind.preferred(for:)`: exact for logistic regression, Gauss–Newton for networks).
+    public init(
+        file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, curvature: HessianKind? = nil,
+        path: String
+    ) throws
     {
         try file.check(dataset, sameTraining: true, path: path)
         guard file.method.hasTrainingRowObjective, let rows = file.trainingRows else {
@@ -65,6 +70,7 @@ public struct InfluenceSetup {
         problem = try InfluenceProblem(
             model: model, inputs: inputs, targets: targets, l2: file.trainingOptions.weightDecay,
             selection: selection)
+        problem.curvature = curvature ?? HessianKind.preferred(for: model)
     }
 
     /// The loss to explain: the validation or test loss, or the loss on test points by id.

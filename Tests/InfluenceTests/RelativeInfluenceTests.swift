@@ -122,7 +122,7 @@ struct RelativeInfluenceTests {
         #expect(
             maxRelativeError(library, selfInfluence, floor: 1e-9) < 1e-6,
             "self-influence \(library) vs \(selfInfluence)")
-        let solved = try problem.solve(target: hand.target, damping: hand.damping, solver: .exact())
+        let solved = try problem.solve(target: hand.target, damping: .fixed(hand.damping), solver: .exact())
         let relative = try problem.relativeRowInfluence(solved, solver: .exact())
         #expect(maxRelativeError(relative, expected, floor: 1e-9) < 1e-5, "RelatIF \(relative) vs \(expected)")
         #expect(throws: InfluenceError.needsExactSolver("RelatIF")) {
@@ -143,7 +143,7 @@ struct RelativeInfluenceTests {
         }
         let kernels = classGradients.map { g in g.map { p in (0..<3).map { q in dot(p, hand.solve(g[q])) } } }
         let sums = terms.classSums
-        let solved = try problem.solve(target: hand.target, damping: hand.damping, solver: .exact())
+        let solved = try problem.solve(target: hand.target, damping: .fixed(hand.damping), solver: .exact())
         for method in [SourceAwareScores.Method.reweighting, .weightMoving] {
             let scores = problem.sourceAwareInfluence(solved, terms: terms, method: method)
             let relative = try problem.relativeSourceAwareInfluence(scores, damping: hand.damping, solver: .exact())

@@ -15,7 +15,7 @@ let cleanCommand = Command(
         .flag(
             "oracle", help: "take the gold label for each picked row (a simulated annotator) instead of the suggestion"),
         seedOption(),
-        .value("damping", placeholder: "λ", help: "Hessian damping (MLP end model)", default: "0.1"),
+        dampingOption,
         .choice(
             "end-model", of: CleaningEndModel.self,
             help: "MLP 50-50-25, or L2-regularized logistic regression (CHEF's fast paths)", default: .mlp),

@@ -8,7 +8,7 @@ let detectErrorsCommand = Command(
         .value("noise", placeholder: "LIST", help: "fractions of training labels to flip", default: "0.05,0.1,0.2"),
         .value("select", placeholder: "q", help: "fraction of rows selected as suspicious (default: the noise rate)"),
         seedsOption(default: 3),
-        .value("damping", placeholder: "λ", help: "Hessian damping for the IF similarity", default: "0.1"),
+        dampingOption,
         .value("checkpoints", placeholder: "K", help: "training checkpoints for TracIn", default: "5"),
         jsonOption,
     ],

@@ -9,9 +9,10 @@ let influenceSetupOptions: [OptionSpec] = [
     .choice(
         "solver", of: InverseHVPSolver.Kind.self,
         help: "inverse-HVP solver (default: exact for relative methods, else cg)"),
-    .value(
-        "damping", placeholder: "λ", help: "added to the Hessian's diagonal (trained networks are not convex)",
-        default: "0.1"),
+    dampingOption,
+    .choice(
+        "hessian", of: HessianKind.self,
+        help: "the curvature: Gauss–Newton (PSD; the default for networks) or exact (the default for logistic regression)"),
     .value(
         "iterations", placeholder: "N",
         help: "cg / lissa: run N iterations (LiSSA's recursion depth) and accept the result whatever its residual"),
@@ -23,12 +24,17 @@ func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup,
     let path = try arguments.required("model", as: String.self)
     let file = try TrainedModelFile.load(from: URL(fileURLWithPath: path))
     let dataset = try loadDataset(arguments)
-    return (
-        try InfluenceSetup(
-            file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all, path: path),
-        dataset
-    )
+    let setup = try InfluenceSetup(
+        file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all,
+        curvature: try arguments.value("hessian", as: HessianKind.self), path: path)
+    return (setup, dataset)
 }
+
+/// `--damping auto|λ`.
+let dampingOption = OptionSpec.value(
+    "damping", placeholder: "auto|λ",
+    help: "λ added to the curvature's diagonal; auto: 1% of the mean curvature, ×10 until the solve succeeds",
+    default: "auto")
 
 /// `--solver`, or the method's default solver when it is absent; with `--iterations`, a fixed
 /// iteration count whose result is accepted even above the solver's tolerance.
@@ -45,8 +51,8 @@ func solver(_ arguments: ParsedArguments, for method: InfluenceMethod = .influen
     }
 }
 
-func damping(_ arguments: ParsedArguments) throws -> Double {
-    try arguments.required("damping", as: Double.self, where: { $0 >= 0 }, expected: "a non-negative number")
+func damping(_ arguments: ParsedArguments) throws -> Damping {
+    try arguments.required("damping", as: Damping.self)
 }
 
 /// `--method`, for the subcommands that score with one influence method.

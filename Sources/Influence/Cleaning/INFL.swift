@@ -61,7 +61,7 @@ public struct CleaningRound: Sendable {
 /// `oracle`), weight 1, and retrains from the current weights (early stopping on validation).
 public func runCleaning(
     dataset: WeakDataset, labelModel: LabelModel, budget: Int, batch: Int, gamma: Double, oracle: Bool,
-    damping: Double = 0.1, options: TrainingOptions = TrainingOptions(),
+    damping: Damping = .automatic, options: TrainingOptions = TrainingOptions(),
     progress: ((CleaningRound) -> Void)? = nil
 ) throws -> (initial: Evaluation, rounds: [CleaningRound]) {
     let validLabels = try dataset.goldLabels(.valid, for: "the cleaning loop")

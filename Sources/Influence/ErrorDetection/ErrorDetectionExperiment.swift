@@ -20,7 +20,7 @@ public struct ErrorDetectionResult: Sendable {
 public func detectLabelErrors(
     dataset: WeakDataset, noise: Double, select: Double? = nil, seed: UInt64,
     endModel spec: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
-    damping: Double = 0.1, checkpoints: Int = 5
+    damping: Damping = .automatic, checkpoints: Int = 5
 ) throws -> [ErrorDetectionResult] {
     let gold = try dataset.goldLabels(.train, for: "the error-detection experiment")
     let validLabels = try dataset.goldLabels(.valid, for: "the error-detection experiment")
@@ -83,7 +83,7 @@ public struct ErrorDetectionSummary: Sendable {
 /// class-based or not, and noise rate (in the order of `GradientSimilarity.allCases`, plain first).
 public func runErrorDetectionExperiment(
     dataset: WeakDataset, noises: [Double], seeds: Int, select: Double? = nil, endModel: EndModelSpec = .defaultMLP,
-    options: TrainingOptions = TrainingOptions(), damping: Double = 0.1, checkpoints: Int = 5,
+    options: TrainingOptions = TrainingOptions(), damping: Damping = .automatic, checkpoints: Int = 5,
     progress: ((_ noise: Double, _ seed: UInt64) -> Void)? = nil
 ) throws -> [ErrorDetectionSummary] {
     var summaries = noises.flatMap { noise in

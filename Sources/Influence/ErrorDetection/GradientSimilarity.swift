@@ -90,14 +90,14 @@ extension InfluenceProblem {
     /// and projections; cosine also needs each row's gradient norm; TracIn repeats GD at each checkpoint.
     public func similarities(
         _ similarity: GradientSimilarity, cleanInputs: Tensor, cleanLabels: [Int],
-        damping: Double = 0.1, solver: InverseHVPSolver = .conjugateGradient(),
+        damping: Damping = .automatic, solver: InverseHVPSolver = .conjugateGradient(),
         checkpoints: [TrainingCheckpoint] = []
     ) throws -> SimilarityScores {
         switch similarity {
         case .dot, .influence:
             var (perClass, overall) = try cleanGradients(inputs: cleanInputs, labels: cleanLabels, normalized: false)
             if similarity == .influence {
-                let (solutions, _) = try solve(perClass + [overall], damping: damping, solver: solver)
+                let (solutions, _, _) = try solveChoosingDamping(perClass + [overall], damping: damping, solver: solver)
                 perClass = Array(solutions.dropLast())
                 overall = solutions.last!
             }

@@ -36,18 +36,18 @@ public struct InfluenceScores {
 extension InfluenceSetup {
     /// Scores the training rows (and, for source-aware methods, LFs and votes) by their influence on
     /// `target`'s loss.
-    public func scores(_ method: InfluenceMethod, target: InfluenceTarget, damping: Double, solver: InverseHVPSolver)
+    public func scores(_ method: InfluenceMethod, target: InfluenceTarget, damping: Damping, solver: InverseHVPSolver)
         throws -> InfluenceScores
     {
         if method.isSourceAware && terms == nil { throw InfluenceError.noLabelingFunctionVotes(method: file.method) }
         let solved = try problem.solve(target: target, damping: damping, solver: solver)
         var result = InfluenceScores(
-            method: method, target: target, rows: [], lfs: [], votes: [], solve: solved.report, damping: damping)
+            method: method, target: target, rows: [], lfs: [], votes: [], solve: solved.report, damping: solved.damping)
         let rowScores: [Double]
         if let sourceAware = method.sourceAwareMethod, let terms {
             var scores = problem.sourceAwareInfluence(solved, terms: terms, method: sourceAware)
             if method.isRelative {
-                scores = try problem.relativeSourceAwareInfluence(scores, damping: damping, solver: solver)
+                scores = try problem.relativeSourceAwareInfluence(scores, damping: solved.damping, solver: solver)
             }
             rowScores = scores.rows
             result.lfs = scores.lfs.enumerated().filter { $0.offset < terms.lfCount || $0.element != 0 }
@@ -82,7 +82,7 @@ public struct MisclassificationExplanation: Sendable {
 extension InfluenceSetup {
     /// Explains the first `count` misclassified test points (at the model's decision threshold).
     public func explainMisclassified(
-        dataset: WeakDataset, count: Int, method: InfluenceMethod, damping: Double,
+        dataset: WeakDataset, count: Int, method: InfluenceMethod, damping: Damping,
         solver: InverseHVPSolver
     ) throws -> [MisclassificationExplanation] {
         guard let gold = dataset.test.goldLabels else {
@@ -107,7 +107,7 @@ extension InfluenceSetup {
     /// first), with the validation set as the clean set. With `hardLabels`, each row's gradient is
     /// taken towards its most probable label instead of its soft label.
     public func mislabelRanking(
-        _ similarity: GradientSimilarity, dataset: WeakDataset, hardLabels: Bool, damping: Double,
+        _ similarity: GradientSimilarity, dataset: WeakDataset, hardLabels: Bool, damping: Damping,
         solver: InverseHVPSolver
     ) throws -> [(row: Int, classBased: Double, overall: Double)] {
         guard let cleanLabels = dataset.valid.goldLabels else {
@@ -128,9 +128,11 @@ extension InfluenceSetup {
 extension InfluenceProblem {
     /// The same problem with each row's target replaced by the one-hot of its most probable class.
     public func withHardLabels() throws -> InfluenceProblem {
-        try InfluenceProblem(
+        let problem = try InfluenceProblem(
             model: model, inputs: inputs,
             targets: Tensor.oneHot(targets.argmax(axis: 1), classCount: classCount, dtype: dtype),
             weights: weights, l2: l2, selection: selection, batchSize: batchSize, dtype: dtype)
+        problem.curvature = curvature
+        return problem
     }
 }

@@ -51,9 +51,11 @@ public struct SolvedTarget {
 }
 
 extension InfluenceProblem {
-    public func solve(target: InfluenceTarget, damping: Double, solver: InverseHVPSolver) throws -> SolvedTarget {
+    /// `s = (H + λI)⁻¹ ∇L_target`, with λ given or chosen automatically; `damping` of the result is
+    /// the λ used (every later solve of the same run uses it).
+    public func solve(target: InfluenceTarget, damping: Damping, solver: InverseHVPSolver) throws -> SolvedTarget {
         let v = targetGradient(inputs: target.inputs, targets: target.targets)
-        let (solutions, report) = try solve([v], damping: damping, solver: solver)
-        return SolvedTarget(target: target, vector: solutions[0], report: report, damping: damping)
+        let (solutions, report, used) = try solveChoosingDamping([v], damping: damping, solver: solver)
+        return SolvedTarget(target: target, vector: solutions[0], report: report, damping: used)
     }
 }

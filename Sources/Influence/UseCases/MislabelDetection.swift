@@ -21,7 +21,7 @@ extension InfluenceSetup {
     /// (on the validation loss; most harmful first) and with three baselines: label-model
     /// disagreement `1 − ŷ_i[L_ij]`, end-model disagreement `1 − f(x_i)[L_ij]`, and the fraction of
     /// the k = 10 nearest validation rows (Euclidean, features) whose gold label differs from the vote.
-    public func detectMislabels(dataset: WeakDataset, damping: Double, solver: InverseHVPSolver, neighbors: Int = 10)
+    public func detectMislabels(dataset: WeakDataset, damping: Damping, solver: InverseHVPSolver, neighbors: Int = 10)
         throws -> MislabelDetectionReport
     {
         let gold = try dataset.goldLabels(.train, for: "mislabel detection")

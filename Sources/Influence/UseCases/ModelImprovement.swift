@@ -28,7 +28,7 @@ extension InfluenceSetup {
     /// `fractions` most harmful items — with the lowest validation loss. F1 is binary F1 at the
     /// tuned threshold (accuracy for multi-class).
     public func improve(
-        dataset: WeakDataset, damping: Double, solver: InverseHVPSolver,
+        dataset: WeakDataset, damping: Damping, solver: InverseHVPSolver,
         fractions: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2], options: TrainingOptions? = nil
     ) throws -> ImprovementReport {
         let validLabels = try dataset.goldLabels(.valid, for: "improving the model")

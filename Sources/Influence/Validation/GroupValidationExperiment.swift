@@ -34,7 +34,7 @@ extension InfluenceSetup {
     /// trained weights, same seed, until the validation loss stops improving — against a control
     /// fine-tuned the same way on all the data.
     public func validateGroups(
-        dataset: WeakDataset, kind: GroupKind, count: Int, damping: Double, solver: InverseHVPSolver,
+        dataset: WeakDataset, kind: GroupKind, count: Int, damping: Damping, solver: InverseHVPSolver,
         testPoint: String? = nil, options: TrainingOptions? = nil,
         progress: ((String) -> Void)? = nil
     ) throws -> (validation: GroupValidation, testPoint: GroupValidation?) {
@@ -47,7 +47,7 @@ extension InfluenceSetup {
         let validTarget = try target(.validation, dataset: dataset)
         let pointTarget = try testPoint.map { try target(.testPoints([$0]), dataset: dataset) }
         let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
-        let solvedPoint = try pointTarget.map { try problem.solve(target: $0, damping: damping, solver: solver) }
+        let solvedPoint = try pointTarget.map { try problem.solve(target: $0, damping: .fixed(solvedValid.damping), solver: solver) }
         var generator = SeededGenerator(seed: file.seed &+ 0x6E0)
 
         // Each group: a name, which terms (or rows) it removes, and its predicted effects.

@@ -44,6 +44,7 @@ func scoresJSON(_ scores: InfluenceScores, setup: InfluenceSetup, dataset: WeakD
         "solver": [
             "name": solve.solver.rawValue, "iterations": solve.iterations, "relative_residual": solve.relativeResidual,
             "converged": solve.converged, "damping": scores.damping, "parameters": setup.problem.parameterCount,
+            "curvature": setup.problem.curvature.rawValue,
         ] as [String: Any],
         "lfs": scores.lfs.map { ["lf": $0.lf, "name": names[$0.lf], "score": $0.score] as [String: Any] },
         "rows": scores.rows.map { ["row": $0.row, "id": ids[$0.row], "score": $0.score] as [String: Any] },
@@ -65,7 +66,8 @@ func scoresText(_ scores: InfluenceScores, setup: InfluenceSetup, dataset: WeakD
             + "removal convention (negative = removing it lowers the loss = harmful)",
         "solver \(solve.solver.rawValue): \(solve.iterations) iterations, relative residual \(number(solve.relativeResidual, "%.2e"))"
             + (solve.converged ? "" : " (fixed iteration count: NOT converged)")
-            + ", damping \(number(scores.damping, "%g")), \(setup.problem.parameterCount) parameters"
+            + ", damping \(number(scores.damping, "%.3g")), \(setup.problem.curvature.rawValue) curvature, "
+            + "\(setup.problem.parameterCount) parameters"
             + (setup.surrogateError.map { "; identity surrogate MAE " + number($0, "%.4f") } ?? ""),
     ]
     func section<T>(_ title: String, _ entries: [T], score: (T) -> Double, header: [String], cells: (T) -> [String]) {
