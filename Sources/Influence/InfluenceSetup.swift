@@ -16,14 +16,18 @@ public struct InfluenceSetup {
     public var terms: SourceTerms?
     /// For exp-link label models: the identity surrogate's mean absolute error on the soft labels.
     public var surrogateError: Double?
+    /// `‖∇Ĺ(θ*)‖ / ‖∇Ĺ(θ₀)‖`: the training objective's gradient norm at the trained parameters
+    /// relative to its value at initialization. Influence functions assume a stationary point
+    /// (ratio ≪ 1: a convex model trained to convergence); an early-stopped network is far from one.
+    public var gradientNormRatio = Double.nan
 
     /// - Parameter curvature: the curvature influence inverts; nil for the model's preferred one
     ///   (`HessianKind.preferred(for:)`: exact for logistic regression, Gauss–Newton for networks).
     public init(
-        file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all, curvature: HessianKind? = nil,
+        file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all,
+        curvature: HessianKind? = nil,
         path: String
-    ) throws
-    {
+    ) throws {
         try file.check(dataset, sameTraining: true, path: path)
         guard file.method.hasTrainingRowObjective, let rows = file.trainingRows else {
             throw InfluenceError.noTrainingRowObjective(method: file.method)
@@ -71,6 +75,10 @@ public struct InfluenceSetup {
             model: model, inputs: inputs, targets: targets, l2: file.trainingOptions.weightDecay,
             selection: selection)
         problem.curvature = curvature ?? HessianKind.preferred(for: model)
+        let initial = try InfluenceProblem(
+            model: try file.initialEndModel(for: dataset), inputs: inputs, targets: targets, l2: problem.l2,
+            selection: selection)
+        gradientNormRatio = norm(problem.gradient()) / max(norm(initial.gradient()), 1e-300)
     }
 
     /// The loss to explain: the validation or test loss, or the loss on test points by id.

@@ -136,9 +136,11 @@ struct SolverAndErrorTests {
             failure(["influence"] + base + ["--target", ","]).contains(
                 "--target expects valid, test or comma-separated test ids"))
         #expect(
-            failure(["influence"] + base + ["--damping", "-1"]).contains("--damping expects 'auto' or a non-negative number"))
+            failure(["influence"] + base + ["--damping", "-1"]).contains(
+                "--damping expects 'auto' or a non-negative number"))
         #expect(
-            failure(["influence"] + base + ["--damping", "nan"]).contains("--damping expects 'auto' or a non-negative number"))
+            failure(["influence"] + base + ["--damping", "nan"]).contains(
+                "--damping expects 'auto' or a non-negative number"))
         #expect(
             failure(["influence", "similarity"] + common + ["--similarity", "tracin"]).contains(
                 "train with --checkpoints K"))

@@ -7,12 +7,14 @@ import Testing
 struct GaussNewtonTests {
     func problem(hidden: [Int], seed: UInt64) throws -> InfluenceProblem {
         var generator = SeededGenerator(seed: seed)
-        let model = MLP(inputCount: 3, hiddenSizes: hidden, outputCount: 3, activation: .tanh, dtype: .float64, using: &generator)
+        let model = MLP(
+            inputCount: 3, hiddenSizes: hidden, outputCount: 3, activation: .tanh, dtype: .float64, using: &generator)
         let x = Tensor.randomNormal([12, 3], dtype: .float64, using: &generator)
         let raw = Tensor.randomUniform([12, 3], low: 0.1, high: 1, dtype: .float64, using: &generator)
         let targets = withoutGradients { raw / raw.sum(axis: 1, keepingDimension: true) }
         return try InfluenceProblem(
-            model: model, inputs: x, targets: targets, weights: (0..<12).map { 0.5 + Double($0 % 3) * 0.25 }, l2: 0.01, batchSize: 5)
+            model: model, inputs: x, targets: targets, weights: (0..<12).map { 0.5 + Double($0 % 3) * 0.25 }, l2: 0.01,
+            batchSize: 5)
     }
 
     func randomVector(_ count: Int, _ generator: inout SeededGenerator) -> [Double] {
@@ -54,7 +56,8 @@ struct GaussNewtonTests {
         for i in 0..<problem.rowCount {
             let logits = problem.model(problem.inputs.gatheringRows([i]))
             let jacobian = (0..<3).map { c in
-                problem.layout.flatten(gradients(of: logits.sliced(axis: 1, start: c, length: 1).sum(), wrt: problem.parameters))
+                problem.layout.flatten(
+                    gradients(of: logits.sliced(axis: 1, start: c, length: 1).sum(), wrt: problem.parameters))
             }
             let probabilities = withoutGradients { logits.softmax() }.scalars
             let scale = problem.weights[i] / Double(problem.rowCount)

@@ -51,6 +51,10 @@ func trainingDescription(_ method: TrainingMethod, _ result: PipelineResult, _ d
             "the validation split (\(dataset.valid.count) rows), \(result.report.epochsRun) epochs chosen by 5-fold CV"
     }
     let base = "\(result.trainingRows.count) training rows"
+    if let relative = result.report.relativeGradientNorm {
+        return base + ", logistic regression fitted to convergence (\(result.report.epochsRun) L-BFGS iterations, "
+            + "gradient norm \(String(format: "%.1e", relative)) of its initial value)"
+    }
     if method.baseMethod != nil {
         return base + ", then \(result.report.epochsRun) epochs on the validation labels (by 5-fold CV)"
     }

@@ -12,7 +12,9 @@ let influenceSetupOptions: [OptionSpec] = [
     dampingOption,
     .choice(
         "hessian", of: HessianKind.self,
-        help: "the curvature: Gauss–Newton (PSD; the default for networks) or exact (the default for logistic regression)"),
+        help:
+            "the curvature: Gauss–Newton (PSD; the default for networks) or exact (the default for logistic regression)"
+    ),
     .value(
         "iterations", placeholder: "N",
         help: "cg / lissa: run N iterations (LiSSA's recursion depth) and accept the result whatever its residual"),

@@ -38,7 +38,8 @@ extension InfluenceProblem {
             let jv = gradients(of: inner, wrt: [dummy])[0]
             let scaled: Tensor = withoutGradients {
                 let p = logits.softmax()
-                let w = Tensor(shape: [part.count, 1], scalars: part.map { weights[$0] / Double(rowCount) }, dtype: dtype)
+                let w = Tensor(
+                    shape: [part.count, 1], scalars: part.map { weights[$0] / Double(rowCount) }, dtype: dtype)
                 return (p * jv - p * (p * jv).sum(axis: 1, keepingDimension: true)) * w
             }
             axpy(1, layout.flatten(gradients(of: logits, wrt: parameters, seed: scaled)), &total)

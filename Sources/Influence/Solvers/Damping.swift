@@ -32,9 +32,11 @@ extension InfluenceProblem {
     /// Solves `(H + λI) x = v_k` with λ given or chosen automatically (see `Damping.automatic`).
     /// - Returns: the solutions, how the solve went, and the λ used.
     /// - Throws: the last solve's error when no λ tried works.
-    public func solveChoosingDamping(_ rightHandSides: [[Double]], damping: Damping, solver: InverseHVPSolver) throws -> (
-        solutions: [[Double]], report: SolveReport, damping: Double
-    ) {
+    public func solveChoosingDamping(_ rightHandSides: [[Double]], damping: Damping, solver: InverseHVPSolver) throws
+        -> (
+            solutions: [[Double]], report: SolveReport, damping: Double
+        )
+    {
         switch damping {
         case .fixed(let value):
             let (solutions, report) = try solve(rightHandSides, damping: value, solver: solver)

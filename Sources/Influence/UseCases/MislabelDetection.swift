@@ -14,6 +14,9 @@ public struct MislabelDetectionReport {
     public var methods: [Method]
     public var wrongVotes: Int
     public var votes: Int
+    /// The validation-loss solve behind the influence scores, and the damping it used.
+    public var solve: SolveReport
+    public var damping: Double
 }
 
 extension InfluenceSetup {
@@ -60,16 +63,33 @@ extension InfluenceSetup {
             let disagreement = nearestNeighborDisagreement(trainFeatures, validFeatures, validGold, k: neighbors)
             scorings.append(("k-NN (valid, k=\(neighbors))", votes.map { disagreement[$0.i][L[$0.i, $0.j]] }))
         }
-        let methods = scorings.map { name, scores -> MislabelDetectionReport.Method in
-            let perLF: [Double?] = (0..<m).map { j in
-                let mine = votes.indices.filter { votes[$0].j == j }
-                guard mine.contains(where: { wrong[$0] == 1 }) else { return nil }
-                return Metrics.averagePrecision(scores: mine.map { scores[$0] }, labels: mine.map { wrong[$0] })
-            }
+        func method(_ name: String, _ perLF: [Double?]) -> MislabelDetectionReport.Method {
             let defined = perLF.compactMap { $0 }
             return .init(name: name, perLF: perLF, meanAP: defined.reduce(0, +) / Double(max(defined.count, 1)))
         }
-        return MislabelDetectionReport(methods: methods, wrongVotes: wrong.reduce(0, +), votes: votes.count)
+        let votesOfLF = (0..<m).map { j in votes.indices.filter { votes[$0].j == j } }
+        let hasWrongVote = votesOfLF.map { $0.contains { wrong[$0] == 1 } }
+        // Chance: a random ranking's expected AP is the fraction of the LF's votes that are wrong.
+        let chance = method(
+            "chance (fraction of wrong votes)",
+            (0..<m).map { j in
+                hasWrongVote[j]
+                    ? Double(votesOfLF[j].filter { wrong[$0] == 1 }.count) / Double(votesOfLF[j].count) : nil
+            })
+        let methods =
+            [chance]
+            + scorings.map { name, scores in
+                method(
+                    name,
+                    (0..<m).map { j in
+                        hasWrongVote[j]
+                            ? Metrics.averagePrecision(
+                                scores: votesOfLF[j].map { scores[$0] }, labels: votesOfLF[j].map { wrong[$0] }) : nil
+                    })
+            }
+        return MislabelDetectionReport(
+            methods: methods, wrongVotes: wrong.reduce(0, +), votes: votes.count, solve: solved.report,
+            damping: solved.damping)
     }
 }
 

@@ -19,6 +19,9 @@ public struct ImprovementReport {
         public var testScore: Double
     }
     public var lines: [Line]
+    /// The validation-loss solve behind the scores, and the damping it used.
+    public var solve: SolveReport
+    public var damping: Double
 }
 
 extension InfluenceSetup {
@@ -108,6 +111,6 @@ extension InfluenceSetup {
                 }
             }
         }
-        return ImprovementReport(lines: lines)
+        return ImprovementReport(lines: lines, solve: solved.report, damping: solved.damping)
     }
 }

@@ -17,12 +17,32 @@ public struct GroupEffect: Sendable {
 /// of predicted against actual effects, and how often influence underestimates (|predicted| < |actual|).
 public struct GroupValidation: Sendable {
     public var effects: [GroupEffect]
+    /// The solve behind the predictions, and the damping it used.
+    public var solve: SolveReport?
+    public var damping: Double?
     public var spearman: Double { spearmanCorrelation(effects.map(\.predicted), effects.map(\.actual)) }
     public var pearson: Double { pearsonCorrelation(effects.map(\.predicted), effects.map(\.actual)) }
     public var underestimation: Double {
         Double(effects.filter { abs($0.predicted) < abs($0.actual) }.count) / Double(max(effects.count, 1))
     }
-    public init(effects: [GroupEffect]) { self.effects = effects }
+    public init(effects: [GroupEffect], solve: SolveReport? = nil, damping: Double? = nil) {
+        self.effects = effects
+        self.solve = solve
+        self.damping = damping
+    }
+
+    /// A 95% percentile bootstrap interval of the Spearman correlation (the pairs resampled with
+    /// replacement `resamples` times, seeded).
+    public func spearmanInterval(resamples: Int = 1000, seed: UInt64 = 0) -> (lower: Double, upper: Double) {
+        var generator = SeededGenerator(seed: seed &+ 0xB007)
+        let n = effects.count
+        let values = (0..<resamples).map { _ -> Double in
+            let sample = (0..<n).map { _ in effects[generator.nextInt(below: n)] }
+            let rho = spearmanCorrelation(sample.map(\.predicted), sample.map(\.actual))
+            return rho.isFinite ? rho : 0
+        }.sorted()
+        return (values[Int(0.025 * Double(resamples))], values[min(resamples - 1, Int(0.975 * Double(resamples)))])
+    }
 }
 
 extension InfluenceProblem {

@@ -47,7 +47,9 @@ extension InfluenceSetup {
         let validTarget = try target(.validation, dataset: dataset)
         let pointTarget = try testPoint.map { try target(.testPoints([$0]), dataset: dataset) }
         let solvedValid = try problem.solve(target: validTarget, damping: damping, solver: solver)
-        let solvedPoint = try pointTarget.map { try problem.solve(target: $0, damping: .fixed(solvedValid.damping), solver: solver) }
+        let solvedPoint = try pointTarget.map {
+            try problem.solve(target: $0, damping: .fixed(solvedValid.damping), solver: solver)
+        }
         var generator = SeededGenerator(seed: file.seed &+ 0x6E0)
 
         // Each group: a name, which terms (or rows) it removes, and its predicted effects.
@@ -107,7 +109,8 @@ extension InfluenceSetup {
             }
         }
 
-        // Retraining: warm start from the trained weights, early stopping on validation loss.
+        // Retraining: exact for a convex model; otherwise warm start from the trained weights, early
+        // stopping on validation loss (against a control fine-tuned the same way on all the data).
         var training = options ?? file.trainingOptions
         training.seed = file.seed
         training.stopOnValidationLoss = true
@@ -118,7 +121,19 @@ extension InfluenceSetup {
         let validInputs = try spec.inputs(dataset.valid)
         let pointInputs = pointTarget.map { $0.inputs.converted(to: DType.float32) }
         let pointLabels = pointTarget.map { $0.targets.argmax(axis: 1) }
+        let exact = spec.isConvex
         func losses(rows: [Int], labels: [Double]) throws -> [Double] {
+            if exact {
+                // A convex model is retrained exactly: Newton's method from the trained optimum on the
+                // objective without the group (the mean over the remaining rows and terms).
+                let retrained = try InfluenceProblem(
+                    model: problem.model, inputs: problem.inputs.gatheringRows(rows),
+                    targets: Tensor(shape: [rows.count, c], scalars: labels, dtype: .float64), l2: problem.l2)
+                try retrained.newtonMinimize()
+                return ([validTarget] + (pointTarget.map { [$0] } ?? [])).map {
+                    retrained.targetLoss(inputs: $0.inputs, targets: $0.targets)
+                }
+            }
             let model = try file.endModel.makeModel(path: "model")
             _ = try trainEndModel(
                 model, inputs: trainInputs.gatheringRows(rows),
@@ -150,7 +165,11 @@ extension InfluenceSetup {
                 "validate: \(group.name) predicted \(String(format: "%.3e", group.predicted[0])) actual \(String(format: "%.3e", after[0] - control[0]))"
             )
         }
-        return (GroupValidation(effects: effects[0]), effects.count > 1 ? GroupValidation(effects: effects[1]) : nil)
+        return (
+            GroupValidation(effects: effects[0], solve: solvedValid.report, damping: solvedValid.damping),
+            effects.count > 1
+                ? GroupValidation(effects: effects[1], solve: solvedPoint?.report, damping: solvedPoint?.damping) : nil
+        )
     }
 }
 

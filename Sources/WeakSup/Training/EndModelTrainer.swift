@@ -43,6 +43,8 @@ public struct TrainingReport: Sendable {
     public var validationHistory: [Double]
     /// Saved end-model checkpoints (when `TrainingOptions.checkpoints > 0`).
     public var checkpoints: [TrainingCheckpoint] = []
+    /// A convex end model trained to convergence: its gradient norm at the end relative to the start.
+    public var relativeGradientNorm: Double?
 }
 
 /// The end model's parameters after an epoch (flattened in `parameters` order) and the learning rate

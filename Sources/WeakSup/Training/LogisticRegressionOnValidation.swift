@@ -62,22 +62,8 @@ public func runLogisticRegressionOnValidation(
 func fitLogisticRegression(_ x: Tensor, labels: [Int], classCount c: Int, inverseRegularization: Double) -> MLP {
     var generator = SeededGenerator(seed: 0)
     let model = MLP(inputCount: x.shape[1], hiddenSizes: [], outputCount: c, dtype: .float64, using: &generator)
-    let (weight, bias) = (model.output.weight, model.output.bias!)
-    let layout = [weight.shape, bias.shape]
-    let targets = Tensor.oneHot(labels, classCount: c, dtype: .float64)
-    let penalty = 1 / (2 * inverseRegularization * Double(labels.count))
-    func load(_ point: [Double]) {
-        let split = layout[0].reduce(1, *)
-        weight.assign(scalars: Array(point[..<split]))
-        bias.assign(scalars: Array(point[split...]))
-    }
-    let (point, _) = minimizeLBFGS(start: [Double](repeating: 0, count: weight.count + bias.count)) { point in
-        load(point)
-        let loss = Loss.softTargetCrossEntropy(logits: model(x), targets: targets) + weight.square().sum() * penalty
-        let grads = gradients(of: loss, wrt: [weight, bias])
-        return (loss.item, grads.flatMap(\.scalars))
-    }
-    load(point)
-    model.eval()
+    fitLinearSoftmax(
+        model, inputs: x, targets: Tensor.oneHot(labels, classCount: c, dtype: .float64),
+        weightL2: 1 / (inverseRegularization * Double(labels.count)), biasL2: 0, relativeTolerance: 1e-6)
     return model
 }

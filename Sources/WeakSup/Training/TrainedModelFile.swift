@@ -190,3 +190,20 @@ extension TrainedModelFile {
             .converted(to: .float64)
     }
 }
+
+extension TrainedModelFile {
+    /// The end model as it was before training (same architecture, same seeded initialization as the
+    /// trainers use; zeros for a convex model, where L-BFGS starts) — the reference for how far
+    /// training went towards a stationary point.
+    public func initialEndModel(for dataset: WeakDataset) throws -> any Layer {
+        let spec = endModelSpec
+        var generator = SeededGenerator(seed: seed)
+        let modelSeed = method == .weasel ? generator.next() : seed
+        let dtype: DType = spec.isConvex ? .float64 : .float32
+        let model = try spec.makeModel(for: dataset, seed: modelSeed, dtype: dtype)
+        if spec.isConvex {
+            for parameter in model.parameters { parameter.assign(scalars: Array(repeating: 0, count: parameter.count)) }
+        }
+        return model
+    }
+}

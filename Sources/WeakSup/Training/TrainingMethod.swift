@@ -62,6 +62,8 @@ public enum TrainingMethod: String, CaseIterable, Codable, Sendable {
         dataset: WeakDataset, endModel: EndModelSpec = .defaultMLP, options: TrainingOptions = TrainingOptions(),
         weasel: WeaselOptions = .default, tuning: TuningGrid = .fixed, base: PipelineResult? = nil
     ) throws -> PipelineResult {
+        var tuning = tuning
+        if endModel.isConvex { tuning.learningRates = nil }  // fitted to convergence: no learning rate
         if let baseMethod {
             let base =
                 try base

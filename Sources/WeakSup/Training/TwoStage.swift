@@ -45,14 +45,24 @@ public func trainAndEvaluate(
 ) throws -> PipelineResult {
     let validLabels = try dataset.goldLabels(.valid, for: "early stopping")
     let testLabels = try dataset.goldLabels(.test, for: "evaluation")
-    let model = try endModel.makeModel(for: dataset, seed: options.seed, dtype: options.dtype)
-    let inputs = try endModel.inputs(dataset.train, dtype: options.dtype).gatheringRows(rows)
-    let report = try trainEndModel(
-        model, inputs: inputs, targets: targets,
-        validationInputs: try endModel.inputs(dataset.valid, dtype: options.dtype),
-        validationLabels: validLabels, options: options)
+    // A convex end model is fitted to convergence in Float64; a network by Adam with early stopping.
+    let dtype = endModel.isConvex ? .float64 : options.dtype
+    let model = try endModel.makeModel(for: dataset, seed: options.seed, dtype: dtype)
+    let inputs = try endModel.inputs(dataset.train, dtype: dtype).gatheringRows(rows)
+    let validationInputs = try endModel.inputs(dataset.valid, dtype: dtype)
+    let report =
+        if endModel.isConvex, let linear = model as? MLP {
+            trainConvexEndModel(
+                linear, inputs: inputs, targets: targets, validationInputs: validationInputs,
+                validationLabels: validLabels,
+                options: options)
+        } else {
+            try trainEndModel(
+                model, inputs: inputs, targets: targets, validationInputs: validationInputs,
+                validationLabels: validLabels,
+                options: options)
+        }
     let test = evaluate(
-        model, inputs: try endModel.inputs(dataset.test, dtype: options.dtype), labels: testLabels,
-        threshold: report.threshold)
+        model, inputs: try endModel.inputs(dataset.test, dtype: dtype), labels: testLabels, threshold: report.threshold)
     return PipelineResult(model: model, report: report, test: test, trainingRows: rows, targets: targets)
 }

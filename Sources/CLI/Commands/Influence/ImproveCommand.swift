@@ -25,6 +25,7 @@ let improveCommand = Command(
             return
         }
         emit("\(dataset.name): removing what hurts the validation loss, then retraining (α chosen on validation loss)")
+        emit(trustText(setup, solve: report.solve, damping: report.damping))
         emit(
             alignedTable(
                 header: ["removal", "α", "removed", "valid loss", "valid \(metric)", "test loss", "test \(metric)"],

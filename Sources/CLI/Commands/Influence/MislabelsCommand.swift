@@ -29,6 +29,7 @@ let mislabelsCommand = Command(
         emit(
             "\(dataset.name): detecting wrong votes (\(report.wrongVotes) of \(report.votes) votes disagree with gold); "
                 + "average precision, higher is better")
+        emit(trustText(setup, solve: report.solve, damping: report.damping))
         emit(
             alignedTable(
                 header: ["method", "mean AP over LFs"],

@@ -28,18 +28,13 @@ let influenceScoresCommand = Command(
     }
 )
 
-/// LF names with the label model's prior source last.
-func sourceNames(_ dataset: WeakDataset) -> [String] { dataset.lfNames + ["(prior)"] }
-
-/// A vote's class name, or `abstain` for an abstention term.
-func voteName(_ vote: Int, _ dataset: WeakDataset) -> String { vote >= 0 ? dataset.classNames[vote] : "abstain" }
-
 /// `influence scores --json`: the method, target, solve, and every LF, row and vote score.
 func scoresJSON(_ scores: InfluenceScores, setup: InfluenceSetup, dataset: WeakDataset) -> [String: Any] {
     let ids = dataset.train.ids
     let names = sourceNames(dataset)
     let solve = scores.solve
     var object: [String: Any] = [
+        "gradient_norm_ratio": setup.gradientNormRatio,
         "method": scores.method.rawValue, "target": scores.target.description,
         "solver": [
             "name": solve.solver.rawValue, "iterations": solve.iterations, "relative_residual": solve.relativeResidual,
@@ -64,10 +59,7 @@ func scoresText(_ scores: InfluenceScores, setup: InfluenceSetup, dataset: WeakD
     var lines = [
         "\(dataset.name): \(scores.method.rawValue) influence on the \(scores.target.description) of the \(setup.file.method.rawValue) model; "
             + "removal convention (negative = removing it lowers the loss = harmful)",
-        "solver \(solve.solver.rawValue): \(solve.iterations) iterations, relative residual \(number(solve.relativeResidual, "%.2e"))"
-            + (solve.converged ? "" : " (fixed iteration count: NOT converged)")
-            + ", damping \(number(scores.damping, "%.3g")), \(setup.problem.curvature.rawValue) curvature, "
-            + "\(setup.problem.parameterCount) parameters"
+        trustText(setup, solve: solve, damping: scores.damping)
             + (setup.surrogateError.map { "; identity surrogate MAE " + number($0, "%.4f") } ?? ""),
     ]
     func section<T>(_ title: String, _ entries: [T], score: (T) -> Double, header: [String], cells: (T) -> [String]) {

@@ -37,21 +37,25 @@ let validateCommand = Command(
             try writeAtomically(Data(text.utf8), toPath: csv)
         }
         if arguments.flag("json") {
-            var object = validationJSON(v)
-            if let point = result.testPoint { object["test_point"] = validationJSON(point) }
+            var object = validationJSON(v, seed: setup.file.seed)
+            object["gradient_norm_ratio"] = setup.gradientNormRatio
+            if let point = result.testPoint { object["test_point"] = validationJSON(point, seed: setup.file.seed) }
             emit(try jsonString(object))
             return
         }
         emit(
             "\(dataset.name): \(v.effects.count) \(kind.rawValue) groups, predicted (sum of member scores) vs actual (retraining) effect"
         )
+        if let solve = v.solve, let damping = v.damping { emit(trustText(setup, solve: solve, damping: damping)) }
         emit(
             alignedTable(
-                header: ["target", "Spearman ρ", "Pearson r", "|predicted| < |actual|"],
+                header: ["target", "Spearman ρ", "95% bootstrap interval", "Pearson r", "|predicted| < |actual|"],
                 rows: targets.map { name, g in
-                    [
+                    let interval = g.spearmanInterval(seed: setup.file.seed)
+                    return [
                         name == "valid" ? "validation loss" : "test point \(testPoint!)",
                         number(g.spearman, "%.3f"),
+                        "[\(number(interval.lower, "%.3f")), \(number(interval.upper, "%.3f"))]",
                         number(g.pearson, "%.3f"), number(g.underestimation, "%.2f"),
                     ]
                 }))
@@ -59,9 +63,11 @@ let validateCommand = Command(
 )
 
 /// One target's line of `validate --json`: the correlations and every (group, predicted, actual) pair.
-private func validationJSON(_ g: GroupValidation) -> [String: Any] {
-    [
-        "groups": g.effects.count, "spearman": g.spearman, "pearson": g.pearson, "underestimation": g.underestimation,
+private func validationJSON(_ g: GroupValidation, seed: UInt64) -> [String: Any] {
+    let interval = g.spearmanInterval(seed: seed)
+    return [
+        "groups": g.effects.count, "spearman": g.spearman, "spearman_interval": [interval.lower, interval.upper],
+        "pearson": g.pearson, "underestimation": g.underestimation, "damping": g.damping ?? 0,
         "pairs": g.effects.map {
             ["group": $0.group, "predicted": $0.predicted, "actual": $0.actual] as [String: Any]
         },
