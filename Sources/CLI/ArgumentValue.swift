@@ -72,6 +72,7 @@ extension Damping: ArgumentValue {
 
 extension DType: ArgumentValue {}
 extension HessianKind: ArgumentValue {}
+extension NoisyFit: ArgumentValue {}
 extension WeakDataset.Split: ArgumentValue {}
 extension TrainingMethod: ArgumentValue {}
 extension LabelModelKind: ArgumentValue {}

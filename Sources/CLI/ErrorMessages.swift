@@ -18,7 +18,7 @@ private func hint(for error: InfluenceError) -> String? {
     case .tooManyParameters: return "use --last-layer, or --solver cg or lissa (not for relative methods)"
     case .needsExactSolver: return "use --solver exact (with --last-layer for large models)"
     case .needsCheckpoints: return "train with --checkpoints K"
-    case .checkpointsNeedAllParameters: return "drop --last-layer"
+    case .checkpointMismatch: return nil
     case .noLabelingFunctionVotes: return "only --method if and relatif apply to such a model"
     case .tooManyGroups: return "lower --count"
     case .notConverged(let solver, _, _, _):

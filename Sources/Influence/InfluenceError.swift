@@ -13,8 +13,8 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
     case needsExactSolver(String)
     /// TracIn needs the end-model checkpoints saved during training.
     case needsCheckpoints
-    /// The saved checkpoints hold every parameter, so TracIn cannot use a parameter subset.
-    case checkpointsNeedAllParameters(checkpointCount: Int, selectedCount: Int)
+    /// The saved checkpoints do not hold the model's parameters.
+    case checkpointMismatch(checkpointCount: Int, modelCount: Int)
     /// Exact retraining by Newton's method did not reach a stationary point.
     case retrainingDidNotConverge(steps: Int, gradientNorm: Double)
     /// The model's labels were not made from LF votes, so there are no sources to score.
@@ -46,8 +46,8 @@ public enum InfluenceError: Error, CustomStringConvertible, Equatable {
             return "\(what) needs every row's self-influence, which only the exact solver computes"
         case .needsCheckpoints:
             return "TracIn needs end-model checkpoints saved during training, and the model has none"
-        case .checkpointsNeedAllParameters(let checkpointCount, let selectedCount):
-            return "the TracIn checkpoints hold all \(checkpointCount) parameters, but \(selectedCount) are selected"
+        case .checkpointMismatch(let checkpointCount, let modelCount):
+            return "a TracIn checkpoint holds \(checkpointCount) parameters, the model has \(modelCount)"
         case .retrainingDidNotConverge(let steps, let gradientNorm):
             return
                 "exact retraining (Newton's method) did not converge in \(steps) steps (gradient norm \(gradientNorm))"

@@ -110,15 +110,24 @@ extension InfluenceProblem {
             return SimilarityScores(similarity: similarity, perClass: Array(dots.dropLast()), overall: dots.last!)
         case .tracIn:
             guard !checkpoints.isEmpty else { throw InfluenceError.needsCheckpoints }
-            let final = flatParameters
-            defer { setParameters(final) }
+            // A checkpoint sets every parameter of the model (the gradients are then taken over the
+            // selected ones, e.g. the last layer's, at that point of training).
+            let all = model.parameters
+            let allLayout = ParameterLayout(all)
+            let final = allLayout.flatten(all)
+            func load(_ values: [Double]) {
+                for (parameter, value) in zip(all, allLayout.unflatten(values, dtype: dtype)) {
+                    parameter.assign(value)
+                }
+            }
+            defer { load(final) }
             var total: SimilarityScores?
             for checkpoint in checkpoints {
-                guard checkpoint.parameters.count == parameterCount else {
-                    throw InfluenceError.checkpointsNeedAllParameters(
-                        checkpointCount: checkpoint.parameters.count, selectedCount: parameterCount)
+                guard checkpoint.parameters.count == allLayout.count else {
+                    throw InfluenceError.checkpointMismatch(
+                        checkpointCount: checkpoint.parameters.count, modelCount: allLayout.count)
                 }
-                setParameters(checkpoint.parameters)
+                load(checkpoint.parameters)
                 let gd = try similarities(.dot, cleanInputs: cleanInputs, cleanLabels: cleanLabels)
                 let scaled = SimilarityScores(
                     similarity: .tracIn, perClass: gd.perClass.map { $0.map { $0 * checkpoint.learningRate } },

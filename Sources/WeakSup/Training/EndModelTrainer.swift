@@ -7,6 +7,9 @@ public struct TrainingOptions: Sendable {
     public var maxEpochs = 150
     /// Epochs without improvement of the validation metric before stopping.
     public var patience = 30
+    /// Stop early and keep the best epoch's weights; without it every epoch of `maxEpochs` runs and
+    /// the last weights are kept (the validation metric is still recorded).
+    public var earlyStopping = true
     public var batchSize = 64
     public var learningRate = 1e-4
     public var weightDecay = 7e-7
@@ -142,7 +145,7 @@ func trainWithEarlyStopping(
     var history: [Double] = []
     var epochCheckpoints: [TrainingCheckpoint] = []
     var epoch = 0
-    while epoch < options.maxEpochs && epoch - best.epoch < options.patience {
+    while epoch < options.maxEpochs && (!options.earlyStopping || epoch - best.epoch < options.patience) {
         epoch += 1
         for module in modules { module.train() }
         let steps = StepCounter()
@@ -169,6 +172,10 @@ func trainWithEarlyStopping(
             String(
                 format: "epoch %3d  validation %@ %.4f  (best %.4f at %d)", epoch, metric.rawValue, score, best.score,
                 best.epoch))
+    }
+    if !options.earlyStopping {
+        best = (history.last ?? best.score, epoch)
+        snapshot = modules.map { $0.snapshot() }
     }
     for (module, saved) in zip(modules, snapshot) {
         module.restore(saved)
