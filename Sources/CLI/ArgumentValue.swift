@@ -73,6 +73,7 @@ extension Damping: ArgumentValue {
 extension DType: ArgumentValue {}
 extension HessianKind: ArgumentValue {}
 extension NoisyFit: ArgumentValue {}
+extension IdentitySurrogate.Loss: ArgumentValue {}
 extension WeakDataset.Split: ArgumentValue {}
 extension TrainingMethod: ArgumentValue {}
 extension LabelModelKind: ArgumentValue {}

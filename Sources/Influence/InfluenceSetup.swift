@@ -25,8 +25,7 @@ public struct InfluenceSetup {
     ///   (`HessianKind.preferred(for:)`: exact for logistic regression, Gauss–Newton for networks).
     public init(
         file: TrainedModelFile, dataset: WeakDataset, selection: ParameterSelection = .all,
-        curvature: HessianKind? = nil,
-        path: String
+        curvature: HessianKind? = nil, surrogate: IdentitySurrogate.Loss = .squared, path: String
     ) throws {
         try file.check(dataset, sameTraining: true, path: path)
         guard file.method.hasTrainingRowObjective, let rows = file.trainingRows else {
@@ -60,7 +59,7 @@ public struct InfluenceSetup {
             if decomposition.link == .identity {
                 terms = SourceTerms(identity: decomposition, labelMatrix: L)
             } else {
-                let surrogate = IdentitySurrogate.fit(decomposition, labelMatrix: L)
+                let surrogate = IdentitySurrogate.fit(decomposition, labelMatrix: L, loss: surrogate)
                 surrogateError = surrogate.meanAbsoluteError
                 terms = SourceTerms(identity: surrogate.decomposition, labelMatrix: L)
                 // Influence is taken of the objective the terms represent (the surrogate's labels).

@@ -89,16 +89,20 @@ struct SourceAwareTests {
         let L = spambase.train.labelMatrix.rows(spambase.train.labelMatrix.coveredRows)
         for model in [DawidSkene(), SnorkelLabelModel(seed: 0)] as [LabelModel] {
             try model.fit(labelMatrix: L, classCount: 2)
-            let surrogate = IdentitySurrogate.fit(model.decomposition, labelMatrix: L)
-            print("surrogate MAE, spambase \(model.kind.rawValue): \(surrogate.meanAbsoluteError)")
-            #expect(surrogate.meanAbsoluteError <= 0.02, "\(model.kind.rawValue)")
-            #expect(surrogate.decomposition.weights.allSatisfy { $0 >= 0 })
-            let terms = SourceTerms(identity: surrogate.decomposition, labelMatrix: L)
-            let wanted = model.predictProbabilities(L).scalars
-            #expect(
-                abs(
-                    zip(terms.softLabels, wanted).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(wanted.count)
-                        - surrogate.meanAbsoluteError) < 1e-9)
+            for loss in IdentitySurrogate.Loss.allCases {
+                let surrogate = IdentitySurrogate.fit(model.decomposition, labelMatrix: L, loss: loss)
+                print(
+                    "surrogate MAE, spambase \(model.kind.rawValue), \(loss.rawValue) fit: \(surrogate.meanAbsoluteError)"
+                )
+                #expect(surrogate.meanAbsoluteError <= 0.02, "\(model.kind.rawValue) \(loss.rawValue)")
+                #expect(surrogate.decomposition.weights.allSatisfy { $0 >= 0 })
+                let terms = SourceTerms(identity: surrogate.decomposition, labelMatrix: L)
+                let wanted = model.predictProbabilities(L).scalars
+                #expect(
+                    abs(
+                        zip(terms.softLabels, wanted).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(wanted.count)
+                            - surrogate.meanAbsoluteError) < 1e-9)
+            }
         }
 
         var generator = SeededGenerator(seed: 10)

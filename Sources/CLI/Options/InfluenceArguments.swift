@@ -19,6 +19,10 @@ let influenceSetupOptions: [OptionSpec] = [
         "iterations", placeholder: "N",
         help: "cg / lissa: run N iterations (LiSSA's recursion depth) and accept the result whatever its residual"),
     .flag("last-layer", help: "influence over the output layer's parameters only"),
+    .choice(
+        "surrogate", of: IdentitySurrogate.Loss.self,
+        help: "how the identity surrogate of a Dawid–Skene or Snorkel model is fitted (squared: the paper's Eq. 15)",
+        default: .squared),
 ]
 
 /// The dataset of `--data` and the training objective of `--model` on it, checked against each other.
@@ -28,7 +32,8 @@ func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup,
     let dataset = try loadDataset(arguments)
     let setup = try InfluenceSetup(
         file: file, dataset: dataset, selection: arguments.flag("last-layer") ? .lastLayer : .all,
-        curvature: try arguments.value("hessian", as: HessianKind.self), path: path)
+        curvature: try arguments.value("hessian", as: HessianKind.self),
+        surrogate: try arguments.required("surrogate", as: IdentitySurrogate.Loss.self), path: path)
     return (setup, dataset)
 }
 

@@ -142,17 +142,26 @@ public struct SourceTerms: Sendable {
 
 /// An identity-link surrogate of an exp-link label model (Dawid–Skene, Snorkel): nonnegative
 /// `W̄[j, k, c]` and prior `b̄_c` such that `(Σ_j W̄[j, L_ij, ·] + b̄) / Z_i` reproduces the model's
-/// soft labels as closely as possible (least squares over the covered rows, source-aware IF paper
-/// eq. 15), fitted with Adam on our autodiff; `W̄ = softplus(R)` keeps it nonnegative. When the
+/// soft labels as closely as possible over the covered rows — by least squares (the source-aware
+/// IF paper's Eq. 15) or by absolute error (`SurrogateLoss`) — fitted with Adam on our autodiff; `W̄ = softplus(R)` keeps it nonnegative. When the
 /// model treats abstaining as evidence (Dawid–Skene), the surrogate gets abstain weights `Ā[j, c] ≥ 0`
 /// too, so it can represent that evidence.
 public struct IdentitySurrogate {
+    /// The fitting criterion.
+    public enum Loss: String, CaseIterable, Sendable {
+        /// Mean squared error (the paper's Eq. 15).
+        case squared
+        /// Mean absolute error (robust to the rows no additive surrogate can represent).
+        case absolute
+    }
+
     public var decomposition: LabelDecomposition
     /// Mean absolute error of the surrogate's soft labels against the model's.
     public var meanAbsoluteError: Double
 
     public static func fit(
-        _ model: LabelDecomposition, labelMatrix L: LabelMatrix, steps: Int = 1500, learningRate: Double = 0.05
+        _ model: LabelDecomposition, labelMatrix L: LabelMatrix, loss criterion: Loss = .squared, steps: Int = 1500,
+        learningRate: Double = 0.05
     ) -> IdentitySurrogate {
         let (m, c) = (L.lfCount, model.classCount)
         let targets = model.softLabels(L)
@@ -174,7 +183,8 @@ public struct IdentitySurrogate {
             return scores / scores.sum(axis: 1, keepingDimension: true)
         }
         for _ in 0..<steps {
-            let loss = (prediction() - targets).abs().mean()
+            let difference = prediction() - targets
+            let loss = criterion == .squared ? difference.square().mean() : difference.abs().mean()
             optimizer.step(gradients(of: loss, wrt: parameters))
         }
         let fitted = withoutGradients { prediction() }.scalars
