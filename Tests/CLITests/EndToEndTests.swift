@@ -59,6 +59,11 @@ struct CommandEndToEndTests {
             file.method == .majority && file.labelModel == .majority
                 && file.weightDecay == TrainingOptions().weightDecay)
 
+        // The defaults (Gauss–Newton curvature, automatic damping) just work on a network.
+        let defaults = try jsonObject(try weasel(["influence", "scores", "--json"] + Array(common.prefix(4))))
+        let solve = try #require(defaults["solver"] as? [String: Any])
+        #expect(solve["curvature"] as? String == "gauss-newton" && (solve["damping"] as? Double ?? 0) > 0)
+        #expect((defaults["gradient_norm_ratio"] as? Double ?? 0) > 0)
         // A bare `influence` is `influence scores`.
         #expect(try weasel(["influence"] + common) == (try weasel(["influence", "scores"] + common)))
         let rw = try jsonObject(try weasel(["influence", "scores", "--json"] + common))
