@@ -50,11 +50,13 @@ enum CLIError: Error, CustomStringConvertible, Equatable {
     case input(String)
     /// The results could not be written (standard output refused them, or one was not finite).
     case output(String)
+    /// A step the command ran (e.g. a benchmark's child process) failed.
+    case failure(String)
 
     var description: String {
         switch self {
         case .usage(let message): return "usage error: \(message)"
-        case .input(let message), .output(let message): return "error: \(message)"
+        case .input(let message), .output(let message), .failure(let message): return "error: \(message)"
         }
     }
 }

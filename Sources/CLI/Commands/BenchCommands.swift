@@ -22,7 +22,10 @@ func benchSettings(_ arguments: ParsedArguments) throws -> (dtype: DType, reps: 
 let benchCommand = Command(
     name: "bench",
     summary: "measure speed (build with -c release); prints one JSON object",
-    subcommands: [benchAutodiffCommand, benchNNCommand, benchInfluenceCommand]
+    subcommands: [
+        benchAutodiffCommand, benchNNCommand, benchInfluenceCommand, benchScaleCommand, benchLoadCommand,
+        benchEpochsCommand,
+    ]
 )
 
 let benchAutodiffCommand = Command(
