@@ -26,7 +26,7 @@ let labelCommand = Command(
             let rows: [[String: Any]] = dataset.train.ids.enumerated().map { i, id in
                 [
                     "id": id, "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
-                    "covered": dataset.train.labelMatrix.row(i).contains { $0 != LabelMatrix.abstain },
+                    "covered": dataset.train.labelMatrix.isCovered(i),
                 ]
             }
             data = Data(

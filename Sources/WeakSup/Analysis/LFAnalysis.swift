@@ -36,43 +36,60 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
             goldLabels == nil || goldLabels!.count == L.rowCount,
             "LFAnalysis: gold labels for \(goldLabels!.count) rows, matrix has \(L.rowCount)")
         let n = max(L.rowCount, 1)
+        let (m, classSlots) = (L.lfCount, LabelMatrix.maximumClassCount + 1)
         var covered = 0
         var overlapped = 0
         var conflicted = 0
         var allCorrect = 0
         var allVotes = 0
         var summaries = lfNames.map { LFSummary(name: $0, polarity: [], coverage: 0, overlaps: 0, conflicts: 0) }
-        var polarity = Array(repeating: Set<Int>(), count: L.lfCount)
-        var counts = Array(repeating: (votes: 0, overlaps: 0, conflicts: 0, correct: 0), count: L.lfCount)
-        for i in 0..<L.rowCount {
-            let row = Array(L.row(i))
-            let voting = row.indices.filter { row[$0] != LabelMatrix.abstain }
-            let classes = Set(voting.map { row[$0] })
-            if !voting.isEmpty { covered += 1 }
-            if voting.count > 1 { overlapped += 1 }
-            if classes.count > 1 { conflicted += 1 }
-            for j in voting {
-                polarity[j].insert(row[j])
-                counts[j].votes += 1
-                if voting.count > 1 { counts[j].overlaps += 1 }
-                if voting.contains(where: { row[$0] != row[j] }) { counts[j].conflicts += 1 }
-                if let gold = goldLabels?[i], gold == row[j] { counts[j].correct += 1 }
-            }
-            if let gold = goldLabels?[i] {
-                allVotes += voting.count
-                allCorrect += voting.filter { row[$0] == gold }.count
+        // One pass over the votes with counters only (no per-row allocation): per LF its votes per
+        // class (the polarity), overlaps, conflicts and correct votes.
+        var votesPerClass = [Int](repeating: 0, count: m * classSlots)
+        var overlaps = [Int](repeating: 0, count: m)
+        var conflicts = [Int](repeating: 0, count: m)
+        var correct = [Int](repeating: 0, count: m)
+        var rowClassCounts = [Int](repeating: 0, count: classSlots)
+        L.compactVotes.withUnsafeBufferPointer { votes in
+            for i in 0..<L.rowCount {
+                let row = votes.baseAddress! + i * m
+                var voting = 0
+                var distinct = 0
+                for j in 0..<m where row[j] >= 0 {
+                    voting += 1
+                    if rowClassCounts[Int(row[j])] == 0 { distinct += 1 }
+                    rowClassCounts[Int(row[j])] += 1
+                }
+                guard voting > 0 else { continue }
+                covered += 1
+                if voting > 1 { overlapped += 1 }
+                if distinct > 1 { conflicted += 1 }
+                let gold = goldLabels?[i]
+                for j in 0..<m where row[j] >= 0 {
+                    let vote = Int(row[j])
+                    votesPerClass[j * classSlots + vote] += 1
+                    if voting > 1 { overlaps[j] += 1 }
+                    if rowClassCounts[vote] < voting { conflicts[j] += 1 }  // another LF voted another class
+                    if gold == vote {
+                        correct[j] += 1
+                        allCorrect += 1
+                    }
+                }
+                if gold != nil { allVotes += voting }
+                for j in 0..<m where row[j] >= 0 { rowClassCounts[Int(row[j])] = 0 }
             }
         }
         for j in 0..<L.lfCount {
-            summaries[j].polarity = polarity[j].sorted()
-            summaries[j].coverage = Double(counts[j].votes) / Double(n)
-            summaries[j].overlaps = Double(counts[j].overlaps) / Double(n)
-            summaries[j].conflicts = Double(counts[j].conflicts) / Double(n)
+            let perClass = votesPerClass[(j * classSlots)..<((j + 1) * classSlots)]
+            summaries[j].polarity = perClass.indices.filter { perClass[$0] > 0 }.map { $0 - j * classSlots }
+            let lfVotes = perClass.reduce(0, +)
+            summaries[j].coverage = Double(lfVotes) / Double(n)
+            summaries[j].overlaps = Double(overlaps[j]) / Double(n)
+            summaries[j].conflicts = Double(conflicts[j]) / Double(n)
             if goldLabels != nil {
-                summaries[j].correct = counts[j].correct
-                summaries[j].incorrect = counts[j].votes - counts[j].correct
-                summaries[j].empiricalAccuracy =
-                    counts[j].votes > 0 ? Double(counts[j].correct) / Double(counts[j].votes) : nil
+                summaries[j].correct = correct[j]
+                summaries[j].incorrect = lfVotes - correct[j]
+                summaries[j].empiricalAccuracy = lfVotes > 0 ? Double(correct[j]) / Double(lfVotes) : nil
             }
         }
         rows = L.rowCount

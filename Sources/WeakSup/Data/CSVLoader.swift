@@ -47,7 +47,14 @@ public enum CSVLoader {
             }
         }
         let labels = parsed.values.flatMap { $0.labels.compactMap { $0 } }
-        let classCount = classNames?.count ?? max(2, (labels.max() ?? parsed.values.flatMap(\.votes).max() ?? 1) + 1)
+        let classCount =
+            classNames?.count ?? max(2, (labels.max() ?? parsed.values.compactMap(\.largestVote).max() ?? 1) + 1)
+        guard classCount <= LabelMatrix.maximumClassCount else {
+            throw DataError(
+                file: directory.path,
+                "has \(classCount) classes; at most \(LabelMatrix.maximumClassCount) are supported (votes are stored in a byte)"
+            )
+        }
         for split in WeakDataset.Split.allCases { try parsed[split]!.validate(classCount: classCount) }
         let splits = parsed.mapValues { $0.makeSplit() }
         return WeakDataset(
@@ -62,11 +69,26 @@ public enum CSVLoader {
         var lfNames: [String] = []
         var ids: [String] = []
         var lines: [Int] = []
-        /// The line of each id, to refuse duplicates.
-        var lineOfID: [String: Int] = [:]
         var labels: [Int?] = []
         var features: [Float] = []
-        var votes: [Int] = []
+        /// One byte per vote; a vote that does not fit (never a valid one) is stored as `Int8.max`
+        /// and kept exactly in `wideVotes`, by position, for the error message.
+        var votes: [Int8] = []
+        var wideVotes: [Int: Int] = [:]
+        /// Whether the ids are canonical integers in increasing order (then they cannot repeat).
+        var idsIncrease = true
+
+        init(file: String, lfFile: String?) {
+            self.file = file
+            self.lfFile = lfFile
+        }
+
+        func vote(at index: Int) -> Int { wideVotes[index] ?? Int(votes[index]) }
+
+        var largestVote: Int? {
+            let narrow = votes.lazy.filter { $0 != Int8.max }.max().map(Int.init)
+            return [narrow, wideVotes.values.max()].compactMap { $0 }.max()
+        }
 
         func validate(classCount: Int) throws {
             let m = lfNames.count
@@ -76,192 +98,346 @@ public enum CSVLoader {
                         file: file, record: "line \(lines[row])", field: "label",
                         "label \(label) is not in 0..<\(classCount)")
                 }
-                for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
+                for j in 0..<m where !(-1..<classCount).contains(vote(at: row * m + j)) {
                     throw DataError(
                         file: lfFile ?? file, record: "line \(lfFile == nil ? lines[row] : row + 2)", field: lfNames[j],
-                        "vote \(votes[row * m + j]) is not in -1..<\(classCount) (-1 = abstain)")
+                        "vote \(vote(at: row * m + j)) is not in -1..<\(classCount) (-1 = abstain)")
                 }
             }
         }
+
+        /// Refuses an id that appears twice, naming both lines.
+        func checkUniqueIDs() throws {
+            guard !idsIncrease else { return }
+            var seen = Set<String>(minimumCapacity: ids.count)
+            for (row, id) in ids.enumerated() where !seen.insert(id).inserted {
+                let first = ids.firstIndex(of: id)!
+                throw DataError(
+                    file: file, record: "line \(lines[row])", field: idColumn,
+                    "id '\(id)' already appears on line \(lines[first])")
+            }
+        }
+        var idColumn = "id"
 
         func makeSplit() -> DatasetSplit {
             let d = featureNames.count
             let gold: [Int]? = !labels.isEmpty && labels.allSatisfy { $0 != nil } ? labels.map { $0! } : nil
             return DatasetSplit(
                 ids: ids, features: d > 0 ? Tensor(shape: [ids.count, d], floats: features) : nil,
-                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, votes: votes), goldLabels: gold)
+                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, compactVotes: votes),
+                goldLabels: gold)
+        }
+
+        /// Appends the rows of `other`, a later part of the same file whose lines count from 1.
+        mutating func append(_ other: ParsedSplit, lineOffset: Int) {
+            if let last = ids.last, let first = other.ids.first {
+                idsIncrease = idsIncrease && other.idsIncrease && canonicalInteger(first)! > canonicalInteger(last)!
+            } else {
+                idsIncrease = idsIncrease && other.idsIncrease
+            }
+            let voteOffset = votes.count
+            ids += other.ids
+            lines += other.lines.map { $0 + lineOffset }
+            labels += other.labels
+            features += other.features
+            votes += other.votes
+            for (index, value) in other.wideVotes { wideVotes[index + voteOffset] = value }
         }
     }
 
+    /// What a column holds.
+    enum ColumnRole { case id, label, feature, vote }
+
+    /// A problem with a cell or row, at a line counted from the start of the part being parsed.
+    struct RowError: Error {
+        var line: Int
+        var field: String?
+        var message: String
+    }
+
     static func parseSplit(_ url: URL, lfFile: URL?, options: Options) throws -> ParsedSplit {
-        let table = try readCSV(url)
-        guard let header = table.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
-            throw DataError(file: url.path, "is empty (a header row is required)")
-        }
-        guard table.count > 1 else {
+        let file = try MappedFile(path: url.path)
+        var split = ParsedSplit(file: url.path, lfFile: lfFile?.path)
+        split.idColumn = options.idColumn
+        let (header, bodyStart, bodyLine) = try readHeader(file)
+        guard bodyStart < file.bytes.count, try hasRow(file, from: bodyStart) else {
             throw DataError(file: url.path, "has a header but no rows (a split needs at least one)")
         }
-        if let duplicate = Dictionary(grouping: header.indices, by: { header[$0] }).first(where: { $0.value.count > 1 })
-        {
-            throw DataError(
-                file: url.path, record: "line \(table[0].line)", "the header names column '\(duplicate.key)' twice")
-        }
-        var split = ParsedSplit(file: url.path, lfFile: lfFile?.path)
         let idIndex = header.firstIndex(of: options.idColumn)
         let labelIndex = header.firstIndex(of: options.labelColumn)
-        let lfIndices = header.indices.filter { header[$0].hasPrefix(options.lfPrefix) }
-        let featureIndices = header.indices.filter { $0 != idIndex && $0 != labelIndex && !lfIndices.contains($0) }
-        split.featureNames = featureIndices.map { header[$0] }
-        split.lfNames = lfIndices.map { String(header[$0].dropFirst(options.lfPrefix.count)) }
-        for row in table.dropFirst() {
-            guard row.fields.count == header.count else {
-                throw DataError(
-                    file: url.path, record: "line \(row.line)",
-                    "has \(row.fields.count) cells, the header has \(header.count)")
-            }
-            let id = idIndex.map { row.fields[$0] } ?? "\(split.ids.count)"
-            if let first = split.lineOfID[id] {
-                throw DataError(
-                    file: url.path, record: "line \(row.line)", field: header[idIndex!],
-                    "id '\(id)' already appears on line \(first)")
-            }
-            split.lineOfID[id] = row.line
-            split.ids.append(id)
-            split.lines.append(row.line)
-            if let labelIndex {
-                let cell = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
-                if cell.isEmpty {
-                    split.labels.append(nil)
-                } else {
-                    guard let label = Int(cell) else {
-                        throw DataError(
-                            file: url.path, record: "line \(row.line)", field: header[labelIndex],
-                            "'\(cell)' is not an integer label")
-                    }
-                    split.labels.append(label)
-                }
-            } else {
-                split.labels.append(nil)
-            }
-            for index in featureIndices {
-                let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
-                guard let value = Double(cell), value.isFinite else {
-                    throw DataError(
-                        file: url.path, record: "line \(row.line)", field: header[index],
-                        "'\(cell)' is not a finite number")
-                }
-                guard Float(value).isFinite else {
-                    throw DataError(
-                        file: url.path, record: "line \(row.line)", field: header[index],
-                        "\(cell) is beyond Float32's range (±3.4e38)")
-                }
-                split.features.append(Float(value))
-            }
-            for index in lfIndices {
-                let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
-                guard let vote = Int(cell) else {
-                    throw DataError(
-                        file: url.path, record: "line \(row.line)", field: header[index],
-                        "'\(cell)' is not an integer vote")
-                }
-                split.votes.append(vote)
-            }
+        let roles: [ColumnRole] = header.indices.map { k in
+            k == idIndex ? .id : k == labelIndex ? .label : header[k].hasPrefix(options.lfPrefix) ? .vote : .feature
         }
+        split.featureNames = header.indices.filter { roles[$0] == .feature }.map { header[$0] }
+        split.lfNames = header.indices.filter { roles[$0] == .vote }.map {
+            String(header[$0].dropFirst(options.lfPrefix.count))
+        }
+        try parseBody(file, from: bodyStart, line: bodyLine, header: header, roles: roles, into: &split)
+        if idIndex == nil { split.ids = split.lines.indices.map { "\($0)" } }
+        try split.checkUniqueIDs()
         if let lfFile {
-            guard lfIndices.isEmpty else {
+            guard !roles.contains(.vote) else {
                 throw DataError(file: url.path, "has LF columns and a separate \(lfFile.lastPathComponent); use one")
             }
-            let lfTable = try readCSV(lfFile)
-            guard let lfHeader = lfTable.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
-                throw DataError(file: lfFile.path, "is empty (a header row is required)")
-            }
-            guard lfTable.count - 1 == split.ids.count else {
+            let lfMapped = try MappedFile(path: lfFile.path)
+            let (lfHeader, lfStart, lfLine) = try readHeader(lfMapped)
+            var votes = ParsedSplit(file: lfFile.path, lfFile: nil)
+            try parseBody(
+                lfMapped, from: lfStart, line: lfLine, header: lfHeader,
+                roles: Array(repeating: .vote, count: lfHeader.count), into: &votes, cellsName: "votes")
+            guard votes.lines.count == split.ids.count else {
                 throw DataError(
-                    file: lfFile.path, "has \(lfTable.count - 1) rows, \(url.lastPathComponent) has \(split.ids.count)")
+                    file: lfFile.path, "has \(votes.lines.count) rows, \(url.lastPathComponent) has \(split.ids.count)")
             }
             split.lfNames = lfHeader
-            for row in lfTable.dropFirst() {
-                guard row.fields.count == lfHeader.count else {
-                    throw DataError(
-                        file: lfFile.path, record: "line \(row.line)",
-                        "has \(row.fields.count) votes, expected \(lfHeader.count)")
-                }
-                for (j, cell) in row.fields.enumerated() {
-                    guard let vote = Int(cell.trimmingCharacters(in: .whitespaces)) else {
-                        throw DataError(
-                            file: lfFile.path, record: "line \(row.line)", field: lfHeader[j],
-                            "'\(cell)' is not an integer vote")
-                    }
-                    split.votes.append(vote)
-                }
-            }
+            split.votes = votes.votes
+            split.wideVotes = votes.wideVotes
         }
         return split
     }
 
-    /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line numbers.
+    /// The header's cells (trimmed), where the rows begin, and their line.
+    private static func readHeader(_ file: MappedFile) throws -> (header: [String], bodyStart: Int, line: Int) {
+        let bytes = file.bytes
+        let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0  // a BOM
+        try file.checkUTF8(from: start)
+        var scanner = CSVScanner(bytes: bytes, range: start..<bytes.count)
+        do {
+            guard try scanner.nextRow() else { throw DataError(file: file.path, "is empty (a header row is required)") }
+        } catch let error as CSVScanner.SyntaxError {
+            throw DataError(file: file.path, record: "line \(error.line)", error.message)
+        }
+        let header = scanner.fieldStrings.map { $0.trimmingCharacters(in: .whitespaces) }
+        if let duplicate = Dictionary(grouping: header.indices, by: { header[$0] }).first(where: { $0.value.count > 1 })
+        {
+            throw DataError(
+                file: file.path, record: "line \(scanner.rowLine)", "the header names column '\(duplicate.key)' twice")
+        }
+        return (header, scanner.position, scanner.line)
+    }
+
+    private static func hasRow(_ file: MappedFile, from start: Int) throws -> Bool {
+        var scanner = CSVScanner(bytes: file.bytes, range: start..<file.bytes.count)
+        do { return try scanner.nextRow() } catch { return true }  // a syntax error is reported by the full parse
+    }
+
+    /// Parses every row after the header. Files without quotes are cut at a line boundary into one
+    /// part per core, parsed concurrently and joined in order — the same arrays as one pass.
+    private static func parseBody(
+        _ file: MappedFile, from start: Int, line: Int, header: [String], roles: [ColumnRole],
+        into split: inout ParsedSplit, cellsName: String = "cells"
+    ) throws {
+        let end = file.bytes.count
+        let parts = end - start > 4 << 20 && !file.contains(UInt8(ascii: "\""), in: start..<end) ? 2 : 1
+        var bounds = [start]
+        for k in 1..<parts {
+            bounds.append(max(bounds[k - 1], file.lineStart(after: start + (end - start) * k / parts - 1)))
+        }
+        bounds.append(end)
+        let (template, boundaries) = (split, bounds)
+        let results = ParallelParts<(ParsedSplit, Int)>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var part = template
+            results.set(k) {
+                let endLine = try parseRows(
+                    file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1, header: header,
+                    roles: roles,
+                    expectedRows: k == 0 ? estimatedRows(file, start..<end) : 0, into: &part, cellsName: cellsName)
+                return (part, endLine)
+            }
+        }
+        var lineOffset = 0
+        for k in 0..<parts {
+            switch results.value(k) {
+            case .failure(let error as RowError):
+                throw DataError(
+                    file: file.path, record: "line \(error.line + lineOffset)", field: error.field, error.message)
+            case .failure(let error): throw error
+            case .success(let (part, endLine)):
+                if k == 0 { split = part } else { split.append(part, lineOffset: lineOffset) }
+                lineOffset = k == 0 ? endLine - 1 : lineOffset + endLine - 1
+            }
+        }
+    }
+
+    /// The rows in `range`, from the length of the first lines (to reserve the arrays once).
+    private static func estimatedRows(_ file: MappedFile, _ range: Range<Int>) -> Int {
+        let sample = min(range.count, 1 << 16)
+        let lines = file.newlines(in: range.lowerBound..<(range.lowerBound + sample))
+        return lines == 0 ? 1 : Int(Double(range.count) / Double(sample) * Double(lines) * 1.02) + 16
+    }
+
+    /// Parses the rows of `range` into `split`; returns the line after the last one.
+    private static func parseRows(
+        _ file: MappedFile, range: Range<Int>, firstLine: Int, header: [String], roles: [ColumnRole],
+        expectedRows: Int, into split: inout ParsedSplit, cellsName: String
+    ) throws -> Int {
+        let bytes = file.bytes
+        let featureCount = roles.filter { $0 == .feature }.count
+        let voteCount = roles.filter { $0 == .vote }.count
+        split.features.reserveCapacity(expectedRows * featureCount)
+        split.votes.reserveCapacity(expectedRows * voteCount)
+        split.lines.reserveCapacity(expectedRows)
+        split.labels.reserveCapacity(expectedRows)
+        if roles.contains(.id) { split.ids.reserveCapacity(expectedRows) }
+        var scanner = CSVScanner(bytes: bytes, range: range, firstLine: firstLine)
+        var released = range.lowerBound
+        var lastID = -1
+        do {
+            while try scanner.nextRow() {
+                let line = scanner.rowLine
+                try scanner.withFields { scratch, fields in
+                    guard fields.count == roles.count else {
+                        throw RowError(
+                            line: line, field: nil,
+                            message: "has \(fields.count) \(cellsName), the header has \(roles.count)")
+                    }
+                    for (k, field) in fields.enumerated() {
+                        let buffer = field.inScratch ? scratch : bytes
+                        let cell = Cell(buffer: buffer, start: field.start, end: field.end)
+                        switch roles[k] {
+                        case .id:
+                            let id = String(
+                                decoding: UnsafeRawBufferPointer(rebasing: buffer[field.start..<field.end]),
+                                as: UTF8.self)
+                            if split.idsIncrease, let value = cell.canonicalInteger, value > lastID {
+                                lastID = value
+                            } else {
+                                split.idsIncrease = false
+                            }
+                            split.ids.append(id)
+                        case .label:
+                            if cell.isBlank {
+                                split.labels.append(nil)
+                            } else {
+                                guard let label = cell.integer else {
+                                    throw RowError(
+                                        line: line, field: header[k],
+                                        message: "'\(cell.trimmed)' is not an integer label")
+                                }
+                                split.labels.append(label)
+                            }
+                        case .feature:
+                            guard let value = cell.number, value.isFinite else {
+                                throw RowError(
+                                    line: line, field: header[k], message: "'\(cell.trimmed)' is not a finite number")
+                            }
+                            guard Float(value).isFinite else {
+                                throw RowError(
+                                    line: line, field: header[k],
+                                    message: "\(cell.trimmed) is beyond Float32's range (±3.4e38)")
+                            }
+                            split.features.append(Float(value))
+                        case .vote:
+                            guard let vote = cell.integer else {
+                                throw RowError(
+                                    line: line, field: header[k], message: "'\(cell.trimmed)' is not an integer vote")
+                            }
+                            if let narrow = Int8(exactly: vote), narrow != Int8.max {
+                                split.votes.append(narrow)
+                            } else {
+                                split.wideVotes[split.votes.count] = vote
+                                split.votes.append(Int8.max)
+                            }
+                        }
+                    }
+                }
+                if !roles.contains(.label) { split.labels.append(nil) }
+                split.lines.append(line)
+                if scanner.position - released >= 16 << 20 {
+                    file.release(released..<scanner.position)
+                    released = scanner.position
+                }
+            }
+        } catch let error as CSVScanner.SyntaxError {
+            throw RowError(line: error.line, field: nil, message: error.message)
+        }
+        return scanner.line
+    }
+
+    /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line
+    /// numbers — for small files; datasets are parsed in place.
     package static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
-        guard var data = FileManager.default.contents(atPath: url.path) else {
-            throw DataError(file: url.path, "cannot be read")
-        }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }  // a UTF-8 byte-order mark
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw DataError(file: url.path, record: "line \(lineOfFirstInvalidUTF8(data))", "is not valid UTF-8 text")
-        }
+        let file = try MappedFile(path: url.path)
+        let start = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        try file.checkUTF8(from: start)
+        var scanner = CSVScanner(bytes: file.bytes, range: start..<file.bytes.count)
         var rows: [(line: Int, fields: [String])] = []
-        var field = ""
-        var fields: [String] = []
-        var inQuotes = false
-        var line = 1
-        var rowLine = 1
-        var afterQuote = false
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            if inQuotes {
-                if character == "\"" {
-                    inQuotes = false
-                    afterQuote = true
-                } else {
-                    if character == "\n" { line += 1 }
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"":
-                if afterQuote {
-                    field.append("\"")
-                    inQuotes = true
-                    afterQuote = false
-                }  // doubled quote
-                else {
-                    inQuotes = true
-                }
-            case ",":
-                fields.append(field)
-                field = ""
-                afterQuote = false
-            case "\n", "\r\n":
-                fields.append(field)
-                field = ""
-                afterQuote = false
-                if !(fields.count == 1 && fields[0].isEmpty) { rows.append((rowLine, fields)) }
-                fields = []
-                line += 1
-                rowLine = line
-            case "\r": continue
-            default:
-                field.append(character)
-                afterQuote = false
-            }
-        }
-        if inQuotes { throw DataError(file: url.path, record: "line \(rowLine)", "unterminated quoted field") }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            rows.append((rowLine, fields))
+        do {
+            while try scanner.nextRow() { rows.append((scanner.rowLine, scanner.fieldStrings)) }
+        } catch let error as CSVScanner.SyntaxError {
+            throw DataError(file: url.path, record: "line \(error.line)", error.message)
         }
         return rows
     }
+}
+
+/// One CSV cell's bytes, read as the loaders read cells: numbers with surrounding whitespace
+/// trimmed, parsed as `Double(String)` / `Int(String)` would (`DecimalParsing`).
+private struct Cell {
+    let buffer: UnsafeRawBufferPointer
+    let start: Int
+    let end: Int
+
+    /// The cell without ASCII spaces and tabs around it, or nil when Unicode whitespace may remain.
+    private var asciiTrimmed: (Int, Int)? {
+        var (s, e) = (start, end)
+        while s < e && (buffer[s] == 0x20 || buffer[s] == 0x09) { s += 1 }
+        while e > s && (buffer[e - 1] == 0x20 || buffer[e - 1] == 0x09) { e -= 1 }
+        if s < e && (buffer[s] >= 0x80 || buffer[e - 1] >= 0x80) { return nil }
+        return (s, e)
+    }
+
+    /// The trimmed text (for messages and the rare cell with Unicode whitespace).
+    var trimmed: String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    var isBlank: Bool {
+        guard let (s, e) = asciiTrimmed else { return trimmed.isEmpty }
+        return s == e
+    }
+
+    var number: Double? {
+        guard let (s, e) = asciiTrimmed else { return Double(trimmed) }
+        return DecimalParsing.parseDouble(buffer, s, e)
+    }
+
+    var integer: Int? {
+        guard let (s, e) = asciiTrimmed else { return Int(trimmed) }
+        return DecimalParsing.parseInt(buffer, s, e)
+    }
+
+    /// The value of an id written as a canonical non-negative integer (no sign, no leading zero).
+    var canonicalInteger: Int? {
+        guard end > start, end - start <= 18, buffer[start] != UInt8(ascii: "0") || end - start == 1 else { return nil }
+        var value = 0
+        for i in start..<end {
+            let digit = buffer[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+}
+
+/// The value of a canonical non-negative integer id.
+private func canonicalInteger(_ id: String) -> Int? {
+    var id = id
+    return id.withUTF8 { Cell(buffer: UnsafeRawBufferPointer($0), start: 0, end: $0.count).canonicalInteger }
+}
+
+/// Results of work done concurrently, one slot per part.
+final class ParallelParts<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Value, any Error>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ body: () throws -> Value) {
+        let result = Result { try body() }
+        lock.withLock { results[k] = result }
+    }
+    func value(_ k: Int) -> Result<Value, any Error> { lock.withLock { results[k]! } }
 }
 
 extension WeakDataset {

@@ -33,7 +33,12 @@ struct JSONReader {
     func error(_ message: String) -> SyntaxError { SyntaxError(line: line, message: message) }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func peek() -> UInt8? {
@@ -154,14 +159,21 @@ struct JSONReader {
     mutating func readNumber() throws -> Double {
         skipWhitespace()
         let start = position
-        while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+        numberBytes: while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                position += 1
+            default: break numberBytes
+            }
+        }
         guard position > start else {
             if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
                 throw error("non-finite number (NaN/Infinity)")
             }
             throw error(position < bytes.count ? "expected a number" : "unexpected end of file (truncated JSON?)")
         }
-        guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
+        guard let value = DecimalParsing.parseDouble(bytes, start, position) else {
             throw error("malformed number")
         }
         return value

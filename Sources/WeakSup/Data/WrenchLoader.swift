@@ -48,7 +48,14 @@ public enum WrenchLoader {
         }
         // The number of classes: label.json, else the gold labels, else the votes.
         let allLabels = raw.values.flatMap { $0.labels.compactMap { $0 } }
-        let classCount = classNames?.count ?? max(2, (allLabels.max() ?? raw.values.flatMap(\.votes).max() ?? 1) + 1)
+        let classCount =
+            classNames?.count ?? max(2, (allLabels.max() ?? raw.values.compactMap(\.largestVote).max() ?? 1) + 1)
+        guard classCount <= LabelMatrix.maximumClassCount else {
+            throw DataError(
+                file: directory.path,
+                "has \(classCount) classes; at most \(LabelMatrix.maximumClassCount) are supported (votes are stored in a byte)"
+            )
+        }
         let names = classNames ?? (0..<classCount).map { "class\($0)" }
         for split in WeakDataset.Split.allCases { try raw[split]!.validate(classCount: classCount) }
 
@@ -74,10 +81,14 @@ public enum WrenchLoader {
     struct RawSplit {
         var file: String
         var ids: [String] = []
-        /// Each id's position in the file, to refuse duplicates.
-        var positions: [String: Int] = [:]
+        /// Whether the ids are canonical integers in increasing order (then they cannot repeat).
+        var idsIncrease = true
+        var lastID = -1
         var labels: [Int?] = []
-        var votes: [Int] = []
+        /// One byte per vote; a vote that does not fit (never a valid one) is stored as `Int8.max`
+        /// and kept exactly in `wideVotes`, by position, for the error message.
+        var votes: [Int8] = []
+        var wideVotes: [Int: Int] = [:]
         var lfCount: Int?
         var features: [Float] = []
         var featureWidth: Int?
@@ -91,21 +102,46 @@ public enum WrenchLoader {
                         file: file, record: id, field: "label", "label \(label) is not in 0..<\(classCount)")
                 }
                 if let m = lfCount {
-                    for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
+                    for j in 0..<m where !(-1..<classCount).contains(vote(at: row * m + j)) {
                         throw DataError(
                             file: file, record: id, field: "weak_labels",
-                            "vote \(votes[row * m + j]) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
+                            "vote \(vote(at: row * m + j)) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
                     }
+                }
+            }
+        }
+
+        func vote(at index: Int) -> Int { wideVotes[index] ?? Int(votes[index]) }
+
+        var largestVote: Int? {
+            let narrow = votes.lazy.filter { $0 != Int8.max }.max().map(Int.init)
+            return [narrow, wideVotes.values.max()].compactMap { $0 }.max()
+        }
+
+        /// Refuses an id that appears twice, naming both records.
+        func checkUniqueIDs() throws {
+            guard !idsIncrease else { return }
+            var seen = [String: Int](minimumCapacity: ids.count)
+            for (position, id) in ids.enumerated() {
+                if let first = seen.updateValue(position, forKey: id) {
+                    throw DataError(
+                        file: file, record: id,
+                        "the id appears twice (records \(first + 1) and \(position + 1) of the file)")
                 }
             }
         }
 
         /// Orders rows by id and builds the split.
         func makeSplit(vocabulary: [String: Int]?) -> DatasetSplit {
-            let numeric = ids.compactMap { Int($0) }
-            let order =
-                numeric.count == ids.count
-                ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
+            let order: [Int]
+            if idsIncrease {
+                order = Array(ids.indices)
+            } else {
+                let numeric = ids.compactMap { Int($0) }
+                order =
+                    numeric.count == ids.count
+                    ? ids.indices.sorted { numeric[$0] < numeric[$1] } : ids.indices.sorted { ids[$0] < ids[$1] }
+            }
             let m = lfCount ?? 0
             let d = featureWidth ?? 0
             // Rows are copied in id order straight into the tensor's storage (no intermediate array).
@@ -120,8 +156,10 @@ public enum WrenchLoader {
                 }
                 featureTensor = Tensor(shape: [ids.count, d], storage: storage)
             }
-            let matrix = LabelMatrix(
-                rowCount: ids.count, lfCount: m, votes: order.flatMap { votes[($0 * m)..<(($0 + 1) * m)] })
+            var ordered = [Int8]()
+            ordered.reserveCapacity(votes.count)
+            for i in order { ordered += votes[(i * m)..<((i + 1) * m)] }
+            let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, compactVotes: ordered)
             let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
             var tokenRows = tokens.map { t in order.map { t[$0] } }
             if tokenRows == nil, let texts, let vocabulary {
@@ -160,6 +198,7 @@ public enum WrenchLoader {
                 file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
         }
         guard !split.ids.isEmpty else { throw DataError(file: url.path, "has no records (a split needs at least one)") }
+        try split.checkUniqueIDs()
         return split
     }
 
@@ -221,12 +260,11 @@ public enum WrenchLoader {
             }
         }
         guard let votes else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
-        if let first = split.positions[id] {
-            throw DataError(
-                file: split.file, record: id,
-                "the id appears twice (records \(first + 1) and \(split.ids.count + 1) of the file)")
+        if split.idsIncrease, let value = Int(id), value > split.lastID, "\(value)" == id {
+            split.lastID = value
+        } else {
+            split.idsIncrease = false
         }
-        split.positions[id] = split.ids.count
         if let m = split.lfCount, votes.count != m {
             throw DataError(
                 file: split.file, record: id, field: "weak_labels",
@@ -247,7 +285,7 @@ public enum WrenchLoader {
                     file: split.file, record: id, field: "data.feature",
                     "has \(feature.count) values, expected \(width) (as in record \(split.ids[0]))")
             }
-            split.features += feature.map(Float.init)
+            for value in feature { split.features.append(Float(value)) }
         }
         if split.texts != nil {
             guard let text else { throw DataError(file: split.file, record: id, field: "data.text", "is missing") }
@@ -259,7 +297,14 @@ public enum WrenchLoader {
         }
         split.ids.append(id)
         split.labels.append(label)
-        split.votes += votes
+        for vote in votes {
+            if let narrow = Int8(exactly: vote), narrow != Int8.max {
+                split.votes.append(narrow)
+            } else {
+                split.wideVotes[split.votes.count] = vote
+                split.votes.append(Int8.max)
+            }
+        }
     }
 
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].

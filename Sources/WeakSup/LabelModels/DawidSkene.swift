@@ -36,51 +36,81 @@ public final class DawidSkene: LabelModel {
             throw LabelModelError.invalidClassBalance(classBalance, classCount: c)
         }
         classCount = c
-        let rows = L.coveredRows
         let m = L.lfCount
-        let majority = MajorityVote()
-        try majority.fit(labelMatrix: L, classCount: c)
-        var posterior = majority.predictProbabilities(L.rows(rows)).scalars
+        let votes = SparseVotes(L)
+        let n = votes.rowCount
+        // Majority-vote soft labels of the covered rows to start.
+        var posterior = [Double](repeating: 0, count: n * c)
+        for r in 0..<n {
+            for e in votes.entries(r) { posterior[r * c + votes.votedClass(e)] += 1 }
+            let total = Double(votes.entries(r).count)
+            for k in 0..<c { posterior[r * c + k] /= total }
+        }
         var previous = -Double.infinity
         iterations = 0
-        func response(_ i: Int, _ j: Int) -> Int { L[i, j] == LabelMatrix.abstain ? c : L[i, j] }
+        // Abstaining is a response too, but its terms are sums over all rows minus the voting rows',
+        // so each iteration costs O(votes·C), not O(N·m·C).
+        var counts = [Double](repeating: 0, count: m * c * (c + 1))  // [j][k][response]
+        var logConfusion = counts
+        var s = [Double](repeating: 0, count: c)
         for iteration in 1...maxIterations {
             iterations = iteration
             // M-step.
-            var classTotals = [Double](repeating: smoothing, count: c)
-            var counts = Array(
-                repeating: Array(repeating: Array(repeating: smoothing, count: c + 1), count: c), count: m)
-            for (r, i) in rows.enumerated() {
+            var classTotals = [Double](repeating: 0, count: c)
+            for i in counts.indices { counts[i] = 0 }
+            for r in 0..<n {
                 for k in 0..<c { classTotals[k] += posterior[r * c + k] }
-                for j in 0..<m {
-                    let v = response(i, j)
-                    for k in 0..<c { counts[j][k][v] += posterior[r * c + k] }
+                for e in votes.entries(r) {
+                    let (j, v) = (votes.lf(e), votes.votedClass(e))
+                    for k in 0..<c { counts[(j * c + k) * (c + 1) + v] += posterior[r * c + k] }
                 }
             }
-            let total = classTotals.reduce(0, +)
-            prior = classBalance ?? classTotals.map { $0 / total }
-            confusion = counts.map { perClass in
-                perClass.map { row in
-                    let s = row.reduce(0, +)
-                    return row.map { $0 / s }
+            for j in 0..<m {
+                for k in 0..<c {
+                    let row = (j * c + k) * (c + 1)
+                    let voted = (0..<c).reduce(0.0) { $0 + counts[row + $1] }
+                    counts[row + c] = classTotals[k] - voted
+                    for v in 0...c { counts[row + v] += smoothing }
                 }
             }
-            // E-step.
-            let logConfusion = confusion.map { $0.map { $0.map { Foundation.log($0) } } }
+            let smoothedTotals = classTotals.map { $0 + smoothing }
+            let total = smoothedTotals.reduce(0, +)
+            prior = classBalance ?? smoothedTotals.map { $0 / total }
+            confusion = (0..<m).map { j in
+                (0..<c).map { k in
+                    let row = (j * c + k) * (c + 1)
+                    let sum = (0...c).reduce(0.0) { $0 + counts[row + $1] }
+                    return (0...c).map { counts[row + $0] / sum }
+                }
+            }
+            // E-step: start from every LF abstaining, then swap in each vote's term.
+            for j in 0..<m {
+                for k in 0..<c {
+                    for v in 0...c { logConfusion[(j * c + k) * (c + 1) + v] = Foundation.log(confusion[j][k][v]) }
+                }
+            }
+            var allAbstain = prior.map { Foundation.log($0) }
+            for j in 0..<m { for k in 0..<c { allAbstain[k] += logConfusion[(j * c + k) * (c + 1) + c] } }
             var logLikelihood = 0.0
-            for (r, i) in rows.enumerated() {
-                var s = prior.map { Foundation.log($0) }
-                for j in 0..<m {
-                    let v = response(i, j)
-                    for k in 0..<c { s[k] += logConfusion[j][k][v] }
+            for r in 0..<n {
+                for k in 0..<c { s[k] = allAbstain[k] }
+                for e in votes.entries(r) {
+                    let (j, v) = (votes.lf(e), votes.votedClass(e))
+                    for k in 0..<c {
+                        let row = (j * c + k) * (c + 1)
+                        s[k] += logConfusion[row + v] - logConfusion[row + c]
+                    }
                 }
                 let top = s.max()!
-                let e = s.map { Foundation.exp($0 - top) }
-                let z = e.reduce(0, +)
+                var z = 0.0
+                for k in 0..<c {
+                    s[k] = Foundation.exp(s[k] - top)
+                    z += s[k]
+                }
                 logLikelihood += top + Foundation.log(z)
-                for k in 0..<c { posterior[r * c + k] = e[k] / z }
+                for k in 0..<c { posterior[r * c + k] = s[k] / z }
             }
-            let mean = logLikelihood / Double(max(rows.count, 1))
+            let mean = logLikelihood / Double(max(n, 1))
             if abs(mean - previous) < tolerance { break }
             previous = mean
         }
@@ -102,4 +132,30 @@ public final class DawidSkene: LabelModel {
             link: .exp, lfCount: confusion.count, classCount: c, weights: weights,
             prior: prior.map { Foundation.log($0) }, abstainWeights: abstain)
     }
+}
+
+/// The votes of the covered rows of a label matrix in compressed-row form: row r's votes are
+/// `entries(r)`, each an LF index and the class it voted — what EM iterates over.
+struct SparseVotes {
+    private(set) var rowStarts: [Int] = [0]
+    private var lfIndices: [Int32] = []
+    private var votedClasses: [Int8] = []
+
+    init(_ L: LabelMatrix) {
+        lfIndices.reserveCapacity(L.voteCount)
+        votedClasses.reserveCapacity(L.voteCount)
+        for i in 0..<L.rowCount where L.isCovered(i) {
+            for (j, vote) in L.row(i).enumerated() where vote >= 0 {
+                lfIndices.append(Int32(j))
+                votedClasses.append(vote)
+            }
+            rowStarts.append(lfIndices.count)
+        }
+    }
+
+    var rowCount: Int { rowStarts.count - 1 }
+    /// The LF and the class of vote entry `e`.
+    func lf(_ e: Int) -> Int { Int(lfIndices[e]) }
+    func votedClass(_ e: Int) -> Int { Int(votedClasses[e]) }
+    func entries(_ r: Int) -> Range<Int> { rowStarts[r]..<rowStarts[r + 1] }
 }

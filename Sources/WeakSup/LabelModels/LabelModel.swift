@@ -43,7 +43,7 @@ extension LabelModel {
         let p = predictProbabilities(labelMatrix).scalars
         let c = classCount
         return (0..<labelMatrix.rowCount).map { i in
-            guard labelMatrix.row(i).contains(where: { $0 != LabelMatrix.abstain }) else { return LabelMatrix.abstain }
+            guard labelMatrix.isCovered(i) else { return LabelMatrix.abstain }
             let row = Array(p[(i * c)..<((i + 1) * c)])
             let best = row.max()!
             let tied = row.indices.filter { abs(row[$0] - best) <= 1e-12 }
@@ -92,32 +92,45 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
     }
 
     /// Soft labels `[N, C]` from the decomposition (rows without votes and a zero score: uniform).
+    /// One pass over the votes, written straight into the output (no per-row allocation).
     public func softLabels(_ L: LabelMatrix) -> Tensor {
-        let c = classCount
-        var out = [Double](repeating: 0, count: L.rowCount * c)
-        for i in 0..<L.rowCount {
-            var s = prior ?? Array(repeating: 0, count: c)
-            for j in 0..<L.lfCount {
-                if L[i, j] != LabelMatrix.abstain {
-                    for k in 0..<c { s[k] += weight(lf: j, vote: L[i, j], class: k) }
-                } else if let abstainWeights {
-                    for k in 0..<c { s[k] += abstainWeights[j * c + k] }
+        let (c, m) = (classCount, L.lfCount)
+        let storage = Storage(count: L.rowCount * c, dtype: .float64)
+        let out = storage.pointer(Double.self)
+        let start = prior ?? Array(repeating: 0, count: c)
+        weights.withUnsafeBufferPointer { w in
+            L.compactVotes.withUnsafeBufferPointer { votes in
+                for i in 0..<L.rowCount {
+                    let s = out + i * c
+                    for k in 0..<c { s[k] = start[k] }
+                    for j in 0..<m {
+                        let vote = Int(votes[i * m + j])
+                        if vote != LabelMatrix.abstain {
+                            let block = (j * c + vote) * c
+                            for k in 0..<c { s[k] += w[block + k] }
+                        } else if let abstainWeights {
+                            for k in 0..<c { s[k] += abstainWeights[j * c + k] }
+                        }
+                    }
+                    switch link {
+                    case .identity:
+                        var total = 0.0
+                        for k in 0..<c { total += s[k] }
+                        for k in 0..<c { s[k] = total > 0 ? s[k] / total : 1 / Double(c) }
+                    case .exp:
+                        var largest = s[0]
+                        for k in 1..<c { largest = max(largest, s[k]) }
+                        var total = 0.0
+                        for k in 0..<c {
+                            s[k] = Foundation.exp(s[k] - largest)
+                            total += s[k]
+                        }
+                        for k in 0..<c { s[k] /= total }
+                    }
                 }
             }
-            let row: [Double]
-            switch link {
-            case .identity:
-                let total = s.reduce(0, +)
-                row = total > 0 ? s.map { $0 / total } : Array(repeating: 1 / Double(c), count: c)
-            case .exp:
-                let m = s.max()!
-                let e = s.map { Foundation.exp($0 - m) }
-                let total = e.reduce(0, +)
-                row = e.map { $0 / total }
-            }
-            for k in 0..<c { out[i * c + k] = row[k] }
         }
-        return Tensor(shape: [L.rowCount, c], scalars: out, dtype: .float64)
+        return Tensor(shape: [L.rowCount, c], storage: storage)
     }
 }
 
@@ -125,9 +138,10 @@ public struct LabelDecomposition: Codable, Equatable, Sendable {
 func validateVotes(_ L: LabelMatrix, classCount: Int) throws {
     guard classCount >= 2 else { throw LabelModelError.tooFewClasses(classCount) }
     guard L.lfCount > 0 else { throw LabelModelError.noLabelingFunctions }
-    if let bad = L.votes.firstIndex(where: { !(-1..<classCount).contains($0) }) {
+    if let bad = L.compactVotes.firstIndex(where: { !(-1..<classCount).contains(Int($0)) }) {
         throw LabelModelError.voteOutOfRange(
-            row: bad / max(L.lfCount, 1), lf: bad % max(L.lfCount, 1), vote: L.votes[bad], classCount: classCount)
+            row: bad / max(L.lfCount, 1), lf: bad % max(L.lfCount, 1), vote: Int(L.compactVotes[bad]),
+            classCount: classCount)
     }
     guard L.voteCount > 0 else { throw LabelModelError.noVotes }
 }
