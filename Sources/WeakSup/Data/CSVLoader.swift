@@ -239,10 +239,10 @@ public enum CSVLoader {
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             var part = template
             results.set(k) {
-                let endLine = try parseRows(
-                    file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1, header: header,
-                    roles: roles,
-                    expectedRows: k == 0 ? estimatedRows(file, start..<end) : 0, into: &part, cellsName: cellsName)
+                var parser = CSVRowParser(bytes: file.bytes, header: header, roles: roles, cellsName: cellsName)
+                let endLine = try parser.parse(
+                    file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1,
+                    expectedRows: k == 0 ? estimatedRows(file, start..<end) : 0, into: &part)
                 return (part, endLine)
             }
         }
@@ -267,94 +267,6 @@ public enum CSVLoader {
         return lines == 0 ? 1 : Int(Double(range.count) / Double(sample) * Double(lines) * 1.02) + 16
     }
 
-    /// Parses the rows of `range` into `split`; returns the line after the last one.
-    private static func parseRows(
-        _ file: MappedFile, range: Range<Int>, firstLine: Int, header: [String], roles: [ColumnRole],
-        expectedRows: Int, into split: inout ParsedSplit, cellsName: String
-    ) throws -> Int {
-        let bytes = file.bytes
-        let featureCount = roles.filter { $0 == .feature }.count
-        let voteCount = roles.filter { $0 == .vote }.count
-        split.features.reserveCapacity(expectedRows * featureCount)
-        split.votes.reserveCapacity(expectedRows * voteCount)
-        split.lines.reserveCapacity(expectedRows)
-        split.labels.reserveCapacity(expectedRows)
-        if roles.contains(.id) { split.ids.reserveCapacity(expectedRows) }
-        var scanner = CSVScanner(bytes: bytes, range: range, firstLine: firstLine)
-        var released = range.lowerBound
-        var lastID = -1
-        do {
-            while try scanner.nextRow() {
-                let line = scanner.rowLine
-                try scanner.withFields { scratch, fields in
-                    guard fields.count == roles.count else {
-                        throw RowError(
-                            line: line, field: nil,
-                            message: "has \(fields.count) \(cellsName), the header has \(roles.count)")
-                    }
-                    for (k, field) in fields.enumerated() {
-                        let buffer = field.inScratch ? scratch : bytes
-                        let cell = Cell(buffer: buffer, start: field.start, end: field.end)
-                        switch roles[k] {
-                        case .id:
-                            let id = String(
-                                decoding: UnsafeRawBufferPointer(rebasing: buffer[field.start..<field.end]),
-                                as: UTF8.self)
-                            if split.idsIncrease, let value = cell.canonicalInteger, value > lastID {
-                                lastID = value
-                            } else {
-                                split.idsIncrease = false
-                            }
-                            split.ids.append(id)
-                        case .label:
-                            if cell.isBlank {
-                                split.labels.append(nil)
-                            } else {
-                                guard let label = cell.integer else {
-                                    throw RowError(
-                                        line: line, field: header[k],
-                                        message: "'\(cell.trimmed)' is not an integer label")
-                                }
-                                split.labels.append(label)
-                            }
-                        case .feature:
-                            guard let value = cell.number, value.isFinite else {
-                                throw RowError(
-                                    line: line, field: header[k], message: "'\(cell.trimmed)' is not a finite number")
-                            }
-                            guard Float(value).isFinite else {
-                                throw RowError(
-                                    line: line, field: header[k],
-                                    message: "\(cell.trimmed) is beyond Float32's range (±3.4e38)")
-                            }
-                            split.features.append(Float(value))
-                        case .vote:
-                            guard let vote = cell.integer else {
-                                throw RowError(
-                                    line: line, field: header[k], message: "'\(cell.trimmed)' is not an integer vote")
-                            }
-                            if let narrow = Int8(exactly: vote), narrow != Int8.max {
-                                split.votes.append(narrow)
-                            } else {
-                                split.wideVotes[split.votes.count] = vote
-                                split.votes.append(Int8.max)
-                            }
-                        }
-                    }
-                }
-                if !roles.contains(.label) { split.labels.append(nil) }
-                split.lines.append(line)
-                if scanner.position - released >= 16 << 20 {
-                    file.release(released..<scanner.position)
-                    released = scanner.position
-                }
-            }
-        } catch let error as CSVScanner.SyntaxError {
-            throw RowError(line: error.line, field: nil, message: error.message)
-        }
-        return scanner.line
-    }
-
     /// Rows of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF), with 1-based line
     /// numbers — for small files; datasets are parsed in place.
     package static func readCSV(_ url: URL) throws -> [(line: Int, fields: [String])] {
@@ -374,7 +286,7 @@ public enum CSVLoader {
 
 /// One CSV cell's bytes, read as the loaders read cells: numbers with surrounding whitespace
 /// trimmed, parsed as `Double(String)` / `Int(String)` would (`DecimalParsing`).
-private struct Cell {
+struct CSVCell {
     let buffer: UnsafeRawBufferPointer
     let start: Int
     let end: Int
@@ -425,7 +337,7 @@ private struct Cell {
 /// The value of a canonical non-negative integer id.
 private func canonicalInteger(_ id: String) -> Int? {
     var id = id
-    return id.withUTF8 { Cell(buffer: UnsafeRawBufferPointer($0), start: 0, end: $0.count).canonicalInteger }
+    return id.withUTF8 { CSVCell(buffer: UnsafeRawBufferPointer($0), start: 0, end: $0.count).canonicalInteger }
 }
 
 /// Results of work done concurrently, one slot per part.

@@ -17,7 +17,7 @@ struct CSVScanner {
 
     let bytes: UnsafeRawBufferPointer
     private(set) var position: Int
-    let end: Int
+    private(set) var end: Int
     /// The 1-based line of `position`.
     private(set) var line: Int
     /// The line the current row starts on.
@@ -31,6 +31,14 @@ struct CSVScanner {
         self.end = range.upperBound
         self.line = firstLine
         fields.reserveCapacity(64)
+    }
+
+    /// Continues scanning at `range.lowerBound`, which is on line `line` (keeps the buffers).
+    mutating func reset(range: Range<Int>, line: Int) {
+        position = range.lowerBound
+        end = range.upperBound
+        self.line = line
+        unterminatedLine = nil
     }
 
     /// Reads the next row that is not blank into `fields`; false at the end.
@@ -65,7 +73,28 @@ struct CSVScanner {
                     : Field(start: fieldStart, end: scanner.position, inScratch: false))
         }
         while position < end {
+            if scratchStart < 0 && !inQuotes {
+                // Skip 8 bytes at a time to the next byte that is not above ',' (the first flagged
+                // byte of `(w − 0x2D…) & ~w & 0x80…` is exactly the first one below 0x2D).
+                while position + 8 <= end {
+                    let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                    let below = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                    if below != 0 {
+                        position += below.trailingZeroBitCount >> 3
+                        break
+                    }
+                    position += 8
+                }
+                guard position < end else { break }
+            }
             let byte = bytes[position]
+            // Digits, signs, points and letters (all above ',') are the bulk of a data file.
+            if byte > UInt8(ascii: ",") && !inQuotes {
+                if scratchStart >= 0 { scratch.append(byte) }
+                afterQuote = false
+                position += 1
+                continue
+            }
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
                     inQuotes = false

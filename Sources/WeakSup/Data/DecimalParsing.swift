@@ -9,17 +9,29 @@ import Foundation
 /// fixed-point output). Anything else (more digits, huge exponents, `inf`, hex, stray bytes) goes
 /// to the standard parser, so the result never differs from it.
 enum DecimalParsing {
-    private static let exactPowersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
+    /// 10^e for 0 ≤ e ≤ 22, exactly (every such power is a Double).
+    @inline(__always)
+    private static func powerOfTen(_ e: Int) -> Double {
+        var result = 1.0
+        var (base, e) = (10.0, e)
+        while e > 0 {  // products of exact powers below 10^22 stay exact
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
+    }
 
     /// The number spelled by `bytes[start..<end]` (no surrounding whitespace), as `Double(String)` reads it.
     static func parseDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Double? {
-        if let value = fastDouble(bytes, start, end) { return value }
+        if let (value, stop) = scanDouble(bytes, start, end), stop == end { return value }
         return Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
     }
 
-    /// Clinger's fast path, or nil when it does not apply.
+    /// The decimal number `[+-]digits[.digits][(e|E)[+-]digits]` at `start` and where it ends — nil
+    /// when there is none or Clinger's fast path does not apply (then use `parseDouble`).
     @inline(__always)
-    private static func fastDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Double? {
+    static func scanDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> (Double, Int)? {
         var i = start
         guard i < end else { return nil }
         var negative = false
@@ -31,27 +43,12 @@ enum DecimalParsing {
         var significantDigits = 0
         var digits = 0
         var exponent = 0
-        while i < end, case let digit = bytes[i] &- UInt8(ascii: "0"), digit < 10 {
-            if mantissa != 0 || digit != 0 {
-                guard significantDigits < 19 else { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                significantDigits += 1
-            }
-            digits += 1
-            i += 1
-        }
+        scanDigits(bytes, &i, end, &mantissa, &significantDigits, &digits, &exponent, fraction: false)
+        guard significantDigits <= 19 else { return nil }
         if i < end && bytes[i] == UInt8(ascii: ".") {
             i += 1
-            while i < end, case let digit = bytes[i] &- UInt8(ascii: "0"), digit < 10 {
-                if mantissa != 0 || digit != 0 {
-                    guard significantDigits < 19 else { return nil }
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    significantDigits += 1
-                }
-                exponent -= 1
-                digits += 1
-                i += 1
-            }
+            scanDigits(bytes, &i, end, &mantissa, &significantDigits, &digits, &exponent, fraction: true)
+            guard significantDigits <= 19 else { return nil }
         }
         guard digits > 0 else { return nil }
         if i < end && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
@@ -72,33 +69,83 @@ enum DecimalParsing {
             guard exponentDigits > 0 else { return nil }
             exponent += exponentNegative ? -written : written
         }
-        guard i == end else { return nil }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
         guard mantissa <= 1 << 53, (-22...22).contains(exponent) else { return nil }
         let magnitude =
-            exponent >= 0
-            ? Double(mantissa) * exactPowersOfTen[exponent] : Double(mantissa) / exactPowersOfTen[-exponent]
-        return negative ? -magnitude : magnitude
+            exponent >= 0 ? Double(mantissa) * powerOfTen(exponent) : Double(mantissa) / powerOfTen(-exponent)
+        return (negative ? -magnitude : magnitude, i)
+    }
+
+    /// Accumulates a run of digits into `mantissa` (leading zeros are not significant); digits after
+    /// the point lower the exponent. More than 19 significant digits leave `significantDigits` at 20.
+    @inline(__always)
+    private static func scanDigits(
+        _ bytes: UnsafeRawBufferPointer, _ i: inout Int, _ end: Int, _ mantissa: inout UInt64,
+        _ significantDigits: inout Int, _ digits: inout Int, _ exponent: inout Int, fraction: Bool
+    ) {
+        while true {
+            // Eight digits at once once the leading zeros are behind (fast_float's SWAR step).
+            if mantissa != 0 && significantDigits <= 11 && i + 8 <= end,
+                let eight = eightDigits(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            {
+                mantissa = mantissa &* 100_000_000 &+ eight
+                significantDigits += 8
+                digits += 8
+                if fraction { exponent -= 8 }
+                i += 8
+                continue
+            }
+            guard i < end, case let digit = bytes[i] &- UInt8(ascii: "0"), digit < 10 else { return }
+            if mantissa != 0 || digit != 0 {
+                guard significantDigits < 19 else {
+                    significantDigits = 20
+                    return
+                }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                significantDigits += 1
+            }
+            if fraction { exponent -= 1 }
+            digits += 1
+            i += 1
+        }
+    }
+
+    /// The value of eight ASCII digits loaded little-endian, or nil when a byte is not a digit.
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64? {
+        let high = word & 0xF0F0_F0F0_F0F0_F0F0
+        let carry = (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+        guard high == 0x3030_3030_3030_3030 && carry == 0x3030_3030_3030_3030 else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)  // pairs
+        let low = (value & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32))
+        let upper = ((value >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32))
+        return (low &+ upper) >> 32
     }
 
     /// The integer spelled by `bytes[start..<end]`, as `Int(String)` reads it.
     static func parseInt(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
+        if let (value, stop) = scanInt(bytes, start, end), stop == end { return value }
+        return Int(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+    }
+
+    /// The integer `[+-]digits` (at most 18 digits) at `start` and where it ends, or nil.
+    @inline(__always)
+    static func scanInt(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> (Int, Int)? {
         var i = start
         var negative = false
         if i < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
             negative = bytes[i] == UInt8(ascii: "-")
             i += 1
         }
-        guard i < end, end - i <= 18 else {
-            return Int(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-        }
+        let first = i
         var value = 0
-        while i < end {
-            let digit = bytes[i] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
+        while i < end, case let digit = bytes[i] &- UInt8(ascii: "0"), digit < 10 {
+            guard i - first < 18 else { return nil }
             value = value * 10 + Int(digit)
             i += 1
         }
-        return negative ? -value : value
+        guard i > first else { return nil }
+        return (negative ? -value : value, i)
     }
 }
