@@ -228,7 +228,8 @@ public enum CSVLoader {
         into split: inout ParsedSplit, cellsName: String = "cells"
     ) throws {
         let end = file.bytes.count
-        let parts = end - start > 4 << 20 && !file.contains(UInt8(ascii: "\""), in: start..<end) ? 2 : 1
+        let parts =
+            end - start > minimumBytesForParallelParsing && !file.contains(UInt8(ascii: "\""), in: start..<end) ? 2 : 1
         var bounds = [start]
         for k in 1..<parts {
             bounds.append(max(bounds[k - 1], file.lineStart(after: start + (end - start) * k / parts - 1)))
@@ -242,7 +243,8 @@ public enum CSVLoader {
                 var parser = CSVRowParser(bytes: file.bytes, header: header, roles: roles, cellsName: cellsName)
                 let endLine = try parser.parse(
                     file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1,
-                    expectedRows: k == 0 ? estimatedRows(file, start..<end) : 0, into: &part)
+                    expectedRows: estimatedRows(file, k == 0 ? start..<end : boundaries[k]..<boundaries[k + 1]),
+                    into: &part)
                 return (part, endLine)
             }
         }
@@ -259,6 +261,9 @@ public enum CSVLoader {
             }
         }
     }
+
+    /// Files smaller than this are parsed by one thread (tests lower it to exercise the split).
+    nonisolated(unsafe) package static var minimumBytesForParallelParsing = 4 << 20
 
     /// The rows in `range`, from the length of the first lines (to reserve the arrays once).
     private static func estimatedRows(_ file: MappedFile, _ range: Range<Int>) -> Int {

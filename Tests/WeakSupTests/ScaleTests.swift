@@ -1,0 +1,150 @@
+import Autodiff
+import Foundation
+import TestSupport
+import Testing
+
+@testable import WeakSup
+
+@Suite("Loading and statistics at scale give exactly the old answers")
+struct ScaleTests {
+    @Test("the fast decimal parser reads every number exactly as Double(String) and Int(String) do")
+    func decimalParsingMatchesTheStandardParser() {
+        var generator = SeededGenerator(seed: 11)
+        var texts = [
+            "0", "-0", "+1", ".5", "5.", "-.5", "1e5", "1E-5", "1e+22", "1e23", "9007199254740993", "1e", "e5", "-", "",
+            "+", ".", "inf", "-infinity", "nan", "0x1p3", "1_0", "00012.5000", "123456789012345678901234",
+            "0.1234567890123456789012", "1e400", "4.9e-324", "1.7976931348623157e308", "3.4028235e38", "1e-30",
+            "0.000000000000000000001", "1.5e-7", "12345678.87654321", "1..2", "1e5e5", "--1", "1-", "١",
+        ]
+        for _ in 0..<4000 {
+            let magnitude = Foundation.pow(10, Double(generator.nextInt(below: 30)) - 15)
+            let value = (generator.nextUniform() * 2 - 1) * magnitude
+            texts += [
+                "\(Float(value))", "\(value)", String(format: "%.9g", value), String(format: "%.6f", value),
+                String(format: "%e", value), String(format: "%.17g", value), String(format: "%.3E", value),
+            ]
+        }
+        for text in texts {
+            var copy = text
+            let fast = copy.withUTF8 { DecimalParsing.parseDouble(UnsafeRawBufferPointer($0), 0, $0.count) }
+            #expect(fast?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+        for text in ["0", "-1", "+7", "007", "", "-", "+", "1.0", "99999999999999999999", "-9223372036854775808", " 1"]
+        {
+            var copy = text
+            let fast = copy.withUTF8 { DecimalParsing.parseInt(UnsafeRawBufferPointer($0), 0, $0.count) }
+            #expect(fast == Int(text), "\(text)")
+        }
+    }
+
+    @Test(
+        "CSV splits load bit-identically to the old parser: plain and quoted files, odd spellings, both in parts",
+        arguments: [false, true])
+    func csvMatchesTheReferenceParser(quoted: Bool) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (seed, split) in ["train", "valid", "test"].enumerated() {
+            try Data(messyCSV(rows: split == "train" ? 3000 : 200, seed: UInt64(seed), quoted: quoted).utf8)
+                .write(to: directory.appendingPathComponent("\(split).csv"))
+        }
+        let threshold = CSVLoader.minimumBytesForParallelParsing
+        CSVLoader.minimumBytesForParallelParsing = 4096  // two parts for the plain file
+        defer { CSVLoader.minimumBytesForParallelParsing = threshold }
+        let dataset = try CSVLoader.load(directory: directory)
+        for split in WeakDataset.Split.allCases {
+            let reference = try ReferenceCSVParser.parse(directory.appendingPathComponent("\(split.rawValue).csv"))
+            let loaded = dataset[split]
+            #expect(loaded.ids.elementsEqual(reference.ids))
+            #expect(loaded.goldLabels!.elementsEqual(reference.labels.map { $0! }))
+            #expect(loaded.features!.floats.map(\.bitPattern).elementsEqual(reference.features.map(\.bitPattern)))
+            #expect(loaded.labelMatrix.votes.elementsEqual(reference.votes))
+        }
+    }
+
+    @Test("WRENCH features are the Float32 of each JSON number, as JSONSerialization reads it")
+    func wrenchNumbersAreExact() throws {
+        let dataset = try WrenchLoader.load(directory: spambaseURL)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: spambaseURL.appendingPathComponent("valid.json")))
+                as? [String: [String: Any]])
+        let ids = object.keys.sorted { Int($0)! < Int($1)! }
+        let expected = ids.flatMap { id in
+            ((object[id]!["data"] as! [String: Any])["feature"] as! [NSNumber]).map { Float($0.doubleValue) }
+        }
+        #expect(dataset.valid.ids == ids)
+        #expect(dataset.valid.features!.floats.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    @Test("LF analysis in one pass equals counting row by row")
+    func lfAnalysisMatchesNaiveCounts() {
+        var generator = SeededGenerator(seed: 5)
+        let (n, m, c) = (500, 7, 3)
+        let votes = (0..<(n * m)).map { _ in generator.nextUniform() < 0.5 ? -1 : generator.nextInt(below: c) }
+        let gold = (0..<n).map { _ in generator.nextInt(below: c) }
+        let L = LabelMatrix(rowCount: n, lfCount: m, votes: votes)
+        let analysis = LFAnalysis(labelMatrix: L, lfNames: (0..<m).map { "lf\($0)" }, goldLabels: gold)
+        for j in 0..<m {
+            let voting = (0..<n).filter { L[$0, j] != -1 }
+            let others = { (i: Int) in (0..<m).filter { $0 != j && L[i, $0] != -1 } }
+            #expect(analysis.lfs[j].coverage == Double(voting.count) / Double(n))
+            #expect(analysis.lfs[j].overlaps == Double(voting.filter { !others($0).isEmpty }.count) / Double(n))
+            #expect(
+                analysis.lfs[j].conflicts
+                    == Double(voting.filter { i in others(i).contains { L[i, $0] != L[i, j] } }.count) / Double(n))
+            #expect(analysis.lfs[j].correct == voting.filter { L[$0, j] == gold[$0] }.count)
+            #expect(analysis.lfs[j].polarity == Set(voting.map { L[$0, j] }).sorted())
+        }
+        let covered = (0..<n).filter { i in (0..<m).contains { L[i, $0] != -1 } }
+        let conflicting = (0..<n).filter { i in Set((0..<m).map { L[i, $0] }.filter { $0 != -1 }).count > 1 }
+        #expect(analysis.totalCoverage == Double(covered.count) / Double(n))
+        #expect(analysis.totalConflict == Double(conflicting.count) / Double(n))
+    }
+
+    @Test("Snorkel's co-vote counts equal the one-hot product L̄ᵀL̄")
+    func coVoteCountsMatchTheOneHotProduct() {
+        var generator = SeededGenerator(seed: 9)
+        let (n, m, c) = (300, 6, 3)
+        let votes = (0..<(n * m)).map { _ in generator.nextUniform() < 0.4 ? -1 : generator.nextInt(below: c) }
+        let L = LabelMatrix(rowCount: n, lfCount: m, votes: votes)
+        let oneHot = Tensor.oneHot(votes, classCount: c, dtype: .float64).reshaped([n, m * c])
+        let product = oneHot.matmul(oneHot, transposeSelf: true).scalars
+        #expect(coVoteCounts(L, classCount: c).map(Double.init) == product)
+    }
+}
+
+/// A CSV split with every spelling the loader must read as the old parser did: shortest, `%.9g`,
+/// fixed, scientific and 17-digit numbers, more digits than the fast path takes, cells padded with
+/// spaces, CRLF line ends, blank lines and — when `quoted` — quoted ids and numbers.
+private func messyCSV(rows: Int, seed: UInt64, quoted: Bool, features: Int = 6, lfs: Int = 5) -> String {
+    var generator = SeededGenerator(seed: seed)
+    var text =
+        (["id", "label"] + (0..<features).map { "f\($0)" } + (0..<lfs).map { " lf_\($0) " })
+        .joined(separator: ",") + "\n"
+    for i in 0..<rows {
+        let id = quoted && i % 7 == 0 ? "\"r,\(i)\"\"x\"" : "\(i)"
+        var cells = [id, "\(generator.nextInt(below: 2))"]
+        for k in 0..<features {
+            let value = generator.nextNormal() * Foundation.pow(10, Double((i + k) % 9) - 4)
+            switch (i + k) % 10 {
+            case 0: cells.append("\(Float(value))")
+            case 1: cells.append(String(format: "%.9g", value))
+            case 2: cells.append(String(format: "%.6f", value))
+            case 3: cells.append(String(format: "%e", value))
+            case 4: cells.append(" \(Float(value)) ")
+            case 5: cells.append(String(format: "%.17g", value))
+            case 6: cells.append("\(value)1234567890123")
+            case 7: cells.append(quoted ? "\"\(Float(value))\"" : String(format: "%.3E", value))
+            case 8: cells.append(String(format: "%.2e", value * 1e-30))
+            default: cells.append("\t\(value)")
+            }
+        }
+        for k in 0..<lfs {
+            let vote = generator.nextUniform() < 0.5 ? -1 : generator.nextInt(below: 2)
+            cells.append((i + k) % 11 == 0 ? " \(vote)" : (i + k) % 13 == 0 && vote >= 0 ? "+\(vote)" : "\(vote)")
+        }
+        text += cells.joined(separator: ",") + (i % 13 == 0 ? "\r\n" : "\n")
+        if i % 97 == 0 { text += "\n" }
+    }
+    return text
+}
