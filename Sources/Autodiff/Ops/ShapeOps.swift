@@ -129,9 +129,11 @@ public func stopGradient(_ x: Tensor) -> Tensor {
 extension Tensor {
     /// One-hot rows: `result[i, c] = 1` if `labels[i] == c`; a label of -1 gives an all-zero row
     /// (an abstaining vote). A constant.
-    public static func oneHot(_ labels: [Int], classCount: Int, dtype: DType = .float32) -> Tensor {
+    public static func oneHot<Labels: Collection>(_ labels: Labels, classCount: Int, dtype: DType = .float32) -> Tensor
+    where Labels.Element: BinaryInteger {
         let storage = Storage(zeros: labels.count * classCount, dtype: dtype)
-        for (i, label) in labels.enumerated() where label >= 0 {
+        for (i, element) in labels.enumerated() where element >= 0 {
+            let label = Int(element)
             precondition(label < classCount, "oneHot: label \(label) at row \(i) is not in -1..<\(classCount)")
             switch dtype {
             case .float32: storage.pointer(Float.self)[i * classCount + label] = 1
@@ -139,5 +141,19 @@ extension Tensor {
             }
         }
         return Tensor(shape: [labels.count, classCount], storage: storage)
+    }
+
+    /// A `[rows, columns]` tensor of integers (e.g. LF votes), written straight into its storage.
+    public convenience init<Values: Collection>(shape: [Int], integers: Values, dtype: DType = .float32)
+    where Values.Element: BinaryInteger {
+        precondition(shape.reduce(1, *) == integers.count, "Shape \(shape) needs \(shape.reduce(1, *)) values")
+        let storage = Storage(count: integers.count, dtype: dtype)
+        for (i, value) in integers.enumerated() {
+            switch dtype {
+            case .float32: storage.pointer(Float.self)[i] = Float(value)
+            case .float64: storage.pointer(Double.self)[i] = Double(value)
+            }
+        }
+        self.init(shape: shape, storage: storage)
     }
 }

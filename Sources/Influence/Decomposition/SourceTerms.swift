@@ -165,7 +165,7 @@ public struct IdentitySurrogate {
     ) -> IdentitySurrogate {
         let (m, c) = (L.lfCount, model.classCount)
         let targets = model.softLabels(L)
-        let votes = Tensor.oneHot(L.votes, classCount: c, dtype: .float64).reshaped([L.rowCount, m * c])
+        let votes = Tensor.oneHot(L.compactVotes, classCount: c, dtype: .float64).reshaped([L.rowCount, m * c])
         // Start from majority vote: W̄ = 1{k = c} (softplus⁻¹(1) ≈ 0.5413), a small prior.
         let start = (0..<(m * c)).flatMap { row in (0..<c).map { $0 == row % c ? 0.5413 : -4.0 } }
         let raw = Tensor(shape: [m * c, c], scalars: start, dtype: .float64, requiresGrad: true)

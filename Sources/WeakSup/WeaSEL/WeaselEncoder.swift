@@ -43,9 +43,9 @@ public final class WeaselEncoder: Module {
     public func makeInput(features: Tensor?, labelMatrix L: LabelMatrix, dtype: DType = .float32) -> Tensor {
         let votes: Tensor
         if options.encoderInput == .featuresAndRawVotes {
-            votes = Tensor(shape: [L.rowCount, L.lfCount], scalars: L.votes.map(Double.init), dtype: dtype)
+            votes = Tensor(shape: [L.rowCount, L.lfCount], integers: L.compactVotes, dtype: dtype)
         } else {
-            votes = Tensor.oneHot(L.votes, classCount: classCount, dtype: dtype).reshaped([
+            votes = Tensor.oneHot(L.compactVotes, classCount: classCount, dtype: dtype).reshaped([
                 L.rowCount, L.lfCount * classCount,
             ])
         }
@@ -55,13 +55,18 @@ public final class WeaselEncoder: Module {
 
     /// One-hot votes with classes outermost, `[N, C·m]` (index `c·m + j`), matching θ's layout.
     public static func classMajorVotes(_ L: LabelMatrix, classCount c: Int, dtype: DType = .float32) -> Tensor {
-        var values = [Double](repeating: 0, count: L.rowCount * c * L.lfCount)
+        let m = L.lfCount
+        let storage = Storage(zeros: L.rowCount * c * m, dtype: dtype)
         for i in 0..<L.rowCount {
-            for j in 0..<L.lfCount where L[i, j] != LabelMatrix.abstain {
-                values[i * c * L.lfCount + L[i, j] * L.lfCount + j] = 1
+            for j in 0..<m where L[i, j] != LabelMatrix.abstain {
+                let index = i * c * m + L[i, j] * m + j
+                switch dtype {
+                case .float32: storage.pointer(Float.self)[index] = 1
+                case .float64: storage.pointer(Double.self)[index] = 1
+                }
             }
         }
-        return Tensor(shape: [L.rowCount, c * L.lfCount], scalars: values, dtype: dtype)
+        return Tensor(shape: [L.rowCount, c * m], storage: storage)
     }
 
     /// θ as `[batch, C·m]`.
@@ -98,11 +103,21 @@ public final class WeaselEncoder: Module {
         eval()
         defer { if wasTraining { train() } }
         let dtype = network.output.weight.dtype
-        return withoutGradients {
-            let theta = accuracies(makeInput(features: features, labelMatrix: labelMatrix, dtype: dtype))
-            let s = scores(
-                accuracies: theta, votes: Self.classMajorVotes(labelMatrix, classCount: classCount, dtype: dtype))
-            return (theta, s.softmax())
+        // In blocks of rows, so a million rows never hold every layer's activations at once.
+        let block = 16_384
+        let parts = stride(from: 0, to: max(labelMatrix.rowCount, 1), by: block).map { start in
+            let count = min(block, labelMatrix.rowCount - start)
+            let votes = labelMatrix.rows(Array(start..<(start + count)))
+            return withoutGradients {
+                let input = makeInput(
+                    features: features?.sliced(axis: 0, start: start, length: count), labelMatrix: votes, dtype: dtype)
+                let theta = accuracies(input)
+                let s = scores(
+                    accuracies: theta, votes: Self.classMajorVotes(votes, classCount: classCount, dtype: dtype))
+                return (theta, s.softmax())
+            }
         }
+        guard parts.count != 1 else { return parts[0] }
+        return (concat(parts.map(\.0), axis: 0), concat(parts.map(\.1), axis: 0))
     }
 }
