@@ -95,14 +95,22 @@ func formatted(_ values: [Double?]) -> String {
 func formattedScore(_ score: Double) -> String { number(score, "%.3e") }
 
 /// `id,p0,p1,…` rows of class probabilities `[n, C]`, one per id, with a header.
-func probabilityCSV(ids: [String], probabilities: Tensor) -> String {
+func writeProbabilityCSV(ids: [String], probabilities: Tensor, toPath path: String) throws {
     let c = probabilities.shape[1]
     let p = probabilities.scalars
-    var text = "id," + (0..<c).map { "p\($0)" }.joined(separator: ",") + "\n"
-    for (i, id) in ids.enumerated() {
-        text += csvField(id) + "," + (0..<c).map { String(p[i * c + $0]) }.joined(separator: ",") + "\n"
+    try writeAtomically(toPath: path) { write in
+        var text = "id," + (0..<c).map { "p\($0)" }.joined(separator: ",") + "\n"
+        for (i, id) in ids.enumerated() {
+            text += csvField(id)
+            for k in 0..<c { text += ",\(p[i * c + k])" }
+            text += "\n"
+            if text.utf8.count >= 1 << 20 {
+                try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+                text = ""
+            }
+        }
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
-    return text
 }
 
 /// A CSV field per RFC 4180: quoted (with doubled quotes) when it holds a comma, a quote or a line break.

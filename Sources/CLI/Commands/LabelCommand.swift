@@ -19,7 +19,6 @@ let labelCommand = Command(
         }
         try model.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
         let probabilities = model.predictProbabilities(dataset.train.labelMatrix)
-        let data: Data
         if (out as NSString).pathExtension.lowercased() == "json" {
             let p = probabilities.scalars
             let c = dataset.classCount
@@ -29,12 +28,14 @@ let labelCommand = Command(
                     "covered": dataset.train.labelMatrix.isCovered(i),
                 ]
             }
-            data = Data(
-                try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames, "rows": rows]).utf8)
+            try writeAtomically(
+                Data(
+                    try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames, "rows": rows])
+                        .utf8),
+                toPath: out)
         } else {
-            data = Data(probabilityCSV(ids: dataset.train.ids, probabilities: probabilities).utf8)
+            try writeProbabilityCSV(ids: dataset.train.ids, probabilities: probabilities, toPath: out)
         }
-        try writeAtomically(data, toPath: out)
         printError(
             "wrote soft labels of \(dataset.train.count) training rows (\(dataset.train.labelMatrix.coveredRows.count) covered) "
                 + "from \(model.kind.rawValue) to \(out)")

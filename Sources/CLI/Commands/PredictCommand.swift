@@ -17,9 +17,7 @@ let predictCommand = Command(
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
         let dataset = try loadDataset(arguments)
         let probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
-        try writeAtomically(
-            Data(probabilityCSV(ids: dataset[split].ids, probabilities: probabilities).utf8),
-            toPath: out)
+        try writeProbabilityCSV(ids: dataset[split].ids, probabilities: probabilities, toPath: out)
         printError("wrote \(dataset[split].count) rows of class probabilities to \(out)")
     }
 )

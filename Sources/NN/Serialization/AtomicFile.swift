@@ -65,6 +65,14 @@ public func checkOutputPath(_ path: String) throws -> String {
 /// symbolic link at `path` is followed (its target is replaced); an existing file keeps its
 /// permissions. On any failure the temporary file is removed and the old file is untouched.
 public func writeAtomically(_ data: Data, toPath path: String) throws {
+    try writeAtomically(toPath: path) { write in try data.withUnsafeBytes { try write($0) } }
+}
+
+/// `writeAtomically(_:toPath:)` for output produced in pieces: `produce` hands each piece to
+/// `write`, so a large file is streamed to the temporary file instead of built in memory first.
+public func writeAtomically(
+    toPath path: String, _ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+) throws {
     let target = try checkOutputPath(path)
     let directory = (target as NSString).deletingLastPathComponent
     let name = (target as NSString).lastPathComponent
@@ -79,7 +87,7 @@ public func writeAtomically(_ data: Data, toPath path: String) throws {
     var closed = false
     defer { if !closed { close(descriptor) } }
     do {
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+        try produce { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
