@@ -97,6 +97,18 @@ struct JSONReader {
 
     mutating func readString() throws -> String {
         try expect(UInt8(ascii: "\""))
+        // Most strings (keys, ids) have no escapes: one validated copy of their bytes.
+        var end = position
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") && bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+            guard
+                let text = String(
+                    validating: UnsafeRawBufferPointer(rebasing: bytes[position..<end]).bindMemory(to: UInt8.self),
+                    as: UTF8.self)
+            else { throw error("a string is not valid UTF-8") }
+            position = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var start = position
         var buffer: [UInt8] = []
@@ -156,8 +168,26 @@ struct JSONReader {
         return value
     }
 
+    /// Whether `byte` can be part of a JSON number's spelling (as this reader delimits numbers).
+    @inline(__always)
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default: return false
+        }
+    }
+
     mutating func readNumber() throws -> Double {
         skipWhitespace()
+        // The exact fast path, when the number it reads is the whole run of number bytes.
+        if let (value, stop) = DecimalParsing.scanDouble(bytes, position, bytes.count),
+            stop == bytes.count || !Self.isNumberByte(bytes[stop])
+        {
+            position = stop
+            return value
+        }
         let start = position
         numberBytes: while position < bytes.count {
             switch bytes[position] {
@@ -182,6 +212,12 @@ struct JSONReader {
     /// An integer, or nil for JSON `null`.
     mutating func readOptionalInt() throws -> Int? {
         if try readNull() { return nil }
+        if let (value, stop) = DecimalParsing.scanInt(bytes, position, bytes.count),
+            stop == bytes.count || !Self.isNumberByte(bytes[stop])
+        {
+            position = stop
+            return value
+        }
         let value = try readNumber()
         guard value == value.rounded(), abs(value) < 1e15 else { throw error("expected an integer, got \(value)") }
         return Int(value)

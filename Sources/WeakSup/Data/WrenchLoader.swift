@@ -176,23 +176,23 @@ public enum WrenchLoader {
     }
 
     static func parseSplit(_ url: URL) throws -> RawSplit {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw DataError(file: url.path, "cannot be read (\(error.localizedDescription))")
-        }
+        let file = try MappedFile(path: url.path)
         var split = RawSplit(file: url.path)
         var currentID: String?
         var currentField: String?
         do {
-            try data.withUnsafeBytes { bytes in
-                var reader = JSONReader(bytes: bytes)
-                try reader.readObject { reader, id in
-                    currentID = id
-                    currentField = nil
-                    try parseRecord(&reader, id: id, into: &split, field: &currentField)
+            var reader = JSONReader(bytes: file.bytes)
+            var released = 0
+            try reader.readObject { reader, id in
+                currentID = id
+                currentField = nil
+                try parseRecord(&reader, id: id, into: &split, field: &currentField)
+                if reader.position - released >= 16 << 20 {  // give parsed pages back to the OS
+                    file.release(released..<reader.position)
+                    released = reader.position
                 }
-                guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
             }
+            guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
         } catch let error as JSONReader.SyntaxError {
             throw DataError(
                 file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
@@ -216,6 +216,7 @@ public enum WrenchLoader {
             case "label": label = try reader.readOptionalInt()
             case "weak_labels":
                 var values: [Int] = []
+                values.reserveCapacity(split.lfCount ?? 0)
                 try reader.readArray { reader in
                     guard let vote = try reader.readOptionalInt() else {
                         throw reader.error("null vote (use -1 to abstain)")
@@ -229,6 +230,7 @@ public enum WrenchLoader {
                     switch dataKey {
                     case "feature":
                         var values: [Double] = []
+                        values.reserveCapacity(split.featureWidth ?? 0)
                         try reader.readArray { reader in
                             let value = try reader.readNumber()
                             guard value.isFinite else { throw reader.error("non-finite feature value") }
