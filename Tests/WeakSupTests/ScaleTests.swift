@@ -76,6 +76,30 @@ struct ScaleTests {
         #expect(dataset.valid.features!.floats.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
+    @Test(
+        "WRENCH strings with escapes, integers spelled as 1.0 or 1e0, and numbers the fast path declines read as before"
+    )
+    func wrenchSpellings() throws {
+        let record = { (id: String, text: String, label: String, votes: String, feature: String) in
+            #""\#(id)": {"label": \#(label), "weak_labels": [\#(votes)], "data": {"text": "\#(text)", "feature": [\#(feature)]}}"#
+        }
+        let train =
+            "{" + record("0", #"a \"quoted\" caf\u00e9 \\ tab\t"#, "1.0", "1e0, -1", "0.1, 1e-30")
+            + ", " + record("1", "plain é", "0", "0, 0", "123456789012345678901234, -0.0") + "}"
+        let directory = try wrenchFolder([
+            "train.json": train, "valid.json": goodRecordWithText, "test.json": goodRecordWithText,
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataset = try WrenchLoader.load(directory: directory)
+        #expect(dataset.train.texts == ["a \"quoted\" café \\ tab\t", "plain é"])
+        #expect(dataset.train.goldLabels == [1, 0])
+        #expect(dataset.train.labelMatrix.votes == [1, -1, 0, 0])
+        let expected: [Float] = [
+            Float(Double("0.1")!), Float(Double("1e-30")!), Float(Double("123456789012345678901234")!), -0.0,
+        ]
+        #expect(dataset.train.features!.floats.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     @Test("LF analysis in one pass equals counting row by row")
     func lfAnalysisMatchesNaiveCounts() {
         var generator = SeededGenerator(seed: 5)
@@ -148,3 +172,6 @@ private func messyCSV(rows: Int, seed: UInt64, quoted: Bool, features: Int = 6, 
     }
     return text
 }
+
+private let goodRecordWithText =
+    #"{"0": {"label": 1, "weak_labels": [1, -1], "data": {"text": "x", "feature": [0.5, 1.0]}}, "1": {"label": 0, "weak_labels": [0, 0], "data": {"text": "y", "feature": [0.1, 2.0]}}}"#
