@@ -41,13 +41,16 @@ public final class WeaselEncoder: Module {
     /// The encoder's input for every row: features (if used) next to the votes (one-hot `[m·C]`
     /// or raw `[m]`, as the options say).
     public func makeInput(features: Tensor?, labelMatrix L: LabelMatrix, dtype: DType = .float32) -> Tensor {
+        let (m, c) = (L.lfCount, classCount)
         let votes: Tensor
         if options.encoderInput == .featuresAndRawVotes {
-            votes = Tensor(shape: [L.rowCount, L.lfCount], integers: L.compactVotes, dtype: dtype)
+            votes = Self.filled(rows: L.rowCount, columns: m, dtype: dtype) { set in
+                for (index, vote) in L.compactVotes.enumerated() { set(index, Double(vote)) }
+            }
         } else {
-            votes = Tensor.oneHot(L.compactVotes, classCount: classCount, dtype: dtype).reshaped([
-                L.rowCount, L.lfCount * classCount,
-            ])
+            votes = Self.filled(rows: L.rowCount, columns: m * c, dtype: dtype) { set in
+                for (index, vote) in L.compactVotes.enumerated() where vote >= 0 { set(index * c + Int(vote), 1) }
+            }
         }
         guard featureCount > 0, let features else { return votes }
         return concat([features.converted(to: dtype), votes], axis: 1)
@@ -56,17 +59,29 @@ public final class WeaselEncoder: Module {
     /// One-hot votes with classes outermost, `[N, C·m]` (index `c·m + j`), matching θ's layout.
     public static func classMajorVotes(_ L: LabelMatrix, classCount c: Int, dtype: DType = .float32) -> Tensor {
         let m = L.lfCount
-        let storage = Storage(zeros: L.rowCount * c * m, dtype: dtype)
-        for i in 0..<L.rowCount {
-            for j in 0..<m where L[i, j] != LabelMatrix.abstain {
-                let index = i * c * m + L[i, j] * m + j
-                switch dtype {
-                case .float32: storage.pointer(Float.self)[index] = 1
-                case .float64: storage.pointer(Double.self)[index] = 1
-                }
+        return filled(rows: L.rowCount, columns: c * m, dtype: dtype) { set in
+            for (index, vote) in L.compactVotes.enumerated() where vote >= 0 {
+                let (i, j) = index.quotientAndRemainder(dividingBy: m)
+                set(i * c * m + Int(vote) * m + j, 1)
             }
         }
-        return Tensor(shape: [L.rowCount, c * m], storage: storage)
+    }
+
+    /// A zero `[rows, columns]` tensor whose entries `fill` sets, written straight into its storage
+    /// (built per minibatch, so it must be cheap: no staging array, the dtype chosen once).
+    private static func filled(
+        rows: Int, columns: Int, dtype: DType, _ fill: (_ set: (Int, Double) -> Void) -> Void
+    ) -> Tensor {
+        let storage = Storage(zeros: rows * columns, dtype: dtype)
+        switch dtype {
+        case .float32:
+            let pointer = storage.pointer(Float.self)
+            fill { pointer[$0] = Float($1) }
+        case .float64:
+            let pointer = storage.pointer(Double.self)
+            fill { pointer[$0] = $1 }
+        }
+        return Tensor(shape: [rows, columns], storage: storage)
     }
 
     /// θ as `[batch, C·m]`.
@@ -99,13 +114,28 @@ public final class WeaselEncoder: Module {
     /// θ (`[N, C·m]`) and soft labels `y_e` (`[N, C]`) for rows with votes, in evaluation mode and
     /// without a graph: the frozen encoder acting as the label model of the trained end model.
     public func encode(features: Tensor?, labelMatrix: LabelMatrix) -> (accuracies: Tensor, softLabels: Tensor) {
+        let parts = encodeInBlocks(features: features, labelMatrix: labelMatrix, keepAccuracies: true)
+        guard parts.count != 1 else { return (parts[0].accuracies!, parts[0].softLabels) }
+        return (concat(parts.map(\.accuracies!), axis: 0), concat(parts.map(\.softLabels), axis: 0))
+    }
+
+    /// The soft labels `y_e` (`[N, C]`) alone — without holding θ for every row (240 MB at a
+    /// million rows of 30 LFs and 2 classes).
+    public func softLabels(features: Tensor?, labelMatrix: LabelMatrix) -> Tensor {
+        let parts = encodeInBlocks(features: features, labelMatrix: labelMatrix, keepAccuracies: false)
+        return parts.count == 1 ? parts[0].softLabels : concat(parts.map(\.softLabels), axis: 0)
+    }
+
+    /// The encoder over blocks of rows, so a million rows never hold every layer's activations at once.
+    private func encodeInBlocks(features: Tensor?, labelMatrix: LabelMatrix, keepAccuracies: Bool)
+        -> [(accuracies: Tensor?, softLabels: Tensor)]
+    {
         let wasTraining = isTraining
         eval()
         defer { if wasTraining { train() } }
         let dtype = network.output.weight.dtype
-        // In blocks of rows, so a million rows never hold every layer's activations at once.
         let block = 16_384
-        let parts = stride(from: 0, to: max(labelMatrix.rowCount, 1), by: block).map { start in
+        return stride(from: 0, to: max(labelMatrix.rowCount, 1), by: block).map { start in
             let count = min(block, labelMatrix.rowCount - start)
             let votes = labelMatrix.rows(Array(start..<(start + count)))
             return withoutGradients {
@@ -114,10 +144,8 @@ public final class WeaselEncoder: Module {
                 let theta = accuracies(input)
                 let s = scores(
                     accuracies: theta, votes: Self.classMajorVotes(votes, classCount: classCount, dtype: dtype))
-                return (theta, s.softmax())
+                return (keepAccuracies ? theta : nil, s.softmax())
             }
         }
-        guard parts.count != 1 else { return parts[0] }
-        return (concat(parts.map(\.0), axis: 0), concat(parts.map(\.1), axis: 0))
     }
 }

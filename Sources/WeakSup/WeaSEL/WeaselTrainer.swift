@@ -15,10 +15,9 @@ public struct WeaselResult {
     /// The result in the form every method returns: the end model's targets are the frozen
     /// encoder's soft labels of the training rows (the labels influence functions attribute).
     public func pipelineResult(dataset: WeakDataset) -> PipelineResult {
-        let softLabels = encoder.encode(
+        let softLabels = encoder.softLabels(
             features: dataset.train.features?.gatheringRows(trainingRows),
-            labelMatrix: dataset.train.labelMatrix.rows(trainingRows)
-        ).softLabels
+            labelMatrix: dataset.train.labelMatrix.rows(trainingRows))
         return PipelineResult(
             model: endModel, report: report, test: test, trainingRows: trainingRows, targets: softLabels,
             encoder: encoder)
@@ -48,10 +47,10 @@ public func trainWeasel(
     let encoder = WeaselEncoder(
         options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c, dtype: dtype,
         using: &generator)
-    let inputs = try spec.inputs(dataset.train, dtype: dtype).gatheringRows(rows)
-    let encoderInputs = encoder.makeInput(
-        features: dataset.train.features?.gatheringRows(rows), labelMatrix: votes, dtype: dtype)
-    let classMajorVotes = WeaselEncoder.classMajorVotes(votes, classCount: c, dtype: dtype)
+    // Batches are gathered from the full split (training row k is split row `rows[k]`), and the
+    // encoder's vote inputs are built per batch from the byte votes: nothing of size N is copied.
+    let inputs = try spec.inputs(dataset.train, dtype: dtype)
+    let features = dataset.train.features?.converted(to: dtype)
     let prior = options.classBalance ?? Array(repeating: 1 / Double(c), count: c)
 
     let encoderParameters = encoder.parameters
@@ -63,11 +62,14 @@ public func trainWeasel(
         parameters: endParameters, learningRate: training.learningRate, weightDecay: training.weightDecay)
 
     func batchLoss(_ batch: [Int]) -> Tensor {
+        let splitRows = batch.map { rows[$0] }
+        let batchVotes = votes.rows(batch)
         let s = encoder.scores(
-            accuracies: encoder.accuracies(encoderInputs.gatheringRows(batch)),
-            votes: classMajorVotes.gatheringRows(batch))
+            accuracies: encoder.accuracies(
+                encoder.makeInput(features: features?.gatheringRows(splitRows), labelMatrix: batchVotes, dtype: dtype)),
+            votes: WeaselEncoder.classMajorVotes(batchVotes, classCount: c, dtype: dtype))
         return options.objective.loss(
-            encoderScores: s, endLogits: endModel(inputs.gatheringRows(batch)), classPrior: prior)
+            encoderScores: s, endLogits: endModel(inputs.gatheringRows(splitRows)), classPrior: prior)
     }
 
     let report = try trainWithEarlyStopping(
