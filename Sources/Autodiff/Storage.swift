@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A contiguous, row-major buffer of `count` elements of one dtype.
 ///
 /// Storage is shared between a tensor and its reshapes / stop-gradient views, and is written
@@ -12,12 +16,21 @@ package final class Storage {
         precondition(count >= 0, "Storage count must be non-negative, got \(count)")
         self.count = count
         self.dtype = dtype
-        raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * dtype.byteCount, alignment: 64)
+        let byteCount = max(count, 1) * dtype.byteCount
+        // Buffers of several MB (per-sample gradient matrices, a million rows of features) are
+        // aligned to 2 MB and backed by huge pages where the kernel allows it (`MADV_HUGEPAGE`):
+        // first touch then faults 512 times less often.
+        let huge = byteCount >= Self.hugePageThreshold
+        raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: huge ? Self.hugePageSize : 64)
+        if huge { _ = madvise(raw, byteCount / Self.hugePageSize * Self.hugePageSize, MADV_HUGEPAGE) }
         switch dtype {
         case .float32: raw.bindMemory(to: Float.self, capacity: max(count, 1))
         case .float64: raw.bindMemory(to: Double.self, capacity: max(count, 1))
         }
     }
+
+    private static let hugePageSize = 2 << 20
+    private static let hugePageThreshold = 4 << 20
 
     /// Allocates storage filled with zeros.
     package convenience init(zeros count: Int, dtype: DType) {
