@@ -124,3 +124,36 @@ struct CommandEndToEndTests {
             (compared["results"] as? [[String: Any]])?.map { $0["method"] as? String } == ["majority", "supervised"])
     }
 }
+
+@Suite("bench scale's pieces")
+struct BenchScaleTests {
+    @Test("the scale dataset written as CSV and as WRENCH JSON loads to the same arrays")
+    func csvAndWrenchAgree() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-scale-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scale = ScaleDataset(rows: 3000, features: 5, lfs: 7, seed: 3)
+        try scale.write(to: root.appendingPathComponent("csv"), format: .csv)
+        try scale.write(to: root.appendingPathComponent("wrench"), format: .wrench)
+        let csv = try WeakDataset.load(from: root.appendingPathComponent("csv"))
+        let wrench = try WeakDataset.load(from: root.appendingPathComponent("wrench"))
+        for split in WeakDataset.Split.allCases {
+            #expect(csv[split].count == (split == .train ? 3000 : 500))
+            #expect(csv[split].ids == wrench[split].ids)
+            #expect(csv[split].goldLabels == wrench[split].goldLabels)
+            #expect(csv[split].labelMatrix == wrench[split].labelMatrix)
+            #expect(csv[split].features!.floats.map(\.bitPattern) == wrench[split].features!.floats.map(\.bitPattern))
+        }
+        #expect(csv.train.labelMatrix.voteCount > 3000)  // the LFs vote
+    }
+
+    @Test("a measured child process reports its exit code, output and a peak RSS from the OS")
+    func measuredChild() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = try runMeasured("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"], scratch: scratch)
+        #expect(run.exitCode == 3)
+        #expect(run.standardOutput == "out\n" && run.standardError == "err\n")
+        #expect(run.peakRSSBytes > 0 && run.seconds > 0)
+    }
+}

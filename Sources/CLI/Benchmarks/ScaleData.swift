@@ -20,11 +20,14 @@ struct ScaleDataset {
 
     var generator: SyntheticWeakSupervision {
         let spread = { (j: Int) in self.lfs > 1 ? Double(j) / Double(self.lfs - 1) : 0.5 }
-        // Interleaved so that accuracy and propensity are not tied to each other.
+        // Propensities interleaved (a stride coprime to M permutes the LFs) so that accuracy and
+        // propensity are not tied to each other.
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        let interleave = (7...).first { gcd($0, lfs) == 1 }!
         return SyntheticWeakSupervision(
             classBalance: Array(repeating: 1 / Double(classes), count: classes),
             accuracies: (0..<lfs).map { 0.55 + 0.35 * spread($0) },
-            propensities: (0..<lfs).map { 0.05 + 0.45 * spread(($0 * 7) % lfs) }, featureCount: features,
+            propensities: (0..<lfs).map { 0.05 + 0.45 * spread(($0 * interleave) % lfs) }, featureCount: features,
             separation: 1.0)
     }
 
