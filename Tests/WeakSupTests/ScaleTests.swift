@@ -24,6 +24,18 @@ struct ScaleTests {
                 String(format: "%e", value), String(format: "%.17g", value), String(format: "%.3E", value),
             ]
         }
+        // Random spellings: leading zeros, runs of 0–24 digits on either side of the point, exponents.
+        let digitString = { (generator: inout SeededGenerator, count: Int) in
+            String((0..<count).map { _ in Character("\(generator.nextInt(below: 10))") })
+        }
+        for _ in 0..<6000 {
+            var text = ["", "-", "+"][generator.nextInt(below: 3)]
+            text += String(repeating: "0", count: generator.nextInt(below: 3))
+            text += digitString(&generator, generator.nextInt(below: 13))
+            if generator.nextInt(below: 4) > 0 { text += "." + digitString(&generator, generator.nextInt(below: 25)) }
+            if generator.nextInt(below: 3) == 0 { text += "e\(generator.nextInt(below: 61) - 30)" }
+            texts.append(text)
+        }
         for text in texts {
             var copy = text
             let fast = copy.withUTF8 { DecimalParsing.parseDouble(UnsafeRawBufferPointer($0), 0, $0.count) }

@@ -83,18 +83,30 @@ enum DecimalParsing {
         _ bytes: UnsafeRawBufferPointer, _ i: inout Int, _ end: Int, _ mantissa: inout UInt64,
         _ significantDigits: inout Int, _ digits: inout Int, _ exponent: inout Int, fraction: Bool
     ) {
-        while true {
-            // Eight digits at once once the leading zeros are behind (fast_float's SWAR step).
-            if mantissa != 0 && significantDigits <= 11 && i + 8 <= end,
-                let eight = eightDigits(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            {
-                mantissa = mantissa &* 100_000_000 &+ eight
-                significantDigits += 8
-                digits += 8
-                if fraction { exponent -= 8 }
-                i += 8
-                continue
+        // Up to eight digits at once (fast_float's SWAR step, generalized to a run of k ≤ 8 digits:
+        // the word is shifted so the run ends it, and the vacated low bytes read as leading zeros).
+        while i + 8 <= end && significantDigits <= 11 {
+            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let notDigit =
+                ((word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+                | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            let k = notDigit == 0 ? 8 : notDigit.trailingZeroBitCount >> 3
+            guard k > 0 else { return }
+            let run = k == 8 ? word : (word << (64 - 8 * k)) | (0x3030_3030_3030_3030 >> (8 * k))
+            let value = eightDigitValue(run)
+            if mantissa == 0 {
+                significantDigits = decimalDigitCount(value)
+                mantissa = value
+            } else {
+                significantDigits += k
+                mantissa = mantissa &* powersOfTenUInt64[k] &+ value
             }
+            digits += k
+            if fraction { exponent -= k }
+            i += k
+            if k < 8 { return }
+        }
+        while true {
             guard i < end, case let digit = bytes[i] &- UInt8(ascii: "0"), digit < 10 else { return }
             if mantissa != 0 || digit != 0 {
                 guard significantDigits < 19 else {
@@ -110,12 +122,23 @@ enum DecimalParsing {
         }
     }
 
-    /// The value of eight ASCII digits loaded little-endian, or nil when a byte is not a digit.
+    private static let powersOfTenUInt64: [UInt64] = (0...8).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
+
+    /// The number of decimal digits of `value` (0 for 0); `value` < 10⁸.
     @inline(__always)
-    private static func eightDigits(_ word: UInt64) -> UInt64? {
-        let high = word & 0xF0F0_F0F0_F0F0_F0F0
-        let carry = (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
-        guard high == 0x3030_3030_3030_3030 && carry == 0x3030_3030_3030_3030 else { return nil }
+    private static func decimalDigitCount(_ value: UInt64) -> Int {
+        var count = 0
+        var rest = value
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        return count
+    }
+
+    /// The value of eight ASCII digits loaded little-endian (the caller checked they are digits).
+    @inline(__always)
+    private static func eightDigitValue(_ word: UInt64) -> UInt64 {
         var value = word &- 0x3030_3030_3030_3030
         value = (value &* 10) &+ (value >> 8)  // pairs
         let low = (value & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32))
