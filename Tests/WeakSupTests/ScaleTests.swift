@@ -74,6 +74,36 @@ struct ScaleTests {
         }
     }
 
+    @Test("an error in the second part of a file parsed in parallel names its exact line, field and value")
+    func errorsInTheSecondPartNameTheirLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lines = messyCSV(rows: 3000, seed: 1, quoted: false).components(separatedBy: "\n")
+        let bad = (2500...).first { lines[$0].count > 10 }!  // a data line in the second half
+        var cells = lines[bad].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[3] = "1.2.3"
+        lines[bad] = cells.joined(separator: ",")
+        let text = Data(lines.joined(separator: "\n").utf8)
+        try text.write(to: directory.appendingPathComponent("train.csv"))
+        // The line of the bad cell, counted in the file's bytes.
+        let offset = text.firstRange(of: Data("1.2.3".utf8))!.lowerBound
+        let badLine = 1 + text[..<offset].filter { $0 == 0x0A }.count
+        for split in ["valid", "test"] {
+            try Data(messyCSV(rows: 50, seed: 2, quoted: false).utf8).write(
+                to: directory.appendingPathComponent("\(split).csv"))
+        }
+        let threshold = CSVLoader.minimumBytesForParallelParsing
+        CSVLoader.minimumBytesForParallelParsing = 4096
+        defer { CSVLoader.minimumBytesForParallelParsing = threshold }
+        #expect(throws: DataError.self) { try CSVLoader.load(directory: directory) }
+        do { _ = try CSVLoader.load(directory: directory) } catch let error as DataError {
+            #expect(error.record == "line \(badLine)")
+            #expect(error.field == "f1")
+            #expect(error.problem == "'1.2.3' is not a finite number")
+        }
+    }
+
     @Test("WRENCH features are the Float32 of each JSON number, as JSONSerialization reads it")
     func wrenchNumbersAreExact() throws {
         let dataset = try WrenchLoader.load(directory: spambaseURL)
