@@ -20,19 +20,27 @@ let labelCommand = Command(
         try model.fit(labelMatrix: dataset.train.labelMatrix, classCount: dataset.classCount)
         let probabilities = model.predictProbabilities(dataset.train.labelMatrix)
         if (out as NSString).pathExtension.lowercased() == "json" {
+            // `{"classes": …, "label_model": …, "rows": [{"covered", "id", "probabilities"}, …]}`,
+            // streamed in blocks of rows (sorted keys, as `jsonString` writes them).
             let p = probabilities.scalars
-            let c = dataset.classCount
-            let rows: [[String: Any]] = dataset.train.ids.enumerated().map { i, id in
-                [
-                    "id": id, "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
-                    "covered": dataset.train.labelMatrix.isCovered(i),
-                ]
+            let (c, ids) = (dataset.classCount, dataset.train.ids)
+            let header = try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames])
+            try writeAtomically(toPath: out) { write in
+                var text = String(header.dropLast()) + ",\"rows\":["
+                for start in stride(from: 0, to: ids.count, by: 10_000) {
+                    let rows: [[String: Any]] = (start..<min(start + 10_000, ids.count)).map { i in
+                        [
+                            "id": ids[i], "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
+                            "covered": dataset.train.labelMatrix.isCovered(i),
+                        ]
+                    }
+                    text += (start > 0 ? "," : "") + String(try jsonString(rows).dropFirst().dropLast())
+                    try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+                    text = ""
+                }
+                text += "]}"
+                try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
             }
-            try writeAtomically(
-                Data(
-                    try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames, "rows": rows])
-                        .utf8),
-                toPath: out)
         } else {
             try writeProbabilityCSV(ids: dataset.train.ids, probabilities: probabilities, toPath: out)
         }
