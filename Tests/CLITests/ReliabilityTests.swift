@@ -271,6 +271,14 @@ struct InputTests {
         let ids = try CSVLoader.readCSV(URL(fileURLWithPath: out)).dropFirst().map { $0.fields[0] }
         #expect(ids == (try WeakDataset.load(from: csv)).train.ids)
         #expect(Set(ids) == ["a,1", "say \"hi\"", "two\nlines", "d"])
+        // The JSON output, written row by row, escapes them and parses back to the same ids and labels.
+        let json = csv.appendingPathComponent("labels.json").path
+        _ = try weasel(["label", "--data", csv.path, "--label-model", "majority", "--out", json])
+        let written = try jsonObject(try String(contentsOfFile: json, encoding: .utf8))
+        let rows = try #require(written["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["id"] as? String } == ids)
+        #expect(rows.map { ($0["probabilities"] as? [Double])?.count } == [2, 2, 2, 2])
+        #expect(written["classes"] as? [String] != nil && written["label_model"] as? String == "majority")
     }
 }
 

@@ -21,22 +21,23 @@ let labelCommand = Command(
         let probabilities = model.predictProbabilities(dataset.train.labelMatrix)
         if (out as NSString).pathExtension.lowercased() == "json" {
             // `{"classes": …, "label_model": …, "rows": [{"covered", "id", "probabilities"}, …]}`,
-            // streamed in blocks of rows (sorted keys, as `jsonString` writes them).
+            // streamed row by row in 1 MB pieces (sorted keys, as `jsonString` writes them).
             let p = probabilities.scalars
             let (c, ids) = (dataset.classCount, dataset.train.ids)
             let header = try jsonString(["label_model": model.kind.rawValue, "classes": dataset.classNames])
             try writeAtomically(toPath: out) { write in
                 var text = String(header.dropLast()) + ",\"rows\":["
-                for start in stride(from: 0, to: ids.count, by: 10_000) {
-                    let rows: [[String: Any]] = (start..<min(start + 10_000, ids.count)).map { i in
-                        [
-                            "id": ids[i], "probabilities": Array(p[(i * c)..<((i + 1) * c)]),
-                            "covered": dataset.train.labelMatrix.isCovered(i),
-                        ]
+                for i in ids.indices {
+                    guard p[(i * c)..<((i + 1) * c)].allSatisfy(\.isFinite) else {
+                        throw CLIError.output("the soft label of row '\(ids[i])' is not finite; nothing was written")
                     }
-                    text += (start > 0 ? "," : "") + String(try jsonString(rows).dropFirst().dropLast())
-                    try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
-                    text = ""
+                    text += (i > 0 ? "," : "") + "{\"covered\":\(dataset.train.labelMatrix.isCovered(i)),\"id\":"
+                    text += jsonQuoted(ids[i]) + ",\"probabilities\":["
+                    text += (0..<c).map { "\(p[i * c + $0])" }.joined(separator: ",") + "]}"
+                    if text.utf8.count >= 1 << 20 {
+                        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+                        text = ""
+                    }
                 }
                 text += "]}"
                 try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
