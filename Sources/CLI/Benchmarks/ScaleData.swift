@@ -32,7 +32,8 @@ struct ScaleDataset {
     }
 
     /// Writes `train`, `valid` and `test` files (CSV with `id,label,f…,lf_…` columns, or WRENCH JSON)
-    /// and `label.json` into `directory`; returns the bytes written.
+    /// and `label.json` into `directory`; returns the bytes written. Each file is written under a
+    /// temporary name and renamed when complete, so an interrupted run leaves no partial split.
     @discardableResult
     func write(to directory: URL, format: Format) throws -> Int {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -45,9 +46,9 @@ struct ScaleDataset {
         var total = 0
         for (split, count) in [("train", rows), ("valid", evaluationRows), ("test", evaluationRows)] {
             let url = directory.appendingPathComponent("\(split).\(format == .csv ? "csv" : "json")")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
+            let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp")
+            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: temporary)
             var text = format == .csv ? header : "{"
             var written = 0
             while written < count {
@@ -62,6 +63,10 @@ struct ScaleDataset {
             if format == .wrench {
                 try handle.write(contentsOf: Data("}\n".utf8))
                 total += 2
+            }
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CLIError.output("cannot rename \(temporary.path) to \(url.path) (errno \(errno))")
             }
             firstID += count
         }

@@ -9,8 +9,7 @@ func measure(repetitions: Int, iterations: Int = 1, _ body: () -> Void) -> (medi
     var samples: [Double] = []
     for _ in 0..<max(repetitions, 1) {
         let elapsed = clock.measure { for _ in 0..<iterations { body() } }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        samples.append(seconds / Double(iterations))
+        samples.append(seconds(elapsed) / Double(iterations))
     }
     samples.sort()
     let mid = samples.count / 2
@@ -26,4 +25,9 @@ func timingEntry(_ timing: (median: Double, min: Double)) -> [String: Any] {
 /// The fields every benchmark reports about how BLAS ran.
 func benchmarkHeader(suite: String, dtype: DType) -> [String: Any] {
     ["suite": suite, "dtype": dtype.rawValue, "threads": BLAS.threadCount, "blas_core": BLAS.coreName]
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

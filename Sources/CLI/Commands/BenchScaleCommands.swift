@@ -64,6 +64,10 @@ let benchScaleCommand = Command(
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let kept = try arguments.value("dir", as: String.self)
+        var isDirectory: ObjCBool = false
+        if let kept, FileManager.default.fileExists(atPath: kept, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.usage("--dir \(kept) is a file; give a folder (created if missing)")
+        }
         let directory = kept.map { URL(fileURLWithPath: $0) } ?? scratch.appendingPathComponent("data")
 
         printError("bench scale: writing \(scale.rows) rows (\(format.rawValue)) to \(directory.path)…")
@@ -131,7 +135,7 @@ let benchEpochsCommand = Command(
         let start = clock.now
         let dataset = try loadDataset(arguments)
         let loaded = clock.now
-        let epochs = EpochRecorder(clock: clock, start: loaded)
+        let epochs = EpochRecorder(clock: clock)
         var options = TrainingOptions()
         options.maxEpochs = try arguments.required("epochs", as: Int.self, where: { $0 >= 1 }, expected: "positive")
         options.earlyStopping = false
@@ -155,10 +159,6 @@ private final class EpochRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private let clock: ContinuousClock
     private(set) var marks: [(time: ContinuousClock.Instant, rss: Int?)] = []
-    init(clock: ContinuousClock, start: ContinuousClock.Instant) { self.clock = clock }
+    init(clock: ContinuousClock) { self.clock = clock }
     func record() { lock.withLock { marks.append((clock.now, currentRSSBytes())) } }
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

@@ -46,15 +46,9 @@ public enum CSVLoader {
                     file: other.file, "LF columns \(other.lfNames) differ from train.csv's \(train.lfNames)")
             }
         }
-        let labels = parsed.values.flatMap { $0.labels.compactMap { $0 } }
-        let classCount =
-            classNames?.count ?? max(2, (labels.max() ?? parsed.values.compactMap(\.largestVote).max() ?? 1) + 1)
-        guard classCount <= LabelMatrix.maximumClassCount else {
-            throw DataError(
-                file: directory.path,
-                "has \(classCount) classes; at most \(LabelMatrix.maximumClassCount) are supported (votes are stored in a byte)"
-            )
-        }
+        let classCount = try inferredClassCount(
+            classNames: classNames, labels: parsed.values.flatMap { $0.labels.compactMap { $0 } },
+            largestVote: parsed.values.compactMap(\.votes.largest).max(), directory: directory.path)
         for split in WeakDataset.Split.allCases { try parsed[split]!.validate(classCount: classCount) }
         let splits = parsed.mapValues { $0.makeSplit() }
         return WeakDataset(
@@ -71,23 +65,15 @@ public enum CSVLoader {
         var lines: [Int] = []
         var labels: [Int?] = []
         var features: [Float] = []
-        /// One byte per vote; a vote that does not fit (never a valid one) is stored as `Int8.max`
-        /// and kept exactly in `wideVotes`, by position, for the error message.
-        var votes: [Int8] = []
-        var wideVotes: [Int: Int] = [:]
+        var votes = ParsedVotes()
         /// Whether the ids are canonical integers in increasing order (then they cannot repeat).
         var idsIncrease = true
+        /// The id column's name (for messages).
+        var idColumn = "id"
 
         init(file: String, lfFile: String?) {
             self.file = file
             self.lfFile = lfFile
-        }
-
-        func vote(at index: Int) -> Int { wideVotes[index] ?? Int(votes[index]) }
-
-        var largestVote: Int? {
-            let narrow = votes.lazy.filter { $0 != Int8.max }.max().map(Int.init)
-            return [narrow, wideVotes.values.max()].compactMap { $0 }.max()
         }
 
         func validate(classCount: Int) throws {
@@ -98,10 +84,10 @@ public enum CSVLoader {
                         file: file, record: "line \(lines[row])", field: "label",
                         "label \(label) is not in 0..<\(classCount)")
                 }
-                for j in 0..<m where !(-1..<classCount).contains(vote(at: row * m + j)) {
+                for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
                     throw DataError(
                         file: lfFile ?? file, record: "line \(lfFile == nil ? lines[row] : row + 2)", field: lfNames[j],
-                        "vote \(vote(at: row * m + j)) is not in -1..<\(classCount) (-1 = abstain)")
+                        "vote \(votes[row * m + j]) is not in -1..<\(classCount) (-1 = abstain)")
                 }
             }
         }
@@ -117,14 +103,13 @@ public enum CSVLoader {
                     "id '\(id)' already appears on line \(lines[first])")
             }
         }
-        var idColumn = "id"
 
         func makeSplit() -> DatasetSplit {
             let d = featureNames.count
             let gold: [Int]? = !labels.isEmpty && labels.allSatisfy { $0 != nil } ? labels.map { $0! } : nil
             return DatasetSplit(
                 ids: ids, features: d > 0 ? Tensor(shape: [ids.count, d], floats: features) : nil,
-                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, compactVotes: votes),
+                labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, compactVotes: votes.bytes),
                 goldLabels: gold)
         }
 
@@ -135,13 +120,11 @@ public enum CSVLoader {
             } else {
                 idsIncrease = idsIncrease && other.idsIncrease
             }
-            let voteOffset = votes.count
             ids += other.ids
             lines += other.lines.map { $0 + lineOffset }
             labels += other.labels
             features += other.features
-            votes += other.votes
-            for (index, value) in other.wideVotes { wideVotes[index + voteOffset] = value }
+            votes.append(contentsOf: other.votes)
         }
     }
 
@@ -191,7 +174,6 @@ public enum CSVLoader {
             }
             split.lfNames = lfHeader
             split.votes = votes.votes
-            split.wideVotes = votes.wideVotes
         }
         return split
     }
@@ -236,21 +218,23 @@ public enum CSVLoader {
         }
         bounds.append(end)
         let (template, boundaries) = (split, bounds)
-        let results = ParallelParts<(ParsedSplit, Int)>(count: parts)
+        let results = ConcurrentResults<(ParsedSplit, Int)>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             var part = template
-            results.set(k) {
-                var parser = CSVRowParser(bytes: file.bytes, header: header, roles: roles, cellsName: cellsName)
-                let endLine = try parser.parse(
-                    file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1,
-                    expectedRows: estimatedRows(file, k == 0 ? start..<end : boundaries[k]..<boundaries[k + 1]),
-                    into: &part)
-                return (part, endLine)
-            }
+            results.set(
+                k,
+                Result {
+                    var parser = CSVRowParser(bytes: file.bytes, header: header, roles: roles, cellsName: cellsName)
+                    let endLine = try parser.parse(
+                        file, range: boundaries[k]..<boundaries[k + 1], firstLine: k == 0 ? line : 1,
+                        expectedRows: estimatedRows(file, k == 0 ? start..<end : boundaries[k]..<boundaries[k + 1]),
+                        into: &part)
+                    return (part, endLine)
+                })
         }
         var lineOffset = 0
         for k in 0..<parts {
-            switch results.value(k) {
+            switch results.values[k]! {
             case .failure(let error as RowError):
                 throw DataError(
                     file: file.path, record: "line \(error.line + lineOffset)", field: error.field, error.message)
@@ -343,18 +327,6 @@ struct CSVCell {
 private func canonicalInteger(_ id: String) -> Int? {
     var id = id
     return id.withUTF8 { CSVCell(buffer: UnsafeRawBufferPointer($0), start: 0, end: $0.count).canonicalInteger }
-}
-
-/// Results of work done concurrently, one slot per part.
-final class ParallelParts<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<Value, any Error>?]
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ body: () throws -> Value) {
-        let result = Result { try body() }
-        lock.withLock { results[k] = result }
-    }
-    func value(_ k: Int) -> Result<Value, any Error> { lock.withLock { results[k]! } }
 }
 
 extension WeakDataset {

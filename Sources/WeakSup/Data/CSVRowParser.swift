@@ -84,10 +84,11 @@ struct CSVRowParser {
                 split.features.append(Float(value))
                 stop = s
             case .vote:
-                guard let (value, s) = DecimalParsing.scanInt(bytes, p, end), let vote = Int8(exactly: value),
-                    vote != Int8.max
-                else { return rollBack(&split, &self) }
-                split.votes.append(vote)
+                // A vote that does not fit a byte is left to the general path.
+                guard let (value, s) = DecimalParsing.scanInt(bytes, p, end), (-128..<127).contains(value) else {
+                    return rollBack(&split, &self)
+                }
+                split.votes.append(value)
                 stop = s
             case .label:
                 if p < end && (bytes[p] == UInt8(ascii: ",") || bytes[p] == 0x0A || bytes[p] == 0x0D) {
@@ -173,12 +174,7 @@ struct CSVRowParser {
                         throw CSVLoader.RowError(
                             line: line, field: header[k], message: "'\(cell.trimmed)' is not an integer vote")
                     }
-                    if let narrow = Int8(exactly: vote), narrow != Int8.max {
-                        split.votes.append(narrow)
-                    } else {
-                        split.wideVotes[split.votes.count] = vote
-                        split.votes.append(Int8.max)
-                    }
+                    split.votes.append(vote)
                 }
             }
         }

@@ -47,15 +47,9 @@ public enum WrenchLoader {
             }
         }
         // The number of classes: label.json, else the gold labels, else the votes.
-        let allLabels = raw.values.flatMap { $0.labels.compactMap { $0 } }
-        let classCount =
-            classNames?.count ?? max(2, (allLabels.max() ?? raw.values.compactMap(\.largestVote).max() ?? 1) + 1)
-        guard classCount <= LabelMatrix.maximumClassCount else {
-            throw DataError(
-                file: directory.path,
-                "has \(classCount) classes; at most \(LabelMatrix.maximumClassCount) are supported (votes are stored in a byte)"
-            )
-        }
+        let classCount = try inferredClassCount(
+            classNames: classNames, labels: raw.values.flatMap { $0.labels.compactMap { $0 } },
+            largestVote: raw.values.compactMap(\.votes.largest).max(), directory: directory.path)
         let names = classNames ?? (0..<classCount).map { "class\($0)" }
         for split in WeakDataset.Split.allCases { try raw[split]!.validate(classCount: classCount) }
 
@@ -85,10 +79,7 @@ public enum WrenchLoader {
         var idsIncrease = true
         var lastID = -1
         var labels: [Int?] = []
-        /// One byte per vote; a vote that does not fit (never a valid one) is stored as `Int8.max`
-        /// and kept exactly in `wideVotes`, by position, for the error message.
-        var votes: [Int8] = []
-        var wideVotes: [Int: Int] = [:]
+        var votes = ParsedVotes()
         var lfCount: Int?
         var features: [Float] = []
         var featureWidth: Int?
@@ -102,20 +93,13 @@ public enum WrenchLoader {
                         file: file, record: id, field: "label", "label \(label) is not in 0..<\(classCount)")
                 }
                 if let m = lfCount {
-                    for j in 0..<m where !(-1..<classCount).contains(vote(at: row * m + j)) {
+                    for j in 0..<m where !(-1..<classCount).contains(votes[row * m + j]) {
                         throw DataError(
                             file: file, record: id, field: "weak_labels",
-                            "vote \(vote(at: row * m + j)) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
+                            "vote \(votes[row * m + j]) of LF \(j) is not in -1..<\(classCount) (-1 = abstain)")
                     }
                 }
             }
-        }
-
-        func vote(at index: Int) -> Int { wideVotes[index] ?? Int(votes[index]) }
-
-        var largestVote: Int? {
-            let narrow = votes.lazy.filter { $0 != Int8.max }.max().map(Int.init)
-            return [narrow, wideVotes.values.max()].compactMap { $0 }.max()
         }
 
         /// Refuses an id that appears twice, naming both records.
@@ -158,7 +142,7 @@ public enum WrenchLoader {
             }
             var ordered = [Int8]()
             ordered.reserveCapacity(votes.count)
-            for i in order { ordered += votes[(i * m)..<((i + 1) * m)] }
+            for i in order { ordered += votes.bytes[(i * m)..<((i + 1) * m)] }
             let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, compactVotes: ordered)
             let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
             var tokenRows = tokens.map { t in order.map { t[$0] } }
@@ -299,14 +283,7 @@ public enum WrenchLoader {
         }
         split.ids.append(id)
         split.labels.append(label)
-        for vote in votes {
-            if let narrow = Int8(exactly: vote), narrow != Int8.max {
-                split.votes.append(narrow)
-            } else {
-                split.wideVotes[split.votes.count] = vote
-                split.votes.append(Int8.max)
-            }
-        }
+        for vote in votes { split.votes.append(vote) }
     }
 
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].

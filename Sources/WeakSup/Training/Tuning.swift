@@ -111,12 +111,3 @@ private func evaluateConcurrently<State, Outcome>(
     }
     return try results.values.map { try $0!.get() }
 }
-
-/// Results written from concurrent work, each to its own slot.
-private final class ConcurrentResults<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Swift.Result<Value, Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Swift.Result<Value, Error>) { lock.withLock { slots[index] = value } }
-    var values: [Swift.Result<Value, Error>?] { lock.withLock { slots } }
-}
