@@ -6,7 +6,8 @@ extension WeakDataset {
     /// plus `label.json` (class names) and `lfs.json` (LF names and descriptions). Every file is
     /// written atomically; features are written with Float32's shortest exact decimal, so a round
     /// trip reproduces them bit for bit. Rows without a gold label get `"label": null`.
-    public func writeWRENCH(to directory: URL) throws {
+    /// `lfDetails[j]`, when given, adds keys to LF `j`'s entry in `lfs.json` (e.g. the rule as written).
+    public func writeWRENCH(to directory: URL, lfDetails: [[String: Any]]? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for split in Split.allCases {
             try writeAtomically(
@@ -16,7 +17,9 @@ extension WeakDataset {
         try writeAtomically(
             try JSONSerialization.data(withJSONObject: classes, options: [.sortedKeys]),
             to: directory.appendingPathComponent("label.json"))
-        let lfs = lfNames.indices.map { ["id": $0, "name": lfNames[$0], "rule": lfDescriptions[$0]] as [String: Any] }
+        let lfs = lfNames.indices.map { j in
+            (lfDetails?[j] ?? [:]).merging(["id": j, "name": lfNames[j], "rule": lfDescriptions[j]]) { _, own in own }
+        }
         try writeAtomically(
             try JSONSerialization.data(withJSONObject: ["lfs": lfs], options: [.sortedKeys]),
             to: directory.appendingPathComponent("lfs.json"))
@@ -36,6 +39,9 @@ private func wrenchJSON(_ split: DatasetSplit) -> String {
                     + "]")
         }
         if let texts = split.texts { data.append("\"text\": " + jsonQuoted(texts[i])) }
+        if let tokens = split.tokens {
+            data.append("\"tokens\": [" + tokens[i].map(String.init).joined(separator: ", ") + "]")
+        }
         let label = split.goldLabels.map { "\($0[i])" } ?? "null"
         let votes = split.labelMatrix.row(i).map(String.init).joined(separator: ", ")
         text +=
@@ -51,4 +57,51 @@ private func jsonQuoted(_ text: String) -> String {
     let data =
         (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
     return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+}
+
+extension WeakDataset {
+    /// Writes the dataset as a WRENCH folder at `path` so that the folder is either absent/the old
+    /// one or the complete new one: everything is written into a hidden sibling folder first, then
+    /// renamed into place. An existing folder is replaced only when it is a dataset folder (it
+    /// holds `train.json`) — anything else at `path` is refused, never deleted.
+    public func writeWRENCHFolder(atPath path: String, lfDetails: [[String: Any]]? = nil) throws {
+        let fileManager = FileManager.default
+        let target = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard !path.isEmpty, target.lastPathComponent != "/" else {
+            throw DataError(file: path, "is not a folder name")
+        }
+        guard fileManager.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(file: path, "cannot be written: the folder \(parent.path) does not exist")
+        }
+        let exists = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+        if exists {
+            let entries =
+                isDirectory.boolValue ? (try? fileManager.contentsOfDirectory(atPath: target.path)) ?? [] : nil
+            guard let entries, entries.isEmpty || entries.contains("train.json") else {
+                throw DataError(
+                    file: path,
+                    "exists and is not a dataset folder (no train.json); choose a new folder or remove it")
+            }
+        }
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).writing-\(getpid())")
+        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).replaced-\(getpid())")
+        try? fileManager.removeItem(at: staging)
+        do {
+            try writeWRENCH(to: staging, lfDetails: lfDetails)
+            if exists { try fileManager.moveItem(at: target, to: retired) }
+            do { try fileManager.moveItem(at: staging, to: target) } catch {
+                if exists { try? fileManager.moveItem(at: retired, to: target) }
+                throw error
+            }
+            if exists { try? fileManager.removeItem(at: retired) }
+        } catch let error as DataError {
+            try? fileManager.removeItem(at: staging)
+            throw error
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw DataError(file: path, "cannot be written (\(error.localizedDescription))")
+        }
+    }
 }
