@@ -52,9 +52,9 @@ final class StandardOutput: @unchecked Sendable {
     }
 }
 
-/// Writes one line to stderr (progress and diagnostics; stdout is for results).
+/// Writes one line to stderr (diagnostics; stdout is for results), above any progress line.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StatusLine.shared.permanent(message)
 }
 
 /// Serializes a JSON-compatible value with sorted keys, as one line. A NaN or infinite number is

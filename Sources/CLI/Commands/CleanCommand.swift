@@ -34,7 +34,7 @@ let cleanCommand = Command(
             "gamma", as: Double.self, where: { $0 > 0 && $0 <= 1 }, expected: "a number in (0, 1]")
         let seed = try seed(arguments)
         let oracle = arguments.flag("oracle")
-        let progress = progressPrinter(arguments)
+        let progress = progressSteps(arguments, "clean", total: (budget + batch - 1) / batch)
         let labelModel = try arguments.required("label-model", as: LabelModelKind.self).make(seed: seed) {
             printError("warning: \($0)")
         }

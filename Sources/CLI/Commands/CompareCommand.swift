@@ -25,7 +25,7 @@ let compareCommand = Command(
         }
         var options = try trainingOptions(arguments)
         options.progress = nil
-        let progress = progressPrinter(arguments)
+        let progress = progressSteps(arguments, "compare", total: entries.count * (try seedCount(arguments)))
         let results = try compareMethods(
             entries, dataset: dataset, seeds: try seedCount(arguments), endModel: try endModelSpec(arguments),
             options: options, tuning: tuningGrid(arguments)

@@ -16,7 +16,7 @@ let robustnessCommand = Command(
         let seeds = try seedCount(arguments)
         var options = try trainingOptions(arguments)
         options.progress = nil
-        let progress = progressPrinter(arguments)
+        let progress = progressSteps(arguments, "robustness", total: nil)
         let results = try runRobustnessExperiment(
             dataset: dataset, mode: mode, counts: counts, seeds: seeds,
             endModel: try endModelSpec(arguments), options: options

@@ -31,10 +31,19 @@ func seedCount(_ arguments: ParsedArguments) throws -> Int {
 let jsonOption = OptionSpec.flag("json", help: "print one JSON object instead of the table")
 let quietOption = OptionSpec.flag("quiet", help: "no progress on stderr")
 
-/// A progress printer unless `--quiet`.
+/// Progress notes (epochs, iterations: `StatusLine.note`) unless `--quiet`.
 func progressPrinter(_ arguments: ParsedArguments) -> (@Sendable (String) -> Void)? {
     guard !arguments.flag("quiet") else { return nil }
-    return { @Sendable message in printError(message) }
+    StatusLine.shared.enable()
+    return { @Sendable message in StatusLine.shared.note(message) }
+}
+
+/// Progress of work counted in `total` steps (`StatusLine.step`, with rate and ETA) unless `--quiet`.
+func progressSteps(_ arguments: ParsedArguments, _ label: String, total: Int?) -> (@Sendable (String) -> Void)? {
+    guard !arguments.flag("quiet") else { return nil }
+    StatusLine.shared.enable()
+    StatusLine.shared.begin(label, total: total)
+    return { @Sendable message in StatusLine.shared.step(message) }
 }
 
 /// An output file path (`--out`, `--csv`), checked before any work is done: not empty, not a

@@ -23,11 +23,13 @@ let influenceSetupOptions: [OptionSpec] = [
         "surrogate", of: IdentitySurrogate.Loss.self,
         help: "how the identity surrogate of a Dawid–Skene or Snorkel model is fitted (squared: the paper's Eq. 15)",
         default: .squared),
+    quietOption,
 ]
 
 /// The dataset of `--data` and the training objective of `--model` on it, checked against each other.
 func loadInfluenceSetup(_ arguments: ParsedArguments) throws -> (InfluenceSetup, WeakDataset) {
     let path = try arguments.required("model", as: String.self)
+    if !arguments.flag("quiet") { StatusLine.shared.enable() }  // shows the solver's iterations
     let file = try TrainedModelFile.load(from: URL(fileURLWithPath: path))
     let dataset = try loadDataset(arguments)
     let setup = try InfluenceSetup(

@@ -183,7 +183,9 @@ extension InfluenceProblem {
         var r = v
         var p = v
         var rs = dot(r, r)
-        let target = tolerance * tolerance * max(rs, 1e-300)
+        let initial = max(rs, 1e-300)
+        let target = tolerance * tolerance * initial
+        let observer = SolverProgress.observer
         var iterations = 0
         while iterations < maxIterations && rs > (runAllIterations ? 0 : target) {
             let ap = hessianVectorProduct(p, damping: damping)
@@ -199,6 +201,7 @@ extension InfluenceProblem {
             for i in p.indices { p[i] = r[i] + (next / rs) * p[i] }
             rs = next
             iterations += 1
+            observer?(iterations, maxIterations, (rs / initial).squareRoot())
         }
         let residual = (rs / max(dot(v, v), 1e-300)).squareRoot()
         return (

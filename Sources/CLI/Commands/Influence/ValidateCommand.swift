@@ -10,7 +10,6 @@ let validateCommand = Command(
         .value("test-point", placeholder: "ID", help: "also predict and measure the effect on this test point's loss"),
         .value("csv", placeholder: "FILE", help: "write the (group, predicted, actual) pairs for plotting"),
         .flag("json", help: "print one JSON object"),
-        quietOption,
     ],
     run: { arguments in
         let kind = try arguments.required("groups", as: GroupKind.self)
@@ -23,7 +22,7 @@ let validateCommand = Command(
         let (setup, dataset) = try loadInfluenceSetup(arguments)
         let result = try setup.validateGroups(
             dataset: dataset, kind: kind, count: count, damping: damping, solver: solver,
-            testPoint: testPoint, progress: progressPrinter(arguments))
+            testPoint: testPoint, progress: progressSteps(arguments, "validate", total: count))
         let v = result.validation
         guard v.effects.count >= 2 else {
             throw CLIError.input("only \(v.effects.count) group(s) could be formed; correlations need two")
