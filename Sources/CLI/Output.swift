@@ -113,23 +113,6 @@ func writeProbabilityCSV(ids: [String], probabilities: Tensor, toPath path: Stri
     }
 }
 
-/// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
-func jsonQuoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
-}
-
 /// A CSV field per RFC 4180: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
 func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }

@@ -16,6 +16,7 @@ trimmed cell, `all` is a conjunction. Prints one JSON object: seconds for `read_
 (they must equal weasel's).
 """
 import json
+import warnings
 import re
 import sys
 import time
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 from snorkel.labeling import PandasLFApplier, labeling_function
 
+warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -92,7 +94,7 @@ def vectorised(frame, rule, class_index):
         if "all" in spec:
             result = np.ones(len(frame), dtype=bool)
             for part in spec["all"]:
-                result &= mask(part)
+                result = result & mask(part)
             return result
         if "keywords" in spec:
             text = frame[spec.get("field", "text")].fillna("").str.lower()
@@ -111,7 +113,7 @@ def vectorised(frame, rule, class_index):
         result = numbers.notna().to_numpy()
         for op, fn in ((">", np.greater), (">=", np.greater_equal), ("<", np.less), ("<=", np.less_equal)):
             if op in spec:
-                result &= fn(numbers, spec[op]).fillna(False).to_numpy()
+                result = result & fn(numbers, spec[op]).fillna(False).to_numpy()
         return result
     spec = {k: v for k, v in rule.items() if k not in ("name", "class")}
     return np.where(mask(spec), class_index, -1)

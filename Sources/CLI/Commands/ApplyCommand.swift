@@ -40,19 +40,26 @@ let applyCommand = Command(
 
         let table = try RawTable.load(URL(fileURLWithPath: dataPath))
         let rules = try RuleSet.load(URL(fileURLWithPath: rulesPath), columns: table.columns)
+        let loaded = ContinuousClock.now
+        let votes = RuleApplication.votes(rules, on: table)
+        let applied = ContinuousClock.now
         let name = URL(fileURLWithPath: out).standardizedFileURL.lastPathComponent
-        let dataset = try RuleApplication.dataset(name: name, rules: rules, table: table, options: options)
+        let dataset = try RuleApplication.dataset(
+            name: name, rules: rules, table: table, votes: votes, options: options)
         let details: [[String: Any]] = rules.rules.map { rule in
             [
                 "class": rules.classNames[rule.classIndex], "label": rule.classIndex,
                 "definition": (try? JSONSerialization.jsonObject(with: Data(rule.definition.utf8))) ?? rule.definition,
             ]
         }
+        let built = ContinuousClock.now
         try dataset.writeWRENCHFolder(atPath: out, lfDetails: details)
         printError(
-            "applied \(rules.rules.count) rules to \(table.rows.count) rows of \(dataPath) in "
-                + String(format: "%.2f s; ", seconds(ContinuousClock.now - started))
-                + "wrote \(out)")
+            "applied \(rules.rules.count) rules to \(table.rows.count) rows of \(dataPath) and wrote \(out): "
+                + String(
+                    format: "read %.2f s, rules %.2f s, features and tokens %.2f s, writing %.2f s",
+                    seconds(loaded - started), seconds(applied - loaded), seconds(built - applied),
+                    seconds(ContinuousClock.now - built)))
         emit(
             "\(name): \(dataset.train.count)/\(dataset.valid.count)/\(dataset.test.count) train/valid/test rows, "
                 + "\(dataset.lfCount) LFs, classes \(dataset.classNames.joined(separator: ", "))"

@@ -10,8 +10,9 @@ extension WeakDataset {
     public func writeWRENCH(to directory: URL, lfDetails: [[String: Any]]? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for split in Split.allCases {
-            try writeAtomically(
-                Data(wrenchJSON(self[split]).utf8), to: directory.appendingPathComponent("\(split.rawValue).json"))
+            try writeAtomically(toPath: directory.appendingPathComponent("\(split.rawValue).json").path) { write in
+                try writeWrenchJSON(self[split], write)
+            }
         }
         let classes = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ("\($0.offset)", $0.element) })
         try writeAtomically(
@@ -26,37 +27,61 @@ extension WeakDataset {
     }
 }
 
-/// One split as a WRENCH JSON object.
-private func wrenchJSON(_ split: DatasetSplit) -> String {
+/// Streams one split as a WRENCH JSON object to `write` in pieces of about 1 MB (zero features
+/// as `0`, the others as Float32's shortest round-trip decimal).
+private func writeWrenchJSON(_ split: DatasetSplit, _ write: (UnsafeRawBufferPointer) throws -> Void) throws {
     let features = split.features?.floats
     let width = split.features?.shape[1] ?? 0
-    var text = "{"
-    for i in 0..<split.count {
-        var data: [String] = []
-        if let features {
-            data.append(
-                "\"feature\": [" + features[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ", ")
-                    + "]")
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1 << 21)
+    func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    func appendList<S: Sequence>(_ items: S) where S.Element: BinaryInteger {
+        var first = true
+        for item in items {
+            if !first { append(", ") }
+            append(String(item))
+            first = false
         }
-        if let texts = split.texts { data.append("\"text\": " + jsonQuoted(texts[i])) }
-        if let tokens = split.tokens {
-            data.append("\"tokens\": [" + tokens[i].map(String.init).joined(separator: ", ") + "]")
-        }
-        let label = split.goldLabels.map { "\($0[i])" } ?? "null"
-        let votes = split.labelMatrix.row(i).map(String.init).joined(separator: ", ")
-        text +=
-            (i == 0 ? "\n" : ",\n")
-            + "\(jsonQuoted(split.ids[i])): {\"label\": \(label), \"weak_labels\": [\(votes)], \"data\": {"
-            + data.joined(separator: ", ") + "}}"
     }
-    return text + "\n}\n"
-}
-
-/// A JSON string literal.
-private func jsonQuoted(_ text: String) -> String {
-    let data =
-        (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    append("{")
+    for i in 0..<split.count {
+        append(i == 0 ? "\n" : ",\n")
+        append(jsonQuoted(split.ids[i]))
+        append(": {\"label\": " + (split.goldLabels.map { String($0[i]) } ?? "null") + ", \"weak_labels\": [")
+        appendList(split.labelMatrix.row(i))
+        append("], \"data\": {")
+        var separator = ""
+        if let features {
+            append("\"feature\": [")
+            for k in 0..<width {
+                if k > 0 { append(", ") }
+                let value = features[i * width + k]
+                if value == 0 && value.sign == .plus {
+                    bytes.append(UInt8(ascii: "0"))
+                } else {
+                    append(value.description)
+                }
+            }
+            append("]")
+            separator = ", "
+        }
+        if let texts = split.texts {
+            append(separator + "\"text\": " + jsonQuoted(texts[i]))
+            separator = ", "
+        }
+        if let tokens = split.tokens {
+            append(separator + "\"tokens\": [")
+            appendList(tokens[i])
+            append("]")
+        }
+        append("}}")
+        if bytes.count >= 1 << 20 {
+            try bytes.withUnsafeBytes { try write($0) }
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+    append("\n}\n")
+    try bytes.withUnsafeBytes { try write($0) }
 }
 
 extension WeakDataset {

@@ -49,10 +49,10 @@ public enum RuleApplication {
         return LabelMatrix(rowCount: rowCount, lfCount: ruleCount, compactVotes: votes)
     }
 
-    /// The dataset: rules applied, rows split, features and tokens made.
-    public static func dataset(name: String, rules: RuleSet, table: RawTable, options: Options = Options())
-        throws -> WeakDataset
-    {
+    /// The dataset: rules applied (unless their `votes` are given), rows split, features and tokens made.
+    public static func dataset(
+        name: String, rules: RuleSet, table: RawTable, votes: LabelMatrix? = nil, options: Options = Options()
+    ) throws -> WeakDataset {
         let file = table.file
         func column(_ given: String?, default name: String, purpose: String) throws -> Int? {
             guard let given else { return table.columns.firstIndex(of: name) }
@@ -74,7 +74,7 @@ public enum RuleApplication {
         let splitOfRow =
             try splitIndex.map { try splitsFromColumn(table, $0) }
             ?? seededSplits(rowCount: table.rows.count, gold: gold, options: options, file: file)
-        let votes = Self.votes(rules, on: table)
+        let votes = votes ?? Self.votes(rules, on: table)
         let words = textIndex.map { t in table.rows.map { $0[t].map(WordTokenizer.words) ?? [] } }
 
         var rowsOf: [WeakDataset.Split: [Int]] = [:]
