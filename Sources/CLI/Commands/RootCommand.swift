@@ -4,6 +4,6 @@ let root = Command(
     summary: "weak supervision with neural end models, label models and influence functions",
     subcommands: [
         compareCommand, trainCommand, predictCommand, influenceCommand, cleanCommand, experimentCommand, lfsCommand,
-        labelCommand, applyCommand, syntheticCommand, demoCommand, benchCommand,
+        labelCommand, applyCommand, reportCommand, syntheticCommand, demoCommand, benchCommand,
     ]
 )

@@ -125,3 +125,32 @@ public struct LFAnalysis: Codable, Equatable, Sendable {
 
     private func format(_ value: Double) -> String { String(format: "%.3f", value) }
 }
+
+extension LFAnalysis {
+    /// For every pair of LFs, the fraction of rows both vote on (`overlaps`) and the fraction where
+    /// they vote different classes (`conflicts`); the diagonal holds each LF's coverage and zero.
+    /// One pass over the votes (`coVoteCounts`).
+    public static func pairwise(_ L: LabelMatrix, classCount c: Int) -> (overlaps: [[Double]], conflicts: [[Double]]) {
+        let m = L.lfCount
+        let counts = coVoteCounts(L, classCount: c)
+        let d = m * c
+        let n = Double(max(L.rowCount, 1))
+        var overlaps = Array(repeating: Array(repeating: 0.0, count: m), count: m)
+        var conflicts = overlaps
+        for j in 0..<m {
+            for k in 0..<m {
+                var (both, different) = (0, 0)
+                for a in 0..<c {
+                    for b in 0..<c {
+                        let count = counts[(j * c + a) * d + k * c + b]
+                        both += count
+                        if a != b { different += count }
+                    }
+                }
+                overlaps[j][k] = Double(both) / n
+                conflicts[j][k] = j == k ? 0 : Double(different) / n
+            }
+        }
+        return (overlaps, conflicts)
+    }
+}

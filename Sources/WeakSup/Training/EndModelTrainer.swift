@@ -44,6 +44,9 @@ public struct TrainingReport: Sendable {
     public var threshold: Double?
     /// The validation metric after each epoch.
     public var validationHistory: [Double]
+    /// The mean training loss of each epoch, per network trained (one for two-stage training; the
+    /// encoder and the end model for WeaSEL).
+    public var lossHistory: [TrainingCurve] = []
     /// Saved end-model checkpoints (when `TrainingOptions.checkpoints > 0`).
     public var checkpoints: [TrainingCheckpoint] = []
     /// A convex end model trained to convergence: its gradient norm at the end relative to the start.
@@ -108,13 +111,34 @@ struct NonFiniteLoss: Error {
     var value: Double
 }
 
-/// Counts the optimizer steps of an epoch and stops the epoch when a loss is not finite.
+/// Counts the optimizer steps of an epoch, stops the epoch when a loss is not finite, and sums
+/// each network's losses for the epoch's mean.
 final class StepCounter {
     private(set) var step = 0
-    func check(_ loss: Tensor) throws {
+    private(set) var sums: [(network: String, total: Double, count: Int)] = []
+
+    func check(_ loss: Tensor, network: String = TrainingCurve.endModel) throws {
         step += 1
         let value = loss.item
         guard value.isFinite else { throw NonFiniteLoss(step: step, value: value) }
+        if let k = sums.firstIndex(where: { $0.network == network }) {
+            sums[k].total += value
+            sums[k].count += 1
+        } else {
+            sums.append((network, value, 1))
+        }
+    }
+}
+
+/// One value per epoch of something training measured, e.g. a network's mean training loss.
+public struct TrainingCurve: Codable, Equatable, Sendable {
+    public static let endModel = "end model"
+    public var name: String
+    public var values: [Double]
+
+    public init(name: String, values: [Double]) {
+        self.name = name
+        self.values = values
     }
 }
 
@@ -143,6 +167,7 @@ func trainWithEarlyStopping(
     var best = (score: -Double.infinity, epoch: 0)
     var snapshot = modules.map { $0.snapshot() }
     var history: [Double] = []
+    var losses: [TrainingCurve] = []
     var epochCheckpoints: [TrainingCheckpoint] = []
     var epoch = 0
     while epoch < options.maxEpochs && (!options.earlyStopping || epoch - best.epoch < options.patience) {
@@ -158,6 +183,13 @@ func trainWithEarlyStopping(
         let score = metric.score(
             probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
         history.append(score)
+        for (network, total, count) in steps.sums {
+            if let k = losses.firstIndex(where: { $0.name == network }) {
+                losses[k].values.append(total / Double(count))
+            } else {
+                losses.append(TrainingCurve(name: network, values: [total / Double(count)]))
+            }
+        }
         if options.checkpoints > 0 {
             epochCheckpoints.append(
                 TrainingCheckpoint(
@@ -200,6 +232,7 @@ func trainWithEarlyStopping(
         epochsRun: epoch, bestEpoch: best.epoch, validationMetric: metric, bestValidationScore: best.score,
         threshold: threshold,
         validationHistory: history)
+    report.lossHistory = losses
     report.checkpoints = kept
     return report
 }

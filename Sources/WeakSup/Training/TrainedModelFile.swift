@@ -31,6 +31,9 @@ public struct TrainedModelFile: Codable {
     public var checkpoints: [TrainingCheckpoint]?
     /// What the method was trained with (learning rate, batch size, epochs, tuning's choices).
     public var configuration: MethodConfiguration?
+    /// Training curves: the validation metric and each network's mean training loss per epoch
+    /// (absent for models fitted without epochs, e.g. by L-BFGS).
+    public var curves: TrainingCurves?
 
     /// - Parameter options: the training options the model was trained with (seed, weight decay).
     public init(
@@ -52,6 +55,12 @@ public struct TrainedModelFile: Codable {
         weightDecay = options.weightDecay
         checkpoints = result.report.checkpoints.isEmpty ? nil : result.report.checkpoints
         configuration = result.configuration
+        let report = result.report
+        if !report.validationHistory.isEmpty {
+            curves = TrainingCurves(
+                validationMetric: report.validationMetric.rawValue, validation: report.validationHistory,
+                losses: report.lossHistory, bestEpoch: report.bestEpoch)
+        }
     }
 
     /// Writes the file atomically; a non-finite value anywhere is an error and nothing is written.
@@ -206,4 +215,16 @@ extension TrainedModelFile {
         }
         return model
     }
+}
+
+/// Per-epoch curves of one training run, as model files record them.
+public struct TrainingCurves: Codable, Equatable, Sendable {
+    /// The validation metric early stopping maximized (e.g. `AUC`, `accuracy`).
+    public var validationMetric: String
+    /// Its value after each epoch (epoch k at index k − 1).
+    public var validation: [Double]
+    /// Each network's mean training loss per epoch.
+    public var losses: [TrainingCurve]
+    /// The epoch whose weights were kept.
+    public var bestEpoch: Int
 }

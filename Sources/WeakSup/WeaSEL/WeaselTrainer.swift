@@ -82,12 +82,14 @@ public func trainWeasel(
             if options.encoderFirst {
                 // The official code's order: step the encoder, then train f towards the updated encoder.
                 let encoderLoss = batchLoss(batch)
-                try steps.check(encoderLoss)
+                try steps.check(encoderLoss, network: "encoder")
                 encoderOptimizer.step(gradients(of: encoderLoss, wrt: encoderParameters))
-                endOptimizer.step(gradients(of: batchLoss(batch), wrt: endParameters))
+                let endLoss = batchLoss(batch)
+                try steps.check(endLoss, network: TrainingCurve.endModel)
+                endOptimizer.step(gradients(of: endLoss, wrt: endParameters))
             } else {
                 let loss = batchLoss(batch)
-                try steps.check(loss)
+                try steps.check(loss, network: "encoder and end model (joint)")
                 let grads = gradients(of: loss, wrt: encoderParameters + endParameters)
                 encoderOptimizer.step(Array(grads[..<encoderParameters.count]))
                 endOptimizer.step(Array(grads[encoderParameters.count...]))
