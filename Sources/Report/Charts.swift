@@ -21,25 +21,36 @@ enum Chart {
     }
 
     private static func xAxis(
-        _ canvas: inout SVGCanvas, _ scale: LinearScale, y: Double, from top: Double, format: (Double) -> String
+        _ canvas: inout SVGCanvas, _ scale: LinearScale, y: Double, from top: Double, count: Int = 8,
+        format: ((Double) -> String)? = nil
     ) {
         canvas.line(x1: scale.range.0, y1: y, x2: scale.range.1, y2: y)
-        for tick in scale.ticks(8) {
+        let ticks = scale.ticks(count)
+        for tick in ticks {
             let x = scale(tick)
             canvas.line(x1: x, y1: top, x2: x, y2: y, stroke: "#dddddd")
             canvas.line(x1: x, y1: y, x2: x, y2: y + 5)
-            canvas.text(format(tick), x: x, y: y + 18, anchor: .middle, size: 11)
+            canvas.text(format?(tick) ?? tickLabel(tick, ticks), x: x, y: y + 18, anchor: .middle, size: 11)
         }
+    }
+
+    /// A tick value with as many decimals as the tick spacing needs (0.2, not 0.200).
+    static func tickLabel(_ value: Double, _ ticks: [Double]) -> String {
+        let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : abs(value)
+        guard step > 0, step >= 1e-4, abs(value) < 1e6 else { return formatted(value, digits: 2) }
+        let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
+        return String(format: "%.\(decimals)f", value)
     }
 
     private static func yAxis(
         _ canvas: inout SVGCanvas, _ scale: LinearScale, x: Double, to right: Double, title: String
     ) {
         canvas.line(x1: x, y1: scale.range.0, x2: x, y2: scale.range.1)
-        for tick in scale.ticks(6) {
+        let ticks = scale.ticks(6)
+        for tick in ticks {
             let y = scale(tick)
             canvas.line(x1: x, y1: y, x2: right, y2: y, stroke: "#dddddd")
-            canvas.text(formatted(tick), x: x - 8, y: y + 4, anchor: .end, size: 11)
+            canvas.text(tickLabel(tick, ticks), x: x - 8, y: y + 4, anchor: .end, size: 11)
         }
         let middle = (scale.range.0 + scale.range.1) / 2
         canvas.text(title, x: 16, y: middle, anchor: .middle, size: 13, rotate: true)
@@ -58,13 +69,48 @@ enum Chart {
         let high = domain?.1 ?? LinearScale.nice(0, max(sorted.map(\.value).max() ?? 1, 1e-12)).1
         let scale = LinearScale(domain: (domain?.0 ?? 0, high), range: (left, width - right))
         frame(&canvas, title: title, axis: axis, left: left, plotBottom: plotBottom)
-        xAxis(&canvas, scale, y: plotBottom, from: top, format: { formatted($0) })
+        xAxis(&canvas, scale, y: plotBottom, from: top)
         for (k, item) in sorted.enumerated() {
             let y = top + rowHeight * Double(k)
             canvas.rect(
                 x: scale.range.0, y: y + 3, width: scale(item.value) - scale.range.0, height: rowHeight - 6,
                 fill: color, title: "\(item.label): \(formatted(item.value, digits: 4))")
             canvas.text(item.label, x: left - 6, y: y + rowHeight / 2 + 4, anchor: .end, size: 12)
+        }
+        return canvas.markup
+    }
+
+    /// Side-by-side panels of horizontal bars sharing the row labels (small multiples), rows in the
+    /// order of the first panel's values (largest first); every panel's axis runs over `domain`.
+    static func panels(
+        labels: [String], _ panels: [(title: String, values: [Double], color: String)], title: String,
+        domain: (Double, Double) = (0, 1)
+    ) -> String {
+        let order = labels.indices.sorted { panels[0].values[$0] > panels[0].values[$1] }
+        let left = labelMargin(labels)
+        let rowHeight = 18.0
+        let gap = 28.0
+        let panelTop = top + 22
+        let plotBottom = panelTop + rowHeight * Double(labels.count)
+        let panelWidth = (width - left - right - gap * Double(panels.count - 1)) / Double(panels.count)
+        var canvas = SVGCanvas(width: width, height: plotBottom + bottom - 14, label: title)
+        canvas.text(title, x: left, y: 22, size: 15, bold: true)
+        for (row, k) in order.enumerated() {
+            canvas.text(
+                labels[k], x: left - 6, y: panelTop + rowHeight * Double(row) + rowHeight / 2 + 4, anchor: .end,
+                size: 12)
+        }
+        for (p, panel) in panels.enumerated() {
+            let x0 = left + Double(p) * (panelWidth + gap)
+            let scale = LinearScale(domain: domain, range: (x0, x0 + panelWidth))
+            canvas.text(panel.title, x: x0, y: panelTop - 8, size: 13, bold: true)
+            xAxis(&canvas, scale, y: plotBottom, from: panelTop, count: 4)
+            for (row, k) in order.enumerated() where panel.values[k].isFinite {
+                let y = panelTop + rowHeight * Double(row)
+                canvas.rect(
+                    x: x0, y: y + 3, width: scale(panel.values[k]) - x0, height: rowHeight - 6, fill: panel.color,
+                    title: "\(labels[k]): \(panel.title) \(formatted(panel.values[k], digits: 4))")
+            }
         }
         return canvas.markup
     }
@@ -82,7 +128,7 @@ enum Chart {
         let (low, high) = LinearScale.nice(-extent, extent)
         let scale = LinearScale(domain: (low, high), range: (left, width - right))
         frame(&canvas, title: title, axis: axis, left: left, plotBottom: plotBottom)
-        xAxis(&canvas, scale, y: plotBottom, from: top + 18, format: { formatted($0, digits: 2) })
+        xAxis(&canvas, scale, y: plotBottom, from: top + 18)
         canvas.text("← \(negative)", x: scale(0) - 8, y: top + 10, anchor: .end, size: 12, fill: Palette.vermillion)
         canvas.text("\(positive) →", x: scale(0) + 8, y: top + 10, size: 12, fill: Palette.blue)
         for (k, item) in items.enumerated() {
@@ -102,10 +148,11 @@ enum Chart {
     /// when they are big enough, and a legend of the colour scale.
     static func heatMap(
         _ values: [[Double]], rows: [String], columns: [String], title: String, valueName: String,
-        format: (Double) -> String = { formatted($0, digits: 2) }
+        format: (Double) -> String = { formatted($0, digits: 2) },
+        cellText: (Double) -> String = { !$0.isFinite || $0 < 0.005 ? "" : String(format: "%.2f", $0) }
     ) -> String {
         let left = labelMargin(rows)
-        let cell = min(40.0, (width - left - right - 80) / Double(max(columns.count, 1)))
+        let cell = min(rows.count <= 6 ? 64.0 : 40.0, (width - left - right - 100) / Double(max(columns.count, 1)))
         let columnLabelHeight = min(150.0, Double(columns.map(\.count).max() ?? 0) * 7 + 10)
         let gridTop = top + columnLabelHeight
         let plotBottom = gridTop + cell * Double(rows.count)
@@ -113,6 +160,7 @@ enum Chart {
         canvas.text(title, x: left, y: 22, size: 15, bold: true)
         let high = max(values.flatMap { $0 }.filter(\.isFinite).max() ?? 1, 1e-12)
         func color(_ value: Double) -> String {
+            guard value.isFinite else { return "#eeeeee" }
             let t = max(0, min(1, value / high))
             // White (255,255,255) to the palette's blue (0,114,178).
             let (r, g, b) = (255 - 255 * t, 255 - 141 * t, 255 - 77 * t)
@@ -132,8 +180,8 @@ enum Chart {
                     title: "\(name) × \(columns[j]): \(valueName) \(format(value))", stroke: "#ffffff")
                 if cell >= 30 {
                     canvas.text(
-                        format(value), x: left + cell * (Double(j) + 0.5), y: y + cell / 2 + 4, anchor: .middle,
-                        size: 9, fill: value / high > 0.55 ? "#ffffff" : "#222")
+                        cellText(value), x: left + cell * (Double(j) + 0.5), y: y + cell / 2 + 4, anchor: .middle,
+                        size: cell >= 60 ? 13 : 9, fill: value.isFinite && value / high > 0.55 ? "#ffffff" : "#222")
                 }
             }
         }
@@ -159,7 +207,7 @@ enum Chart {
         let x = LinearScale(domain: domain, range: (left, left + size))
         let y = LinearScale(domain: domain, range: (top + size, top))
         canvas.text(title, x: left, y: 22, size: 15, bold: true)
-        xAxis(&canvas, x, y: top + size, from: top, format: { formatted($0, digits: 2) })
+        xAxis(&canvas, x, y: top + size, from: top)
         canvas.text(xTitle, x: left + size / 2, y: top + size + 38, anchor: .middle, size: 13)
         yAxis(&canvas, y, x: left, to: left + size, title: yTitle)
         canvas.line(
@@ -240,7 +288,7 @@ enum Chart {
         let (a, b) = LinearScale.nice(max(low - pad, 0), min(high + pad, 1))
         let scale = LinearScale(domain: (a, b), range: (left, width - right))
         frame(&canvas, title: title, axis: axis, left: left, plotBottom: plotBottom)
-        xAxis(&canvas, scale, y: plotBottom, from: top, format: { formatted($0, digits: 3) })
+        xAxis(&canvas, scale, y: plotBottom, from: top)
         for (k, item) in sorted.enumerated() {
             let y = top + rowHeight * Double(k) + rowHeight / 2
             canvas.line(
@@ -264,7 +312,7 @@ enum Chart {
         var canvas = SVGCanvas(width: width, height: plotBottom + bottom, label: title)
         let scale = LinearScale(domain: domain, range: (left, width - right))
         frame(&canvas, title: title, axis: axis, left: left, plotBottom: plotBottom)
-        xAxis(&canvas, scale, y: plotBottom, from: top, format: { formatted($0, digits: 2) })
+        xAxis(&canvas, scale, y: plotBottom, from: top)
         for (k, item) in items.enumerated() {
             let s = item.summary
             let y = top + rowHeight * Double(k)

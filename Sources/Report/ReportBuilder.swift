@@ -90,29 +90,17 @@ public struct ReportBuilder {
 
         let names = analysis.lfs.map(\.name)
         body += "<h3>Per LF</h3>"
-        for (title, axis, values, color) in [
-            (
-                "Coverage per LF", "fraction of training rows the LF votes on", analysis.lfs.map(\.coverage),
-                Palette.blue
-            ),
-            (
-                "Overlaps per LF", "fraction of rows where the LF and another LF vote", analysis.lfs.map(\.overlaps),
-                Palette.sky
-            ),
-            (
-                "Conflicts per LF", "fraction of rows where another LF votes a different class",
-                analysis.lfs.map(\.conflicts), Palette.vermillion
-            ),
-        ] {
-            body += Chart.bars(
-                Array(zip(names, values)).map { ($0, $1) }, title: title, axis: axis, domain: (0, 1), color: color)
+        var panels: [(title: String, values: [Double], color: String)] = [
+            ("coverage", analysis.lfs.map(\.coverage), Palette.blue),
+            ("overlaps", analysis.lfs.map(\.overlaps), Palette.sky),
+            ("conflicts", analysis.lfs.map(\.conflicts), Palette.vermillion),
+        ]
+        if analysis.lfs.contains(where: { $0.empiricalAccuracy != nil }) {
+            panels.append(("empirical accuracy", analysis.lfs.map { $0.empiricalAccuracy ?? .nan }, Palette.green))
         }
-        let accuracies = analysis.lfs.compactMap { lf in lf.empiricalAccuracy.map { (lf.name, $0) } }
-        if !accuracies.isEmpty {
-            body += Chart.bars(
-                accuracies.map { ($0.0, $0.1) }, title: "Empirical accuracy per LF",
-                axis: "fraction of the LF's votes equal to the gold label", domain: (0, 1), color: Palette.green)
-        }
+        body += Chart.panels(
+            labels: names, panels,
+            title: "Per LF, by coverage (fractions of training rows; accuracy: of the LF's votes)")
         body += numbersTable(
             [
                 "LF", "description", "classes voted", "coverage", "overlaps", "conflicts", "correct", "incorrect",
@@ -128,7 +116,9 @@ public struct ReportBuilder {
                 ]
             }, textColumns: ["LF", "description", "classes voted"])
 
-        let pairs = LFAnalysis.pairwise(train.labelMatrix, classCount: dataset.classCount)
+        var pairs = LFAnalysis.pairwise(train.labelMatrix, classCount: dataset.classCount)
+        // The diagonal (an LF with itself) is left blank: its coverage would set the colour scale.
+        for j in names.indices { (pairs.overlaps[j][j], pairs.conflicts[j][j]) = (.nan, .nan) }
         body += "<h3>LF × LF</h3>"
         body += Chart.heatMap(
             pairs.overlaps, rows: names, columns: names, title: "Overlap: fraction of rows both LFs vote on",
@@ -345,7 +335,7 @@ public struct ReportBuilder {
             matrix.map { $0.map(Double.init) }, rows: classes.map { "true \($0)" },
             columns: classes.map { "predicted \($0)" },
             title: "Test confusion matrix (accuracy \(formatted(accuracy)))", valueName: "rows",
-            format: { String(Int($0.rounded())) })
+            format: { String(Int($0.rounded())) }, cellText: { String(Int($0.rounded())) })
             + numbersTable(
                 ["true class"] + classes.map { "predicted \($0)" },
                 classes.indices.map { [classes[$0]] + matrix[$0].map(String.init) }, textColumns: ["true class"])

@@ -62,10 +62,10 @@ struct ReportTests {
             #expect(html.contains("<section id=\"\(section)\">"), "section \(section)")
         }
         let svgs = charts(html)
-        // Class balance, 4 LF bar charts, 2 heat maps, the accuracy scatter, θ boxes, 2 + 2 curves
-        // (weasel: validation and two losses in one chart; majority: validation and loss), the
-        // comparison, 2 confusion matrices and 2 influence charts.
-        #expect(svgs.count >= 16, "\(svgs.count) charts")
+        // Class balance, the LF panels, 2 heat maps, the accuracy scatter, θ boxes, 2 + 2 curves
+        // (weasel: validation, and both networks' losses in one chart; majority: validation and
+        // loss), the comparison, 2 confusion matrices and 2 influence charts.
+        #expect(svgs.count == 15, "\(svgs.count) charts")
         for svg in svgs {
             #expect(isWellFormedXML(svg), "not well-formed: \(svg.prefix(200))")
             #expect(svg.components(separatedBy: "<title>").count - 1 >= 2, "a chart without marks: \(svg.prefix(200))")
@@ -75,7 +75,9 @@ struct ReportTests {
         for lf in try #require(lfs["lfs"] as? [[String: Any]]) {
             let name = try #require(lf["name"] as? String)
             let coverage = try #require(lf["coverage"] as? Double)
-            #expect(html.contains("<title>\(name): \(formatted(coverage, digits: 4))</title>"), "coverage of \(name)")
+            #expect(
+                html.contains("<title>\(name): coverage \(formatted(coverage, digits: 4))</title>"),
+                "coverage of \(name)")
         }
         // The comparison table holds compare --json's means.
         for result in try #require(try jsonObject(compareText)["results"] as? [[String: Any]]) {
