@@ -247,7 +247,7 @@ struct RuleApplicationTests {
         bad.rows[0][0] = "eggs"
         #expect(
             throws: DataError(
-                file: raw.file, record: "line 1", field: "label", "'eggs' is not one of the rules' classes (ham, spam)")
+                file: raw.file, record: "line 1", field: "label", "'eggs' is not one of the classes (ham, spam)")
         ) {
             try RuleApplication.dataset(name: "tiny", rules: set, table: bad)
         }

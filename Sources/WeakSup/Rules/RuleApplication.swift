@@ -53,6 +53,20 @@ public enum RuleApplication {
     public static func dataset(
         name: String, rules: RuleSet, table: RawTable, votes: LabelMatrix? = nil, options: Options = Options()
     ) throws -> WeakDataset {
+        try dataset(
+            name: name, classNames: rules.classNames, lfNames: rules.rules.map(\.name),
+            lfDescriptions: rules.rules.map(\.summary), table: table, votes: votes ?? Self.votes(rules, on: table),
+            options: options)
+    }
+
+    /// The dataset from votes made any other way (e.g. LFs written in Swift, one column per LF):
+    /// rows split, features and tokens made, gold labels read by class name.
+    public static func dataset(
+        name: String, classNames: [String], lfNames: [String], lfDescriptions: [String]? = nil, table: RawTable,
+        votes: LabelMatrix, options: Options = Options()
+    ) throws -> WeakDataset {
+        precondition(
+            votes.rowCount == table.rows.count && votes.lfCount == lfNames.count, "votes do not match the rows and LFs")
         let file = table.file
         func column(_ given: String?, default name: String, purpose: String) throws -> Int? {
             guard let given else { return table.columns.firstIndex(of: name) }
@@ -70,11 +84,10 @@ public enum RuleApplication {
         guard !table.rows.isEmpty else { throw DataError(file: file, "has no rows") }
 
         let ids = try rowIDs(table, idIndex)
-        let gold = try goldLabels(table, labelIndex, classes: rules.classNames)
+        let gold = try goldLabels(table, labelIndex, classes: classNames)
         let splitOfRow =
             try splitIndex.map { try splitsFromColumn(table, $0) }
             ?? seededSplits(rowCount: table.rows.count, gold: gold, options: options, file: file)
-        let votes = votes ?? Self.votes(rules, on: table)
         let words = textIndex.map { t in table.rows.map { $0[t].map(WordTokenizer.words) ?? [] } }
 
         var rowsOf: [WeakDataset.Split: [Int]] = [:]
@@ -95,9 +108,9 @@ public enum RuleApplication {
                 labelMatrix: votes.rows(rows), goldLabels: labels)
         }
         return WeakDataset(
-            name: name, classNames: rules.classNames, lfNames: rules.rules.map(\.name),
-            lfDescriptions: rules.rules.map(\.summary), train: makeSplit(.train), valid: makeSplit(.valid),
-            test: makeSplit(.test), vocabularySize: vocabulary?.size)
+            name: name, classNames: classNames, lfNames: lfNames, lfDescriptions: lfDescriptions,
+            train: makeSplit(.train), valid: makeSplit(.valid), test: makeSplit(.test), vocabularySize: vocabulary?.size
+        )
     }
 
     private static func rowIDs(_ table: RawTable, _ index: Int?) throws -> [String] {
@@ -125,7 +138,7 @@ public enum RuleApplication {
             guard let label = classes.firstIndex(of: name) else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
-                    "'\(name)' is not one of the rules' classes (\(classes.joined(separator: ", ")))")
+                    "'\(name)' is not one of the classes (\(classes.joined(separator: ", ")))")
             }
             return label
         }
