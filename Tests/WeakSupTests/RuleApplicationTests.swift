@@ -63,6 +63,19 @@ struct RuleApplicationTests {
         #expect(set.rules[0].summary == "if text has any of [free offer, WIN] then b")
     }
 
+    @Test("words: the ASCII fast path splits and lowercases exactly as the Unicode path")
+    func tokenizer() {
+        var generator = SeededGenerator(seed: 9)
+        let alphabet = Array("aZz09 -_.,!'\"\t\nAbC[]{}@`~/:;?^")
+        for _ in 0..<2000 {
+            let text = String(
+                (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(WordTokenizer.words(text) == WordTokenizer.unicodeWords(text), "\(text)")
+        }
+        #expect(WordTokenizer.words("Real-time strategy GAME!") == ["real", "time", "strategy", "game"])
+        #expect(WordTokenizer.words("Ärger über 3D-Grafik") == ["ärger", "über", "3d", "grafik"])
+    }
+
     @Test("mistakes in a rules file name the rule and the field")
     func ruleErrors() {
         let cases: [(String, String)] = [

@@ -88,7 +88,7 @@ public enum RuleApplication {
         let splitOfRow =
             try splitIndex.map { try splitsFromColumn(table, $0) }
             ?? seededSplits(rowCount: table.rows.count, gold: gold, options: options, file: file)
-        let words = textIndex.map { t in table.rows.map { $0[t].map(WordTokenizer.words) ?? [] } }
+        let words = textIndex.map { t in concurrentMap(table.rows) { $0[t].map(WordTokenizer.words) ?? [] } }
 
         var rowsOf: [WeakDataset.Split: [Int]] = [:]
         for (row, split) in splitOfRow.enumerated() { rowsOf[split, default: []].append(row) }
@@ -117,7 +117,7 @@ public enum RuleApplication {
         guard let index else { return table.rows.indices.map(String.init) }
         var seen: [String: Int] = [:]
         return try table.rows.enumerated().map { row, cells in
-            guard let id = cells[index]?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+            guard let id = cells[index]?.trimmedCell, !id.isEmpty else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index], "the id is empty")
             }
@@ -134,7 +134,7 @@ public enum RuleApplication {
     private static func goldLabels(_ table: RawTable, _ index: Int?, classes: [String]) throws -> [Int?]? {
         guard let index else { return nil }
         return try table.rows.enumerated().map { row, cells in
-            guard let name = cells[index]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return nil }
+            guard let name = cells[index]?.trimmedCell, !name.isEmpty else { return nil }
             guard let label = classes.firstIndex(of: name) else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
@@ -146,7 +146,7 @@ public enum RuleApplication {
 
     private static func splitsFromColumn(_ table: RawTable, _ index: Int) throws -> [WeakDataset.Split] {
         try table.rows.enumerated().map { row, cells in
-            let value = cells[index]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let value = cells[index]?.trimmedCell.lowercased() ?? ""
             guard let split = WeakDataset.Split(rawValue: value) else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
@@ -181,4 +181,18 @@ public enum RuleApplication {
         }
         return result
     }
+}
+
+/// `transform` of every element, computed on all cores in blocks; the same array as `map`.
+func concurrentMap<T, R>(_ items: [T], blockSize: Int = 512, _ transform: (T) -> R) -> [R] {
+    let blocks = (items.count + blockSize - 1) / blockSize
+    let results = ConcurrentResults<[R]>(count: blocks)
+    withoutActuallyEscaping(transform) { transform in
+        nonisolated(unsafe) let body = transform
+        nonisolated(unsafe) let input = items
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            results.set(b, .success(input[(b * blockSize)..<min(input.count, (b + 1) * blockSize)].map(body)))
+        }
+    }
+    return results.values.flatMap { try! $0!.get() }
 }

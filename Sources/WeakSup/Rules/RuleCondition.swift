@@ -40,14 +40,14 @@ public indirect enum RuleCondition: Sendable {
             guard let cell = row[column] else { return false }
             return expression.matches(cell)
         case .threshold(let column, let lower, let upper):
-            guard let cell = row[column], let value = Double(cell.trimmingCharacters(in: .whitespaces)),
+            guard let cell = row[column], let value = Double(cell.trimmedCell),
                 !value.isNaN
             else { return false }
             if let lower, lower.inclusive ? value < lower.value : value <= lower.value { return false }
             if let upper, upper.inclusive ? value > upper.value : value >= upper.value { return false }
             return true
         case .equals(let column, let text, let number):
-            guard let cell = row[column]?.trimmingCharacters(in: .whitespaces) else { return false }
+            guard let cell = row[column]?.trimmedCell else { return false }
             if let number, let value = Double(cell) { return value == number }
             return cell == text
         case .all(let conditions):
@@ -78,5 +78,14 @@ public struct SendableRegex: @unchecked Sendable {
 
     func matches(_ text: String) -> Bool {
         expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+extension String {
+    /// The text without spaces and tabs around it, as `trimmingCharacters(in: .whitespaces)` gives,
+    /// without its cost when there is nothing to trim (the usual cell).
+    var trimmedCell: String {
+        guard let first = first, let last = last, first.isWhitespace || last.isWhitespace else { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }
