@@ -108,7 +108,16 @@ public func hessianVectorProduct(of loss: Tensor, wrt parameters: [Tensor], alon
     for (p, v) in zip(parameters, vector) {
         precondition(p.shape == v.shape, "hessianVectorProduct: vector part \(v.shape) for parameter \(p.shape)")
     }
-    let grads = gradients(of: loss, wrt: parameters, createGraph: true)
+    return hessianVectorProduct(
+        gradients: gradients(of: loss, wrt: parameters, createGraph: true), wrt: parameters, along: vector)
+}
+
+/// `H v` from gradients already computed with `createGraph: true`: the second backward pass alone.
+/// A backward pass leaves the graph intact, so one set of gradients serves any number of vectors
+/// (an iterative solver's products).
+public func hessianVectorProduct(gradients grads: [Tensor], wrt parameters: [Tensor], along vector: [Tensor])
+    -> [Tensor]
+{
     // ⟨∇L, v⟩, recorded so it can be differentiated; gradients without a graph are constant in θ.
     let inner: Tensor? = withGradients {
         var total: Tensor?
@@ -120,4 +129,21 @@ public func hessianVectorProduct(of loss: Tensor, wrt parameters: [Tensor], alon
     }
     guard let inner else { return parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) } }
     return gradients(of: inner, wrt: parameters)
+}
+
+/// The bytes of the distinct buffers of `tensors` and of every tensor their graphs keep alive —
+/// what holding on to them costs.
+public func graphByteCount(_ tensors: [Tensor]) -> Int {
+    var seenTensors = Set<ObjectIdentifier>()
+    var seenStorages = Set<ObjectIdentifier>()
+    var stack = tensors
+    var bytes = 0
+    while let tensor = stack.popLast() {
+        guard seenTensors.insert(ObjectIdentifier(tensor)).inserted else { continue }
+        if seenStorages.insert(ObjectIdentifier(tensor.storage)).inserted {
+            bytes += tensor.storage.count * tensor.storage.dtype.byteCount
+        }
+        if let node = tensor.node { stack += node.inputs }
+    }
+    return bytes
 }

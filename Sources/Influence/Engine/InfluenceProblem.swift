@@ -108,27 +108,7 @@ public final class InfluenceProblem {
     /// the exact Hessian `∇²Ĺ(θ)` by double backward, or its generalized Gauss–Newton approximation
     /// (`curvature`).
     public func hessianVectorProduct(_ v: [Double], damping: Double = 0, rows: Range<Int>? = nil) -> [Double] {
-        withGradients {
-            switch curvature {
-            case .exact: return hvpBody(v, damping: damping, rows: rows)
-            case .gaussNewton: return gaussNewtonBody(v, damping: damping, rows: rows)
-            }
-        }
-    }
-
-    private func hvpBody(_ v: [Double], damping: Double, rows: Range<Int>?) -> [Double] {
-        let direction = layout.unflatten(v, dtype: dtype)
-        var total = [Double](repeating: 0, count: parameterCount)
-        for range in batches(rowCount) where rows == nil || range.overlaps(rows!) {
-            let part = rows.map { range.clamped(to: $0) } ?? range
-            axpy(
-                1,
-                layout.flatten(Autodiff.hessianVectorProduct(of: batchLoss(part), wrt: parameters, along: direction)),
-                &total)
-        }
-        if let rows { for i in total.indices { total[i] *= Double(rowCount) / Double(rows.count) } }
-        axpy(l2 + damping, v, &total)
-        return total
+        CurvatureOperator(self, rows: rows).apply(v, damping: damping)
     }
 
     /// The current parameter values, flattened.

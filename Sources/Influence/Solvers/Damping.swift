@@ -22,9 +22,10 @@ extension InfluenceProblem {
     public func meanCurvature(samples: Int = 10, seed: UInt64 = 0) -> Double {
         var generator = SeededGenerator(seed: seed &+ 0x7ACE)
         var total = 0.0
+        let curvature = CurvatureOperator(self)
         for _ in 0..<samples {
             let v = (0..<parameterCount).map { _ in generator.nextUniform() < 0.5 ? -1.0 : 1.0 }
-            total += dot(v, hessianVectorProduct(v))
+            total += dot(v, curvature.apply(v, damping: 0))
         }
         return total / Double(samples * parameterCount)
     }

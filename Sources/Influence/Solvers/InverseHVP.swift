@@ -56,9 +56,10 @@ extension InfluenceProblem {
         let p = parameterCount
         var matrix = [Double](repeating: 0, count: p * p)
         var unit = [Double](repeating: 0, count: p)
+        let curvature = CurvatureOperator(self)
         for j in 0..<p {
             unit[j] = 1
-            let column = hessianVectorProduct(unit, damping: damping)
+            let column = curvature.apply(unit, damping: damping)
             for i in 0..<p { matrix[i * p + j] = column[i] }
             unit[j] = 0
         }
@@ -121,10 +122,11 @@ extension InfluenceProblem {
         case .conjugateGradient(let tolerance, let maxIterations, let fixedIterations):
             var solutions: [[Double]] = []
             var worst = SolveReport(solver: .conjugateGradient, iterations: 0, relativeResidual: 0, converged: true)
+            let curvature = CurvatureOperator(self)
             for v in rightHandSides {
                 let (x, report) = try conjugateGradient(
                     v, damping: damping, tolerance: tolerance, maxIterations: maxIterations,
-                    runAllIterations: fixedIterations)
+                    runAllIterations: fixedIterations, curvature: curvature)
                 solutions.append(x)
                 worst.iterations = max(worst.iterations, report.iterations)
                 worst.relativeResidual = max(worst.relativeResidual, report.relativeResidual)
@@ -142,8 +144,11 @@ extension InfluenceProblem {
                     $0, damping: damping, scale: scale, depth: depth, repeats: repeats, batchSize: batchSize, seed: seed
                 )
             }
+            let full = CurvatureOperator(self)
             let residual =
-                rightHandSides.indices.map { relativeResidual(solutions[$0], rightHandSides[$0], damping) }.max() ?? 0
+                rightHandSides.indices.map {
+                    relativeResidual(solutions[$0], rightHandSides[$0], damping, curvature: full)
+                }.max() ?? 0
             let converged = residual.isFinite && residual <= tolerance
             guard converged || fixedIterations else {
                 throw InfluenceError.notConverged(
@@ -161,8 +166,10 @@ extension InfluenceProblem {
         }
     }
 
-    func relativeResidual(_ x: [Double], _ v: [Double], _ damping: Double) -> Double {
-        var r = hessianVectorProduct(x, damping: damping)
+    func relativeResidual(_ x: [Double], _ v: [Double], _ damping: Double, curvature: CurvatureOperator? = nil)
+        -> Double
+    {
+        var r = (curvature ?? CurvatureOperator(self)).apply(x, damping: damping)
         axpy(-1, v, &r)
         return norm(r) / max(norm(v), 1e-300)
     }
@@ -177,8 +184,9 @@ extension InfluenceProblem {
     /// Conjugate gradient with exact HVPs; fails if a search direction has non-positive curvature.
     func conjugateGradient(
         _ v: [Double], damping: Double, tolerance: Double, maxIterations: Int,
-        checkCurvature: Bool = true, runAllIterations: Bool = false
+        checkCurvature: Bool = true, runAllIterations: Bool = false, curvature: CurvatureOperator? = nil
     ) throws -> ([Double], SolveReport) {
+        let curvature = curvature ?? CurvatureOperator(self)
         var x = [Double](repeating: 0, count: v.count)
         var r = v
         var p = v
@@ -188,7 +196,7 @@ extension InfluenceProblem {
         let observer = SolverProgress.observer
         var iterations = 0
         while iterations < maxIterations && rs > (runAllIterations ? 0 : target) {
-            let ap = hessianVectorProduct(p, damping: damping)
+            let ap = curvature.apply(p, damping: damping)
             let curvature = dot(p, ap)
             guard curvature > 0 || !checkCurvature else {
                 throw InfluenceError.negativeCurvature(
