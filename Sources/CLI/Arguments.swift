@@ -140,6 +140,10 @@ func parseArguments(_ arguments: [String], options: [OptionSpec], maxPositionals
             name = String(name[..<equals])
         }
         guard let spec = byName[name] else { throw CLIError.usage("unknown option '--\(name)'") }
+        // A second value would silently replace the first (e.g. two `--models`): say so instead.
+        if spec.placeholder != nil, result.values[name] != nil {
+            throw CLIError.usage("--\(name) is given twice; give it once (lists are comma-separated)")
+        }
         if spec.placeholder == nil {
             guard inlineValue == nil else { throw CLIError.usage("--\(name) is a flag and takes no value") }
             result.flags.insert(name)

@@ -42,6 +42,9 @@ struct ArgumentsTests {
         #expect(throws: CLIError.usage("unexpected argument 'extra'")) {
             try parseArguments(["extra"], options: options)
         }
+        #expect(throws: CLIError.usage("--seed is given twice; give it once (lists are comma-separated)")) {
+            try parseArguments(["--seed", "1", "--seed=2"], options: options)
+        }
         let parsed = try parseArguments(["--seed", "-3", "--dtype", "half", "--counts", "2,x"], options: options)
         #expect(throws: CLIError.usage("--seed expects a non-negative integer, got '-3'")) {
             try parsed.value("seed", as: UInt64.self)
