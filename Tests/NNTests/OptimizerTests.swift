@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import TestSupport
 import Testing
@@ -29,6 +30,34 @@ struct OptimizerTests {
         ]
         for (got, want) in zip(trajectory(adam, steps: 3), expected) {
             #expect(maxRelativeError(got, want) < 1e-12, "\(got) vs \(want)")
+        }
+    }
+
+    @Test("Adam in Float32, eight lanes at a time and a scalar tail, equals the formula applied element by element")
+    func adamFloatLanes() {
+        var generator = SeededGenerator(seed: 5)
+        let count = 37  // four blocks of eight and a tail of five
+        let start = (0..<count).map { _ in Float(generator.nextNormal()) }
+        let theta = Tensor(shape: [count], floats: start, requiresGrad: true)
+        for decoupled in [false, true] {
+            theta.assign(Tensor(shape: [count], floats: start))
+            let adam = Adam(
+                parameters: [theta], learningRate: 0.01, weightDecay: 0.05, decoupledWeightDecay: decoupled)
+            var (p, m, v) = (start, [Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
+            for step in 1...4 {
+                let gradient = (0..<count).map { _ in Float(generator.nextNormal()) }
+                adam.step([Tensor(shape: [count], floats: gradient)])
+                let stepSize = Float(0.01 / (1 - pow(0.9, Double(step))))
+                let correction2 = Float((1 - pow(0.999, Double(step))).squareRoot())
+                let (l2, shrink): (Float, Float) = decoupled ? (0, Float(1 - 0.01 * 0.05)) : (0.05, 1)
+                for i in 0..<count {
+                    let g = gradient[i] + l2 * p[i]
+                    m[i] = 0.9 * m[i] + (1 - 0.9) * g
+                    v[i] = 0.999 * v[i] + (1 - 0.999) * g * g
+                    p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2 + 1e-8)
+                }
+                #expect(theta.floats == p, "step \(step), decoupled \(decoupled)")
+            }
         }
     }
 
