@@ -63,12 +63,19 @@ enum CLIError: Error, CustomStringConvertible, Equatable {
 
 /// Parsed options of one command.
 struct ParsedArguments: Equatable {
+    /// Every option's value: as given, or its default.
     var values: [String: String] = [:]
+    /// The options given on the command line (not filled in from a default).
+    var given: Set<String> = []
     var flags: Set<String> = []
     var positionals: [String] = []
     var helpRequested = false
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// Whether the user gave the option (a default does not count): what a choice the user made
+    /// must not be searched over.
+    func isGiven(_ name: String) -> Bool { given.contains(name) }
 
     /// The option's value (or its default) as `T`, or nil when the option is absent and has no
     /// default. `valid` narrows the accepted values; `expected` says what they are.
@@ -144,6 +151,7 @@ func parseArguments(_ arguments: [String], options: [OptionSpec], maxPositionals
         if spec.placeholder != nil, result.values[name] != nil {
             throw CLIError.usage("--\(name) is given twice; give it once (lists are comma-separated)")
         }
+        result.given.insert(name)
         if spec.placeholder == nil {
             guard inlineValue == nil else { throw CLIError.usage("--\(name) is a flag and takes no value") }
             result.flags.insert(name)

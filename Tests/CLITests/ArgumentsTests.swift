@@ -1,5 +1,6 @@
 import Influence
 import Testing
+import WeakSup
 
 @testable import CLI
 
@@ -26,6 +27,21 @@ struct ArgumentsTests {
         #expect(try inline.list("counts", of: Int.self) == [2, 25])
         #expect(!inline.flag("json"))
         #expect(try inline.value("dtype", as: DType.self) == nil)
+    }
+
+    @Test("a default is not a choice: only options given on the command line are taken out of tuning")
+    func defaultsStayTuned() throws {
+        let specs = endModelOptions + weaselOptionSpecs
+        let defaults = tuningGrid(try parseArguments([], options: specs))
+        #expect(defaults == TuningGrid())  // every coordinate searched, the objective included
+        #expect(defaults.objectives == [.symmetricCE, .mig])
+        let fixed = tuningGrid(
+            try parseArguments(
+                ["--preset", "official", "--lr", "1e-3", "--tau1", "1", "--class-conditional", "off"], options: specs))
+        #expect(fixed.objectives == nil && fixed.learningRates == nil && fixed.inverseTemperatures == nil)
+        #expect(fixed.classConditional == nil && fixed.encoderInputs == TuningGrid().encoderInputs)
+        #expect(tuningGrid(try parseArguments(["--loss", "mig"], options: specs)).objectives == nil)
+        #expect(tuningGrid(try parseArguments(["--no-tune"], options: specs + [noTuneOption])) == .fixed)
     }
 
     @Test("unknown options, missing values and bad values are usage errors naming the option")

@@ -124,16 +124,18 @@ let noTuneOption = OptionSpec.flag(
         "use the fixed defaults instead of choosing each method's settings on the validation split (lr, WeaSEL's τ₁, …)"
 )
 
-/// The tuning grid: the library's, minus every coordinate an option fixes (`--lr`, `--tau1`,
-/// `--encoder-input`, `--class-conditional`); `TuningGrid.fixed` with `--no-tune`.
+/// The tuning grid: the library's, minus every coordinate an option given on the command line
+/// fixes (`--lr`, `--weight-decay`, `--tau1`, `--loss` or `--preset`, `--encoder-input`,
+/// `--class-conditional`); `TuningGrid.fixed` with `--no-tune`. A default is not a choice: it
+/// used to count as one for `--preset`, which has a default, so the objective was never searched.
 func tuningGrid(_ arguments: ParsedArguments) -> TuningGrid {
     guard !arguments.flag("no-tune") else { return .fixed }
     var grid = TuningGrid()
-    if arguments.values["lr"] != nil { grid.learningRates = nil }
-    if arguments.values["weight-decay"] != nil { grid.weightDecays = nil }
-    if arguments.values["tau1"] != nil { grid.inverseTemperatures = nil }
-    if arguments.values["loss"] != nil || arguments.values["preset"] != nil { grid.objectives = nil }
-    if arguments.values["encoder-input"] != nil { grid.encoderInputs = nil }
-    if arguments.values["class-conditional"] != nil { grid.classConditional = nil }
+    if arguments.isGiven("lr") { grid.learningRates = nil }
+    if arguments.isGiven("weight-decay") { grid.weightDecays = nil }
+    if arguments.isGiven("tau1") { grid.inverseTemperatures = nil }
+    if arguments.isGiven("loss") || arguments.isGiven("preset") { grid.objectives = nil }
+    if arguments.isGiven("encoder-input") { grid.encoderInputs = nil }
+    if arguments.isGiven("class-conditional") { grid.classConditional = nil }
     return grid
 }
