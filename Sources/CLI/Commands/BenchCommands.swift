@@ -72,12 +72,22 @@ let benchNNCommand = Command(
     }
 )
 
+/// The influence workloads of shared/bench/README.md.
+enum InfluenceWorkload: String, CaseIterable, ArgumentValue {
+    case hvp
+    case perSampleGradients = "per_sample_grads"
+    case conjugateGradient = "cg_inverse_hvp"
+}
+
 let benchInfluenceCommand = Command(
     name: "influence",
     summary: "one exact HVP, per-sample gradients and 50 CG iterations over 4000 samples (shared/bench/README.md)",
-    options: benchOptions(defaultReps: 3),
+    options: benchOptions(defaultReps: 3) + [
+        .choices("workloads", of: InfluenceWorkload.self, help: "the workloads to time (default: all)")
+    ],
     run: { arguments in
         let (dtype, reps) = try benchSettings(arguments)
-        emit(try jsonString(try influenceBenchmark(dtype: dtype, repetitions: reps)))
+        let workloads = try arguments.list("workloads", of: InfluenceWorkload.self) ?? InfluenceWorkload.allCases
+        emit(try jsonString(try influenceBenchmark(dtype: dtype, repetitions: reps, workloads: workloads)))
     }
 )
