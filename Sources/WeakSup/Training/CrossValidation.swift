@@ -46,6 +46,27 @@ struct ValidationFolds {
         metric = crossValidationMetric(labels: labels, classCount: dataset.classCount, folds: folds)
     }
 
+    /// Minibatches an epoch of a validation-only training must hold for `maxEpochs` and `patience`
+    /// to count it as one epoch.
+    static let minimumBatchesPerEpoch = 10
+
+    /// `options` with `maxEpochs` and `patience` counted in passes of at least
+    /// `minimumBatchesPerEpoch` minibatches when training on `rowCount` rows. The weakly supervised
+    /// methods train on the whole training split (spambase: 54 batches an epoch, so patience 30 is
+    /// 1,620 optimizer steps); on a fold of a small validation split an epoch is one or a few steps,
+    /// and the same epoch counts gave `supervised-valid` 30 steps of patience on 48 rows — it
+    /// stopped near chance. Scaling the counts gives the baselines the same budget in optimizer steps
+    /// (WRENCH counts its budget in steps for the same reason); epochs are still chosen and reported
+    /// as whole passes.
+    static func stepBudget(_ options: TrainingOptions, rowCount: Int) -> TrainingOptions {
+        let batches = max(1, (rowCount + options.batchSize - 1) / options.batchSize)
+        let scale = max(1, (minimumBatchesPerEpoch + batches - 1) / batches)
+        var scaled = options
+        scaled.maxEpochs = options.maxEpochs * scale
+        scaled.patience = options.patience * scale
+        return scaled
+    }
+
     /// The rows held out in fold k, and the rest.
     func split(_ k: Int) -> (heldOut: [Int], kept: [Int]) {
         (labels.indices.filter { foldOf[$0] == k }, labels.indices.filter { foldOf[$0] != k })

@@ -28,7 +28,8 @@ func fineTuneOnValidation(
 
     /// Cross-validated fine-tuning at one learning rate: per fold, a copy of the weak model is
     /// fine-tuned on the other folds and scored on the held-out one after 0, 1, 2, … epochs (until
-    /// `patience` epochs bring no improvement or `maxEpochs` is reached).
+    /// `patience` epochs bring no improvement or `maxEpochs` is reached, both counted in passes of
+    /// at least `ValidationFolds.minimumBatchesPerEpoch` minibatches).
     func crossValidate(_ candidate: TrainingOptions) throws -> (score: Double, epochs: Int, outOfFold: [Double]) {
         var scores: [[Double]] = []
         var probabilities: [[Tensor]] = []
@@ -41,6 +42,7 @@ func fineTuneOnValidation(
             var generator = SeededGenerator(seed: candidate.seed &+ UInt64(0xF7 + k))
             var foldScores: [Double] = []
             var foldProbabilities: [Tensor] = []
+            let budget = ValidationFolds.stepBudget(candidate, rowCount: kept.count)
             func record() {
                 model.eval()
                 let p = model.predictProbabilities(inputs.gatheringRows(heldOut)).converted(to: .float64)
@@ -48,9 +50,9 @@ func fineTuneOnValidation(
                 foldProbabilities.append(p)
             }
             record()
-            while foldScores.count <= candidate.maxEpochs,
+            while foldScores.count <= budget.maxEpochs,
                 foldScores.count - 1 - (foldScores.indices.max { foldScores[$0] < foldScores[$1] } ?? 0)
-                    < candidate.patience
+                    < budget.patience
             {
                 model.train()
                 try runEpoch(&generator, StepCounter())

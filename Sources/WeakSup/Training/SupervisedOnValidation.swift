@@ -25,7 +25,8 @@ public func runSupervisedOnValidation(
     /// One configuration's cross-validation: the mean held-out score per epoch and the out-of-fold
     /// probabilities of each fold's early-stopped model.
     func crossValidate(_ candidate: TrainingOptions) throws -> (score: Double, epochs: Int, outOfFold: [Double]) {
-        var foldOptions = candidate
+        // Every fold keeps about the same number of rows, so one step budget serves them all.
+        var foldOptions = ValidationFolds.stepBudget(candidate, rowCount: n - n / folds)
         foldOptions.tuneThreshold = false
         foldOptions.progress = nil
         foldOptions.validationMetric = metric
