@@ -1,8 +1,8 @@
 import Influence
 import Testing
-import WeakSup
 
 @testable import CLI
+@testable import WeakSup
 
 @Suite("Command-line parsing")
 struct ArgumentsTests {
@@ -122,5 +122,30 @@ struct CommandTreeTests {
             for sub in command.subcommands { try visit(sub, path: path + [sub.name]) }
         }
         try visit(root, path: ["weasel"])
+    }
+}
+
+@Suite("compare's verdict")
+struct ComparisonVerdictTests {
+    /// A method's row with these test accuracies over seeds (a multi-class comparison).
+    func row(_ method: TrainingMethod, _ accuracies: [Double]) -> MethodComparison {
+        let evaluations = accuracies.map { accuracy -> Evaluation in
+            var evaluation = Evaluation(probabilities: Tensor(shape: [1, 3], scalars: [1, 0, 0]), labels: [0])
+            evaluation.accuracy = accuracy
+            return evaluation
+        }
+        return MethodComparison(
+            entry: ComparisonEntry(method: method), evaluations: evaluations, configurations: [])
+    }
+
+    @Test("the winner and its margin; ties and margins inside the spread over seeds are said, the ceiling never wins")
+    func verdict() {
+        let clear = comparisonVerdict(
+            [row(.supervised, [0.99, 0.99]), row(.majority, [0.80, 0.80]), row(.weasel, [0.90, 0.91])], binary: false)
+        #expect(clear == "winner: weasel, test accuracy 0.905 ± 0.007, 0.105 above majority (0.800 ± 0.000)")
+        let tie = comparisonVerdict([row(.weasel, [0.82, 0.83]), row(.weaselFineTuned, [0.82, 0.83])], binary: false)
+        #expect(tie?.hasSuffix("tied with weasel+ft (0.825 ± 0.007)") == true)
+        let noisy = comparisonVerdict([row(.weasel, [0.80, 0.90]), row(.majority, [0.84, 0.84])], binary: false)
+        #expect(noisy?.hasSuffix("— within one standard deviation over seeds, not a clear win") == true)
     }
 }

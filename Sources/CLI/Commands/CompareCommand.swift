@@ -104,7 +104,9 @@ func comparisonTable(_ results: [MethodComparison], binary: Bool) -> String {
 }
 
 /// Which method wins (the best mean test F1, accuracy for multi-class, among all but the gold
-/// ceiling) and by how much over the runner-up.
+/// ceiling) and by how much over the runner-up — "tied" when the means agree to the three printed
+/// decimals, and flagged when the margin is inside either method's standard deviation over seeds,
+/// so a user does not read noise as a result.
 func comparisonVerdict(_ results: [MethodComparison], binary: Bool) -> String? {
     let ranked = results.filter { $0.entry.method != .supervised }.sorted {
         $0.primaryScore.mean > $1.primaryScore.mean
@@ -113,9 +115,15 @@ func comparisonVerdict(_ results: [MethodComparison], binary: Bool) -> String? {
     let metric = binary ? "F1" : "accuracy"
     var text = "winner: \(winner.entry.label), test \(metric) \(formatted(winner.primaryScore))"
     if let runnerUp = ranked.dropFirst().first {
-        text +=
-            ", \(number(winner.primaryScore.mean - runnerUp.primaryScore.mean, "%.3f")) above \(runnerUp.entry.label) "
-            + "(\(formatted(runnerUp.primaryScore)))"
+        let margin = winner.primaryScore.mean - runnerUp.primaryScore.mean
+        let runnerUpText = "\(runnerUp.entry.label) (\(formatted(runnerUp.primaryScore)))"
+        if margin < 0.0005 {
+            text += ", tied with \(runnerUpText)"
+        } else {
+            text += ", \(number(margin, "%.3f")) above \(runnerUpText)"
+            let spread = max(winner.primaryScore.standardDeviation, runnerUp.primaryScore.standardDeviation)
+            if margin < spread { text += " — within one standard deviation over seeds, not a clear win" }
+        }
     }
     return text
 }
