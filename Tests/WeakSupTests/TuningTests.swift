@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 import WeakSup
@@ -80,6 +81,30 @@ struct TuningTests {
         print("Debian: supervised-valid accuracy \(supervised.test.accuracy), logreg-valid \(logistic.test.accuracy)")
         #expect(supervised.test.accuracy >= 0.9 * logistic.test.accuracy)
         #expect(logistic.test.accuracy > 0.5)
+    }
+
+    @Test("a comparison row for a preset keeps its objective (one training run); a plain WeaSEL row searches it (two)")
+    func presetRowsKeepTheirObjective() throws {
+        let dataset = SyntheticWeakSupervision(
+            accuracies: [0.8, 0.7, 0.75, 0.65], propensities: [0.6, 0.5, 0.7, 0.5], featureCount: 3
+        )
+        .makeDataset(trainCount: 200, validCount: 60, testCount: 60, seed: 3)
+        var grid = TuningGrid.fixed
+        grid.objectives = [.symmetricCE, .mig]
+        /// The training runs a comparison of `entry` makes (each run reports its first epoch once).
+        func runs(_ entry: ComparisonEntry) throws -> (count: Int, result: MethodComparison) {
+            let firstEpochs = Mutex(0)
+            var options = TrainingOptions()
+            options.maxEpochs = 2
+            options.progress = { line in if line.hasPrefix("epoch   1 ") { firstEpochs.withLock { $0 += 1 } } }
+            let result = try compareMethods([entry], dataset: dataset, seeds: 1, options: options, tuning: grid)
+            return (firstEpochs.withLock { $0 }, result[0])
+        }
+        let preset = try runs(
+            ComparisonEntry(method: .weasel, weasel: WeaselOptions(preset: .mig), label: "mig", keepsObjective: true))
+        #expect(preset.count == 1 && preset.result.configurations.map(\.objective) == [.mig])
+        #expect(try runs(ComparisonEntry(method: .weasel)).count == 2)
+        #expect(grid.keepingObjective.objectives == nil && grid.keepingObjective.learningRates == grid.learningRates)
     }
 
     @Test("L-BFGS finds the minimum of an ill-conditioned convex quadratic")

@@ -21,7 +21,8 @@ let compareCommand = Command(
         for preset in try arguments.list("weasel-presets", of: WeaselOptions.Preset.self) ?? [] {
             entries.append(
                 ComparisonEntry(
-                    method: .weasel, weasel: WeaselOptions(preset: preset), label: "weasel-\(preset.rawValue)"))
+                    method: .weasel, weasel: WeaselOptions(preset: preset), label: "weasel-\(preset.rawValue)",
+                    keepsObjective: true))
         }
         var options = try trainingOptions(arguments)
         options.progress = nil

@@ -134,7 +134,7 @@ func tuningGrid(_ arguments: ParsedArguments) -> TuningGrid {
     if arguments.isGiven("lr") { grid.learningRates = nil }
     if arguments.isGiven("weight-decay") { grid.weightDecays = nil }
     if arguments.isGiven("tau1") { grid.inverseTemperatures = nil }
-    if arguments.isGiven("loss") || arguments.isGiven("preset") { grid.objectives = nil }
+    if arguments.isGiven("loss") || arguments.isGiven("preset") { grid = grid.keepingObjective }
     if arguments.isGiven("encoder-input") { grid.encoderInputs = nil }
     if arguments.isGiven("class-conditional") { grid.classConditional = nil }
     return grid

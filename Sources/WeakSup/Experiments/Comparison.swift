@@ -5,12 +5,17 @@ public struct ComparisonEntry: Sendable {
     public var label: String
     public var method: TrainingMethod
     public var weasel: WeaselOptions
+    /// Keep `weasel.objective` instead of searching it (a row for a preset compares that preset).
+    public var keepsObjective: Bool
 
     /// - Parameter label: the row's name; the method's name by default.
-    public init(method: TrainingMethod, weasel: WeaselOptions = .default, label: String? = nil) {
+    public init(
+        method: TrainingMethod, weasel: WeaselOptions = .default, label: String? = nil, keepsObjective: Bool = false
+    ) {
         self.method = method
         self.weasel = weasel
         self.label = label ?? method.rawValue
+        self.keepsObjective = keepsObjective
     }
 }
 
@@ -55,7 +60,8 @@ public func compareMethods(
             let start = Date()
             let base = entry.method.baseMethod.flatMap { bases[Run(method: $0, seed: seed)] }
             let result = try entry.method.run(
-                dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel, tuning: tuning, base: base)
+                dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel,
+                tuning: entry.keepsObjective ? tuning.keepingObjective : tuning, base: base)
             if entry.label == entry.method.rawValue && entry.method.baseMethod == nil {
                 bases[Run(method: entry.method, seed: seed)] = result
             }

@@ -50,6 +50,15 @@ public struct TuningGrid: Sendable, Equatable {
     }()
 }
 
+extension TuningGrid {
+    /// The grid without the objective coordinate (the objective given is kept).
+    public var keepingObjective: TuningGrid {
+        var grid = self
+        grid.objectives = nil
+        return grid
+    }
+}
+
 extension WeakDataset {
     /// The class balance of the validation labels, with one pseudo-count per class (so no class has
     /// probability 0).
