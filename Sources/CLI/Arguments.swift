@@ -119,6 +119,17 @@ struct ParsedArguments: Equatable {
             return value
         }
     }
+
+    /// A comma-separated list of choices (an enum's cases): as `list(_:of:)`, and naming a choice
+    /// twice is a usage error — it would run the same method, preset or step twice (and a table
+    /// would show it tied with itself).
+    func list<T: ArgumentValue & CaseIterable & Equatable>(_ name: String, of type: T.Type) throws -> [T]? {
+        guard let values = try list(name, of: type, where: { _ in true }) else { return nil }
+        for (k, value) in values.enumerated() where values[..<k].contains(value) {
+            throw CLIError.usage("--\(name) names '\(value.argument)' twice; give each choice once")
+        }
+        return values
+    }
 }
 
 /// Parses `arguments` against `options`; `maxPositionals` bounds the bare words accepted.

@@ -58,6 +58,14 @@ struct ArgumentsTests {
         #expect(throws: CLIError.usage("unexpected argument 'extra'")) {
             try parseArguments(["extra"], options: options)
         }
+        #expect(throws: CLIError.usage("--methods names 'majority' twice; give each choice once")) {
+            try parseArguments(
+                ["--methods", "weasel,majority,majority"],
+                options: [
+                    .choices("methods", of: TrainingMethod.self, help: "methods")
+                ]
+            ).list("methods", of: TrainingMethod.self)
+        }
         #expect(throws: CLIError.usage("--seed is given twice; give it once (lists are comma-separated)")) {
             try parseArguments(["--seed", "1", "--seed=2"], options: options)
         }
