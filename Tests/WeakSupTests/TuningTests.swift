@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import TestSupport
 import Testing
-import WeakSup
+
+@testable import WeakSup
 
 /// A small, quick tuning grid (two values per coordinate).
 func smallGrid() -> TuningGrid {
@@ -105,6 +106,26 @@ struct TuningTests {
         #expect(preset.count == 1 && preset.result.configurations.map(\.objective) == [.mig])
         #expect(try runs(ComparisonEntry(method: .weasel)).count == 2)
         #expect(grid.keepingObjective.objectives == nil && grid.keepingObjective.learningRates == grid.learningRates)
+    }
+
+    @Test("coordinate search keeps the best value of each coordinate in turn and reports every value tried")
+    func coordinateSearchReports() throws {
+        struct Point: Equatable {
+            var a = 0
+            var b = 0
+        }
+        let lines = Mutex<[String]>([])
+        let (best, result) = try coordinateSearch(
+            start: Point(),
+            coordinates: [coordinate("a", [0, 1, 2], \Point.a), coordinate("b", [0, 5], \Point.b)],
+            report: { line in lines.withLock { $0.append(line) } }
+        ) { point in (score: Double(point.a == 1 ? 3 : point.a) + Double(point.b) / 10, result: point.a * 100 + point.b)
+        }
+        #expect(best == Point(a: 1, b: 5) && result == 105)
+        #expect(
+            lines.withLock { $0 } == [
+                "tuning a: 0 0.0000 | 1 3.0000 | 2 2.0000 → 1", "tuning b: 0 3.0000 | 5 3.5000 → 5",
+            ])
     }
 
     @Test("L-BFGS finds the minimum of an ill-conditioned convex quadratic")

@@ -26,6 +26,7 @@ let compareCommand = Command(
         }
         var options = try trainingOptions(arguments)
         options.progress = nil
+        options.tuningReport = nil  // the configurations are printed per seed and method instead
         let progress = progressSteps(arguments, "compare", total: entries.count * (try seedCount(arguments)))
         let results = try compareMethods(
             entries, dataset: dataset, seeds: try seedCount(arguments), endModel: try endModelSpec(arguments),

@@ -37,7 +37,8 @@ func endModelOptions(excluding names: Set<String>) -> [OptionSpec] {
     endModelOptions.filter { !names.contains($0.name) }
 }
 
-/// Training options from `endModelOptions`; progress on stderr unless `--quiet`, warnings always.
+/// Training options from `endModelOptions`; progress and tuning's choices on stderr unless `--quiet`,
+/// warnings always.
 func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
     var options = TrainingOptions()
     func read<T: ArgumentValue>(_ name: String, _ type: T.Type, _ valid: @escaping (T) -> Bool, _ expected: String)
@@ -55,6 +56,7 @@ func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
         try read("weight-decay", Double.self, { $0 >= 0 }, "a non-negative number") ?? options.weightDecay
     options.batchSize = try read("batch-size", Int.self, { $0 >= 2 }, "an integer of at least 2") ?? options.batchSize
     options.progress = progressPrinter(arguments)
+    if options.progress != nil { options.tuningReport = { StatusLine.shared.permanent($0) } }
     options.warning = { printError("warning: \($0)") }
     return options
 }

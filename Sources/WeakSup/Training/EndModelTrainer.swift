@@ -19,6 +19,9 @@ public struct TrainingOptions: Sendable {
     public var tuneThreshold = true
     /// Receives one line per epoch (progress goes to stderr in the CLI).
     public var progress: (@Sendable (String) -> Void)?
+    /// Receives one line per tuning coordinate: every value tried with its validation score, and
+    /// the value kept (`coordinateSearch`), so a user sees how close each choice was.
+    public var tuningReport: (@Sendable (String) -> Void)?
     /// Receives a line when a step deviates from its settings (e.g. Snorkel's label model falling
     /// back to a smaller learning rate); warnings go to stderr in the CLI even when progress does not.
     public var warning: (@Sendable (String) -> Void)?

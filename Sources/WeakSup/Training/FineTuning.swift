@@ -73,7 +73,7 @@ func fineTuneOnValidation(
     // The learning rate (the weak model's first, then the grid's) with the best cross-validated score.
     let (chosen, validation) = try coordinateSearch(
         start: settings,
-        coordinates: [coordinate(tuning.learningRates, \.learningRate)]
+        coordinates: [coordinate("fine-tuning lr", tuning.learningRates, \.learningRate)], report: options.tuningReport
     ) { candidate in
         let result = try crossValidate(candidate)
         return (result.score, result)

@@ -35,7 +35,11 @@ public func runLogisticRegressionOnValidation(
     }
     let (chosen, validation) = try coordinateSearch(
         start: tuning.inverseRegularizations[0],
-        coordinates: [{ current in tuning.inverseRegularizations.filter { $0 != current } }]
+        coordinates: [
+            SearchCoordinate(
+                name: "C", candidates: { current in tuning.inverseRegularizations.filter { $0 != current } },
+                value: { "\($0)" })
+        ], report: options.tuningReport
     ) { candidate in
         let result = crossValidate(candidate)
         return (result.score, result)

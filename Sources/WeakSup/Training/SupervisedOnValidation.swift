@@ -52,7 +52,10 @@ public func runSupervisedOnValidation(
 
     let (chosen, validation) = try coordinateSearch(
         start: options,
-        coordinates: [coordinate(tuning.learningRates, \.learningRate), coordinate(tuning.weightDecays, \.weightDecay)]
+        coordinates: [
+            coordinate("lr", tuning.learningRates, \.learningRate),
+            coordinate("weight decay", tuning.weightDecays, \.weightDecay),
+        ], report: options.tuningReport
     ) { candidate in
         let result = try crossValidate(candidate)
         return (result.score, result)

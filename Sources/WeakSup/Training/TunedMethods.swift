@@ -6,7 +6,8 @@ func searchLearningRate(
     _ options: TrainingOptions, _ tuning: TuningGrid, train: (TrainingOptions) throws -> PipelineResult
 ) throws -> PipelineResult {
     let (chosen, result) = try coordinateSearch(
-        start: options, coordinates: [coordinate(tuning.learningRates, \.learningRate)]
+        start: options, coordinates: [coordinate("lr", tuning.learningRates, \.learningRate)],
+        report: options.tuningReport
     ) { candidate in
         let result = try train(candidate)
         return (result.report.bestValidationScore, result)
@@ -31,12 +32,12 @@ func tunedWeasel(
     let (chosen, result) = try coordinateSearch(
         start: State(training: options, weasel: start),
         coordinates: [
-            coordinate(tuning.objectives, \State.weasel.objective),
-            coordinate(tuning.learningRates, \State.training.learningRate),
-            coordinate(tuning.inverseTemperatures, \State.weasel.inverseTemperature),
-            coordinate(tuning.encoderInputs, \State.weasel.encoderInput),
-            coordinate(tuning.classConditional, \State.weasel.classConditional),
-        ]
+            coordinate("objective", tuning.objectives, \State.weasel.objective),
+            coordinate("lr", tuning.learningRates, \State.training.learningRate),
+            coordinate("τ₁", tuning.inverseTemperatures, \State.weasel.inverseTemperature),
+            coordinate("encoder input", tuning.encoderInputs, \State.weasel.encoderInput),
+            coordinate("class-conditional", tuning.classConditional, \State.weasel.classConditional),
+        ], report: options.tuningReport
     ) { state in
         let result = try trainWeasel(
             dataset: dataset, endModel: endModel, options: state.weasel, training: state.training
@@ -97,9 +98,16 @@ func tunedLabelModel(
     let (_, model) = try coordinateSearch(
         start: (start.learningRate, start.epochs),
         coordinates: [
-            { state in (tuning.labelModelLearningRates ?? []).filter { $0 != state.0 }.map { ($0, state.1) } },
-            { state in (tuning.labelModelEpochs ?? []).filter { $0 != state.1 }.map { (state.0, $0) } },
-        ]
+            SearchCoordinate(
+                name: "label-model lr",
+                candidates: { state in
+                    (tuning.labelModelLearningRates ?? []).filter { $0 != state.0 }.map { ($0, state.1) }
+                }, value: { "\($0.0)" }),
+            SearchCoordinate(
+                name: "label-model epochs",
+                candidates: { state in (tuning.labelModelEpochs ?? []).filter { $0 != state.1 }.map { (state.0, $0) } },
+                value: { "\($0.1)" }),
+        ], report: options.tuningReport
     ) { state in
         let model = try fit(learningRate: state.0, epochs: state.1)
         let score = metric.score(probabilities: model.predictProbabilities(dataset.valid.labelMatrix), labels: labels)

@@ -71,20 +71,38 @@ extension WeakDataset {
     }
 }
 
+/// One coordinate of `coordinateSearch`: its name, the candidate states it derives from the current
+/// best (each differing in this setting alone), and the setting's value as text (for the report).
+struct SearchCoordinate<State> {
+    let name: String
+    let candidates: (State) -> [State]
+    let value: (State) -> String
+}
+
 /// Coordinate-wise search: `evaluate` the start, then for each coordinate try its other values
 /// with the rest at their best so far, keeping a candidate only if its score is strictly higher
 /// (ties keep the earlier, so the defaults win ties). The candidates of one coordinate (and the
 /// start with the first coordinate's) are evaluated concurrently on the available cores; each run
-/// is seeded by its own options, so the choice does not depend on scheduling.
-/// - Parameter coordinates: per coordinate, the candidate states derived from the current best.
+/// is seeded by its own options, so the choice does not depend on scheduling. `report` receives
+/// one line per coordinate with every value tried, its score and the value kept — so a user sees
+/// how close each choice was.
 func coordinateSearch<State, Outcome>(
-    start: State, coordinates: [(State) -> [State]], evaluate: (State) throws -> (score: Double, result: Outcome)
+    start: State, coordinates: [SearchCoordinate<State>], report: ((String) -> Void)? = nil,
+    evaluate: (State) throws -> (score: Double, result: Outcome)
 ) throws -> (state: State, result: Outcome) {
     var best: (state: State, score: Double, result: Outcome)?
-    for candidates in coordinates.isEmpty ? [{ _ in [] }] : coordinates {
-        let states = (best == nil ? [start] : []) + candidates(best?.state ?? start)
+    let searched =
+        coordinates.isEmpty ? [SearchCoordinate(name: "", candidates: { _ in [] }, value: { _ in "" })] : coordinates
+    for coordinate in searched {
+        let states = (best == nil ? [start] : []) + coordinate.candidates(best?.state ?? start)
+        var tried: [(value: String, score: Double)] = best.map { [(coordinate.value($0.state), $0.score)] } ?? []
         for (state, evaluation) in zip(states, try evaluateConcurrently(states, evaluate)) {
+            tried.append((coordinate.value(state), evaluation.score))
             if best == nil || evaluation.score > best!.score { best = (state, evaluation.score, evaluation.result) }
+        }
+        if let report, tried.count > 1 {
+            let scores = tried.map { "\($0.value) \(String(format: "%.4f", $0.score))" }.joined(separator: " | ")
+            report("tuning \(coordinate.name): \(scores) → \(coordinate.value(best!.state))")
         }
     }
     return (best!.state, best!.result)
@@ -92,16 +110,22 @@ func coordinateSearch<State, Outcome>(
 
 /// A coordinate of `coordinateSearch`: from the current state, the states with one setting set to
 /// each of the grid's other values (none when the grid is nil).
-func coordinate<State, Value: Equatable>(_ grid: [Value]?, _ setting: WritableKeyPath<State, Value>) -> (State) ->
-    [State]
-{
-    { current in
-        (grid ?? []).filter { $0 != current[keyPath: setting] }.map { value in
-            var candidate = current
-            candidate[keyPath: setting] = value
-            return candidate
-        }
-    }
+func coordinate<State, Value: Equatable>(
+    _ name: String, _ grid: [Value]?, _ setting: WritableKeyPath<State, Value>
+) -> SearchCoordinate<State> {
+    SearchCoordinate(
+        name: name,
+        candidates: { current in
+            (grid ?? []).filter { $0 != current[keyPath: setting] }.map { value in
+                var candidate = current
+                candidate[keyPath: setting] = value
+                return candidate
+            }
+        },
+        value: { state in
+            let value = state[keyPath: setting]
+            return (value as? any RawRepresentable<String>)?.rawValue ?? "\(value)"
+        })
 }
 
 /// `evaluate` for every state, concurrently (the results in the order of the states).
