@@ -46,3 +46,47 @@ struct MetricsTests {
         #expect(evaluation.accuracy == 1 && evaluation.auc == 1 && evaluation.threshold == 0.5)
     }
 }
+
+@Suite("Probability calibration")
+struct ProbabilityCalibrationTests {
+    @Test("recovers the scale and bias that distorted calibrated logits; lowers the cross-entropy; keeps the ranking")
+    func recoversDistortion() {
+        // Labels drawn from softmax(z) over 3 classes; the model reports z/5 shifted by (0, 1, −2).
+        var generator = SeededGenerator(seed: 11)
+        let (n, c) = (6000, 3)
+        var truth: [Double] = []
+        var labels: [Int] = []
+        for _ in 0..<n {
+            let z = (0..<c).map { _ in 2 * generator.nextNormal() }
+            let e = z.map(exp)
+            let total = e.reduce(0, +)
+            var u = generator.nextUniform() * total
+            var label = c - 1
+            for k in 0..<c {
+                u -= e[k]
+                if u < 0 {
+                    label = k
+                    break
+                }
+            }
+            truth += z
+            labels.append(label)
+        }
+        let shift = [0.0, 1, -2]
+        let distorted = truth.enumerated().map { $0.element / 5 + shift[$0.offset % c] }
+        let calibration = ProbabilityCalibration(logits: distorted, classCount: c, labels: labels)
+        #expect(abs(calibration.scale - 5) < 0.4)
+        #expect(abs(calibration.biases[1] - (-5)) < 0.4 && abs(calibration.biases[2] - 10) < 0.6)
+        let identity = ProbabilityCalibration(scale: 1, biases: [0, 0, 0])
+        let before = identity.crossEntropy(logits: distorted, classCount: c, labels: labels)
+        let after = calibration.crossEntropy(logits: distorted, classCount: c, labels: labels)
+        let ideal = identity.crossEntropy(logits: truth, classCount: c, labels: labels)
+        #expect(after < before && abs(after - ideal) < 0.01)
+        // Each class's score orders the rows as before (the scale is positive).
+        let p = calibration.probabilities(logits: distorted, classCount: c)
+        let rows = Array(0..<200)
+        #expect(
+            rows.sorted { distorted[$0 * c + 1] - distorted[$0 * c] < distorted[$1 * c + 1] - distorted[$1 * c] }
+                == rows.sorted { p[$0 * c + 1] / p[$0 * c] < p[$1 * c + 1] / p[$1 * c] })
+    }
+}

@@ -9,6 +9,11 @@ let predictCommand = Command(
         dataOption,
         .choice("split", of: WeakDataset.Split.self, help: "which split to predict", default: .test),
         .value("out", placeholder: "FILE", help: "output CSV with header id,p0,p1,…"),
+        .flag(
+            "calibrate",
+            help:
+                "rescale the logits by one temperature and a bias per class fitted on the validation labels (same ranking, honest probabilities)"
+        ),
     ],
     run: { arguments in
         let modelPath = try arguments.required("model", as: String.self)
@@ -16,7 +21,26 @@ let predictCommand = Command(
         let split = try arguments.required("split", as: WeakDataset.Split.self)
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
         let dataset = try loadDataset(arguments)
-        let probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
+        var probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
+        if arguments.flag("calibrate") {
+            let labels = try dataset.goldLabels(.valid, for: "--calibrate")
+            let c = dataset.classCount
+            let validation = try file.predictLogits(dataset, split: .valid, path: modelPath).scalars
+            let calibration = ProbabilityCalibration(logits: validation, classCount: c, labels: labels)
+            let before = ProbabilityCalibration(scale: 1, biases: Array(repeating: 0, count: c))
+            printError(
+                String(
+                    format:
+                        "calibrated on %d validation rows: temperature %.3f, class biases %@ (their cross-entropy %.4f → %.4f)",
+                    labels.count, 1 / calibration.scale,
+                    calibration.biases.map { String(format: "%.3f", $0) }.joined(separator: ","),
+                    before.crossEntropy(logits: validation, classCount: c, labels: labels),
+                    calibration.crossEntropy(logits: validation, classCount: c, labels: labels)))
+            let logits = try file.predictLogits(dataset, split: split, path: modelPath)
+            probabilities = Tensor(
+                shape: logits.shape, scalars: calibration.probabilities(logits: logits.scalars, classCount: c),
+                dtype: .float64)
+        }
         try writeProbabilityCSV(ids: dataset[split].ids, probabilities: probabilities, toPath: out)
         printError("wrote \(dataset[split].count) rows of class probabilities to \(out)")
     }

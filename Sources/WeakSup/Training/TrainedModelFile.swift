@@ -198,6 +198,14 @@ extension TrainedModelFile {
         return model.predictProbabilities(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
             .converted(to: .float64)
     }
+
+    /// The end model's logits (`[n, C]`, Float64) for every row of `split`.
+    public func predictLogits(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws -> Tensor {
+        try check(dataset, sameTraining: false, path: path)
+        let model = try endModel.makeModel(path: path)
+        return model.predictLogits(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
+            .converted(to: .float64)
+    }
 }
 
 extension TrainedModelFile {
