@@ -109,6 +109,26 @@ struct CommandEndToEndTests {
         _ = try weasel(["predict", "--model", model, "--data", data, "--split", "valid", "--out", out])
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "id,p0,p1" && lines.count == 61)
+        // Calibrated on the validation labels: rows still sum to 1, and P(class 1) orders the rows
+        // as before, so the cross-entropy on those labels can only go down.
+        let calibrated = directory.appendingPathComponent("c.csv").path
+        _ = try weasel([
+            "predict", "--model", model, "--data", data, "--split", "valid", "--out", calibrated, "--calibrate",
+        ])
+        func rows(_ path: String) throws -> [(id: String, p: [Double])] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+                let cells = line.split(separator: ",")
+                return (String(cells[0]), cells.dropFirst().map { Double($0)! })
+            }
+        }
+        let (raw, scaled) = (try rows(out), try rows(calibrated))
+        #expect(raw.map(\.id) == scaled.map(\.id))
+        #expect(scaled.allSatisfy { abs($0.p.reduce(0, +) - 1) < 1e-9 })
+        let byRaw = raw.indices.sorted { raw[$0].p[1] < raw[$1].p[1] }
+        #expect(
+            zip(byRaw, byRaw.dropFirst()).allSatisfy { i, j in
+                raw[i].p[1] == raw[j].p[1] || scaled[i].p[1] <= scaled[j].p[1] + 1e-12
+            })
         let labels = directory.appendingPathComponent("labels.json").path
         _ = try weasel(["label", "--data", data, "--label-model", "dawid-skene", "--out", labels])
         let written = try jsonObject(try String(contentsOfFile: labels, encoding: .utf8))
