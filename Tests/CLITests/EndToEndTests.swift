@@ -110,7 +110,7 @@ struct CommandEndToEndTests {
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "id,p0,p1" && lines.count == 61)
         // Calibrated on the validation labels: rows still sum to 1, and P(class 1) orders the rows
-        // as before, so the cross-entropy on those labels can only go down.
+        // as before (the fitted scale is positive).
         let calibrated = directory.appendingPathComponent("c.csv").path
         _ = try weasel([
             "predict", "--model", model, "--data", data, "--split", "valid", "--out", calibrated, "--calibrate",
