@@ -95,9 +95,15 @@ func formatted(_ values: [Double?]) -> String {
 func formattedScore(_ score: Double) -> String { number(score, "%.3e") }
 
 /// `id,p0,p1,…` rows of class probabilities `[n, C]`, one per id, with a header.
+/// A probability that is not finite is an error before anything is written.
 func writeProbabilityCSV(ids: [String], probabilities: Tensor, toPath path: String) throws {
     let c = probabilities.shape[1]
     let p = probabilities.scalars
+    if let bad = p.firstIndex(where: { !$0.isFinite }) {
+        throw CLIError.output(
+            "row \(ids[bad / c]), class \(bad % c): the probability is \(p[bad]), not a number; \(path) was not written"
+        )
+    }
     try writeAtomically(toPath: path) { write in
         var text = "id," + (0..<c).map { "p\($0)" }.joined(separator: ",") + "\n"
         for (i, id) in ids.enumerated() {

@@ -82,6 +82,18 @@ struct OutputFileTests {
 
 @Suite("Reliability: wrong numbers never reach the user")
 struct NonFiniteTests {
+    @Test("a probability that is not a number is refused before the CSV is written")
+    func nonFiniteProbability() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("p-\(UUID().uuidString).csv").path
+        let probabilities = Tensor(shape: [2, 2], scalars: [0.5, 0.5, .nan, 1], dtype: .float64)
+        #expect(
+            throws: CLIError.output("row b, class 0: the probability is nan, not a number; \(path) was not written")
+        ) {
+            try writeProbabilityCSV(ids: ["a", "b"], probabilities: probabilities, toPath: path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test(
         "a feature beyond Float32's range is an input error naming file, record and field",
         arguments: ["1e39", "1e300", "-3.5e38"])

@@ -21,27 +21,38 @@ let predictCommand = Command(
         let split = try arguments.required("split", as: WeakDataset.Split.self)
         let file = try TrainedModelFile.load(from: URL(fileURLWithPath: modelPath))
         let dataset = try loadDataset(arguments)
-        var probabilities = try file.predictProbabilities(dataset, split: split, path: modelPath)
-        if arguments.flag("calibrate") {
-            let labels = try dataset.goldLabels(.valid, for: "--calibrate")
-            let c = dataset.classCount
-            let validation = try file.predictLogits(dataset, split: .valid, path: modelPath).scalars
-            let calibration = ProbabilityCalibration(logits: validation, classCount: c, labels: labels)
-            let before = ProbabilityCalibration(scale: 1, biases: Array(repeating: 0, count: c))
-            printError(
-                String(
-                    format:
-                        "calibrated on %d validation rows: temperature %.3f, class biases %@ (their cross-entropy %.4f → %.4f)",
-                    labels.count, 1 / calibration.scale,
-                    calibration.biases.map { String(format: "%.3f", $0) }.joined(separator: ","),
-                    before.crossEntropy(logits: validation, classCount: c, labels: labels),
-                    calibration.crossEntropy(logits: validation, classCount: c, labels: labels)))
-            let logits = try file.predictLogits(dataset, split: split, path: modelPath)
-            probabilities = Tensor(
-                shape: logits.shape, scalars: calibration.probabilities(logits: logits.scalars, classCount: c),
-                dtype: .float64)
-        }
+        let probabilities =
+            arguments.flag("calibrate")
+            ? try calibratedProbabilities(file, dataset: dataset, split: split, path: modelPath)
+            : try file.predictProbabilities(dataset, split: split, path: modelPath)
         try writeProbabilityCSV(ids: dataset[split].ids, probabilities: probabilities, toPath: out)
         printError("wrote \(dataset[split].count) rows of class probabilities to \(out)")
     }
 )
+
+/// `--calibrate`: the split's probabilities after `ProbabilityCalibration` fitted on the validation
+/// split's logits and labels (said on stderr, with the validation cross-entropy before and after).
+private func calibratedProbabilities(
+    _ file: TrainedModelFile, dataset: WeakDataset, split: WeakDataset.Split, path: String
+) throws -> Tensor {
+    let labels = try dataset.goldLabels(.valid, for: "--calibrate")
+    guard !labels.isEmpty else {
+        throw CLIError.input("--calibrate needs validation rows; the validation split is empty")
+    }
+    let c = dataset.classCount
+    let validation = try file.predictLogits(dataset, split: .valid, path: path).scalars
+    let calibration = ProbabilityCalibration(logits: validation, classCount: c, labels: labels)
+    let identity = ProbabilityCalibration(scale: 1, biases: Array(repeating: 0, count: c))
+    printError(
+        String(
+            format:
+                "calibrated on %d validation rows: temperature %.3f, class biases %@ (their cross-entropy %.4f → %.4f)",
+            labels.count, 1 / calibration.scale,
+            calibration.biases.map { String(format: "%.3f", $0) }.joined(separator: ","),
+            identity.crossEntropy(logits: validation, classCount: c, labels: labels),
+            calibration.crossEntropy(logits: validation, classCount: c, labels: labels)))
+    let logits = split == .valid ? validation : try file.predictLogits(dataset, split: split, path: path).scalars
+    return Tensor(
+        shape: [logits.count / c, c], scalars: calibration.probabilities(logits: logits, classCount: c),
+        dtype: .float64)
+}

@@ -31,9 +31,10 @@ public struct ProbabilityCalibration: Sendable, Equatable {
     /// `softmax(a·z + b)` row by row (`[n, C]`, row-major).
     public func probabilities(logits: [Double], classCount c: Int) -> [Double] {
         var result = [Double](repeating: 0, count: logits.count)
-        for row in 0..<(logits.count / max(c, 1)) {
-            let p = rowProbabilities(logits, row: row, classCount: c)
-            for k in 0..<c { result[row * c + k] = p[k] }
+        result.withUnsafeMutableBufferPointer { out in
+            for row in 0..<(logits.count / max(c, 1)) {
+                writeRowProbabilities(logits, row: row, classCount: c, into: out.baseAddress! + row * c)
+            }
         }
         return result
     }
@@ -43,12 +44,21 @@ public struct ProbabilityCalibration: Sendable, Equatable {
         crossEntropyAndGradient(logits: logits, classCount: c, labels: labels).value
     }
 
-    private func rowProbabilities(_ logits: [Double], row: Int, classCount c: Int) -> [Double] {
-        let z = (0..<c).map { k in scale * logits[row * c + k] + biases[k] }
-        let top = z.max() ?? 0
-        let e = z.map { exp($0 - top) }
-        let total = e.reduce(0, +)
-        return e.map { $0 / total }
+    /// Row `row`'s calibrated probabilities, written to `p[0..<C]` (no allocation per row).
+    private func writeRowProbabilities(
+        _ logits: [Double], row: Int, classCount c: Int, into p: UnsafeMutablePointer<Double>
+    ) {
+        var top = -Double.infinity
+        for k in 0..<c {
+            p[k] = scale * logits[row * c + k] + biases[k]
+            top = max(top, p[k])
+        }
+        var total = 0.0
+        for k in 0..<c {
+            p[k] = exp(p[k] - top)
+            total += p[k]
+        }
+        for k in 0..<c { p[k] /= total }
     }
 
     /// The mean cross-entropy and its gradient with respect to `(log a, b₁ … b_{C−1})`.
@@ -57,8 +67,10 @@ public struct ProbabilityCalibration: Sendable, Equatable {
     {
         var value = 0.0
         var gradient = [Double](repeating: 0, count: c)
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: c)
+        defer { p.deallocate() }
         for (row, label) in labels.enumerated() {
-            let p = rowProbabilities(logits, row: row, classCount: c)
+            writeRowProbabilities(logits, row: row, classCount: c, into: p)
             value -= log(max(p[label], .leastNormalMagnitude))
             for k in 0..<c {
                 let residual = p[k] - (k == label ? 1 : 0)  // ∂loss/∂(a·z_k + b_k)

@@ -193,18 +193,22 @@ extension TrainedModelFile {
     /// The end model's class probabilities `[n, C]` (Float64) for every row of a split of `dataset`,
     /// after checking that the data fits the model (same classes and features).
     public func predictProbabilities(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws -> Tensor {
-        try check(dataset, sameTraining: false, path: path)
-        let model = try endModel.makeModel(path: path)
-        return model.predictProbabilities(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
-            .converted(to: .float64)
+        let (model, inputs) = try endModelAndInputs(dataset, split: split, path: path)
+        return model.predictProbabilities(inputs).converted(to: .float64)
     }
 
     /// The end model's logits (`[n, C]`, Float64) for every row of `split`.
     public func predictLogits(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws -> Tensor {
+        let (model, inputs) = try endModelAndInputs(dataset, split: split, path: path)
+        return model.predictLogits(inputs).converted(to: .float64)
+    }
+
+    private func endModelAndInputs(_ dataset: WeakDataset, split: WeakDataset.Split, path: String) throws
+        -> (model: any Layer, inputs: Tensor)
+    {
         try check(dataset, sameTraining: false, path: path)
         let model = try endModel.makeModel(path: path)
-        return model.predictLogits(try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
-            .converted(to: .float64)
+        return (model, try endModelSpec.inputs(dataset[split], dtype: model.parameters[0].dtype))
     }
 }
 
