@@ -102,7 +102,8 @@ struct TuningTests {
             return (firstEpochs.withLock { $0 }, result[0])
         }
         let preset = try runs(
-            ComparisonEntry(method: .weasel, weasel: WeaselOptions(preset: .mig), label: "mig", keepsObjective: true))
+            ComparisonEntry(
+                method: .weasel, weasel: WeaselOptions(preset: .mig), label: "mig", tuning: grid.keepingObjective))
         #expect(preset.count == 1 && preset.result.configurations.map(\.objective) == [.mig])
         #expect(try runs(ComparisonEntry(method: .weasel)).count == 2)
         #expect(grid.keepingObjective.objectives == nil && grid.keepingObjective.learningRates == grid.learningRates)

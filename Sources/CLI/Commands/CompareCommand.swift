@@ -22,7 +22,7 @@ let compareCommand = Command(
             entries.append(
                 ComparisonEntry(
                     method: .weasel, weasel: WeaselOptions(preset: preset), label: "weasel-\(preset.rawValue)",
-                    keepsObjective: true))
+                    tuning: tuningGrid(arguments).keepingObjective))
         }
         var options = try trainingOptions(arguments)
         options.progress = nil

@@ -5,17 +5,18 @@ public struct ComparisonEntry: Sendable {
     public var label: String
     public var method: TrainingMethod
     public var weasel: WeaselOptions
-    /// Keep `weasel.objective` instead of searching it (a row for a preset compares that preset).
-    public var keepsObjective: Bool
+    /// This row's own tuning grid instead of the comparison's (a row for a preset keeps that
+    /// preset's objective: `TuningGrid.keepingObjective`).
+    public var tuning: TuningGrid?
 
     /// - Parameter label: the row's name; the method's name by default.
     public init(
-        method: TrainingMethod, weasel: WeaselOptions = .default, label: String? = nil, keepsObjective: Bool = false
+        method: TrainingMethod, weasel: WeaselOptions = .default, label: String? = nil, tuning: TuningGrid? = nil
     ) {
         self.method = method
         self.weasel = weasel
         self.label = label ?? method.rawValue
-        self.keepsObjective = keepsObjective
+        self.tuning = tuning
     }
 }
 
@@ -61,7 +62,7 @@ public func compareMethods(
             let base = entry.method.baseMethod.flatMap { bases[Run(method: $0, seed: seed)] }
             let result = try entry.method.run(
                 dataset: dataset, endModel: endModel, options: seeded, weasel: entry.weasel,
-                tuning: entry.keepsObjective ? tuning.keepingObjective : tuning, base: base)
+                tuning: entry.tuning ?? tuning, base: base)
             if entry.label == entry.method.rawValue && entry.method.baseMethod == nil {
                 bases[Run(method: entry.method, seed: seed)] = result
             }
