@@ -1,0 +1,34 @@
+import Autodiff
+import Testing
+
+@Suite("Buffer pool")
+struct BufferPoolTests {
+    @Test("a freed buffer is reused for the next allocation of its size, up to the capacity")
+    func reuseAndCapacity() {
+        let size = 100_000
+        let pool = BufferPool(capacity: 2 * size)
+        let first = pool.allocate(byteCount: size)
+        pool.release(first, byteCount: size)
+        #expect(pool.heldBytes == size)
+        #expect(pool.allocate(byteCount: size) == first)
+        #expect(pool.heldBytes == 0)
+        let others = (0..<3).map { _ in pool.allocate(byteCount: size) }
+        for buffer in others + [first] { pool.release(buffer, byteCount: size) }
+        #expect(pool.heldBytes == 2 * size)  // two kept, two given back to the system
+        #expect(pool.allocate(byteCount: size) == others[1])  // the last one kept comes first
+        #expect(pool.heldBytes == size)
+    }
+
+    @Test("storage over a reused buffer: zeros are zeros, and operations write every element")
+    func reusedStorageIsClean() {
+        let count = 40_000  // 160 KB of Float: a pooled size
+        #expect(BufferPool.pools(count * 4))
+        for _ in 0..<3 {
+            let dirty = Tensor.ones([count], dtype: .float32) * 7
+            #expect(dirty.scalars.allSatisfy { $0 == 7 })
+        }
+        #expect(Tensor.zeros([count], dtype: .float32).scalars.allSatisfy { $0 == 0 })
+        let x = Tensor.ones([200, 200], dtype: .float32)
+        #expect(x.matmul(x).scalars.allSatisfy { $0 == 200 })
+    }
+}
