@@ -38,17 +38,23 @@ func lstmForwardKernel<T: TensorScalar>(
                 beta: 1, c: gates + t * 4 * h, ldc: gateStride)
         }
         for b in 0..<batch {
-            let g = gates + b * gateStride + t * 4 * h
-            let s = states + b * stateStride + t * 2 * h
-            let sp = previous.map { UnsafePointer(states + b * stateStride + $0 * 2 * h) } ?? UnsafePointer(zeros)
+            // One pointer per gate and state, so every loop indexes with j alone: `g[h + j]` needs
+            // an overflow check per element, which kept the loops scalar.
+            let gi = gates + b * gateStride + t * 4 * h
+            let (gf, gg, go) = (gi + h, gi + 2 * h, gi + 3 * h)
+            let hOut = states + b * stateStride + t * 2 * h
+            let cOut = hOut + h
+            let hPrev = previous.map { UnsafePointer(states + b * stateStride + $0 * 2 * h) } ?? UnsafePointer(zeros)
+            let cPrev = hPrev + h
             let m: T = mask.map { $0[b * steps + t] } ?? 1
-            for j in 0..<(2 * h) { g[j] = sigmoid(g[j]) }  // i, f
-            for j in (2 * h)..<(3 * h) { g[j] = tanh(g[j]) }  // g
-            for j in (3 * h)..<(4 * h) { g[j] = sigmoid(g[j]) }  // o
-            for j in 0..<h { s[j] = g[h + j] * sp[h + j] + g[j] * g[2 * h + j] }  // the unmasked cell value
-            for j in 0..<h { s[h + j] = sp[h + j] + m * (s[j] - sp[h + j]) }
-            for j in 0..<h { s[j] = tanh(s[j]) }
-            for j in 0..<h { s[j] = sp[j] + m * (g[3 * h + j] * s[j] - sp[j]) }
+            let twoH = 2 * h
+            for j in 0..<twoH { gi[j] = sigmoid(gi[j]) }  // i, f
+            for j in 0..<h { gg[j] = tanh(gg[j]) }
+            for j in 0..<h { go[j] = sigmoid(go[j]) }
+            for j in 0..<h { hOut[j] = gf[j] * cPrev[j] + gi[j] * gg[j] }  // the unmasked cell value
+            for j in 0..<h { cOut[j] = cPrev[j] + m * (hOut[j] - cPrev[j]) }
+            for j in 0..<h { hOut[j] = tanh(hOut[j]) }
+            for j in 0..<h { hOut[j] = hPrev[j] + m * (go[j] * hOut[j] - hPrev[j]) }
         }
     }
 }
@@ -86,39 +92,44 @@ func lstmBackwardKernel<T: TensorScalar>(
         let t = order[k]
         let previous: Int? = k == 0 ? nil : order[k - 1]
         for b in 0..<batch {
-            let g = gates + b * gateStride + t * 4 * h
-            let dg = gradGates + b * gateStride + t * 4 * h
-            let ds = gradStates + b * stateStride + t * 2 * h
-            let sp = previous.map { states + b * stateStride + $0 * 2 * h } ?? UnsafePointer(carryZeros)
+            // One pointer per gate (activated values gi…go, their cotangents di…do) and state, so
+            // every loop indexes with j alone and vectorizes (see the forward kernel).
+            let gi = gates + b * gateStride + t * 4 * h
+            let (gf, gg, go) = (gi + h, gi + 2 * h, gi + 3 * h)
+            let di = gradGates + b * gateStride + t * 4 * h
+            let (df, dg, dout) = (di + h, di + 2 * h, di + 3 * h)
+            let dh = gradStates + b * stateStride + t * 2 * h
+            let dc = dh + h
+            let cPrev = (previous.map { states + b * stateStride + $0 * 2 * h } ?? UnsafePointer(carryZeros)) + h
             let m: T = mask.map { $0[b * steps + t] } ?? 1
             let ch = carryH + b * h
             let cc = carryC + b * h
             // Short loops over a few pointers each (row scratch `gh, gc, tc, dct`), so each vectorizes.
-            for j in 0..<h { gh[j] = ds[j] + ch[j] }
-            for j in 0..<h { gc[j] = ds[h + j] + cc[j] }
-            for j in 0..<h { tc[j] = g[h + j] * sp[h + j] + g[j] * g[2 * h + j] }  // the unmasked cell value
+            for j in 0..<h { gh[j] = dh[j] + ch[j] }
+            for j in 0..<h { gc[j] = dc[j] + cc[j] }
+            for j in 0..<h { tc[j] = gf[j] * cPrev[j] + gi[j] * gg[j] }  // the unmasked cell value
             for j in 0..<h { tc[j] = tanh(tc[j]) }
             for j in 0..<h {
-                let o = g[3 * h + j]
+                let o = go[j]
                 dct[j] = m * (gc[j] + gh[j] * o * (1 - tc[j] * tc[j]))
             }
             for j in 0..<h {
-                let i = g[j]
-                dg[j] = dct[j] * g[2 * h + j] * i * (1 - i)
+                let i = gi[j]
+                di[j] = dct[j] * gg[j] * i * (1 - i)
             }
             for j in 0..<h {
-                let f = g[h + j]
-                dg[h + j] = dct[j] * sp[h + j] * f * (1 - f)
+                let f = gf[j]
+                df[j] = dct[j] * cPrev[j] * f * (1 - f)
             }
             for j in 0..<h {
-                let gg = g[2 * h + j]
-                dg[2 * h + j] = dct[j] * g[j] * (1 - gg * gg)
+                let g = gg[j]
+                dg[j] = dct[j] * gi[j] * (1 - g * g)
             }
             for j in 0..<h {
-                let o = g[3 * h + j]
-                dg[3 * h + j] = m * gh[j] * tc[j] * o * (1 - o)
+                let o = go[j]
+                dout[j] = m * gh[j] * tc[j] * o * (1 - o)
             }
-            for j in 0..<h { cc[j] = dct[j] * g[h + j] + (1 - m) * gc[j] }
+            for j in 0..<h { cc[j] = dct[j] * gf[j] + (1 - m) * gc[j] }
             for j in 0..<h { ch[j] = (1 - m) * gh[j] }
         }
         if previous != nil {  // carry_h += dGates_t W_hh
