@@ -141,14 +141,23 @@ extension Tensor {
         let storage = Storage(count: count, dtype: dtype)
         // Compare 53-bit uniforms against the threshold in integer space: the same draws as nextUniform().
         let threshold = UInt64(keepProbability * 0x1.0p53)
+        // Branch-free: `draw − threshold` wraps to ≥ 2⁶³ exactly when draw < threshold, so its top
+        // bit, spread to all bits, masks `scale` (a branch on a random draw mispredicts a third of
+        // the time). A local copy of the generator stays in registers.
+        var local = generator
+        defer { generator = local }
+        @inline(__always) func keepMask(_ draw: UInt64) -> UInt64 { 0 &- ((draw >> 11) &- threshold) >> 63 }
         switch dtype {
         case .float32:
             let p = storage.pointer(Float.self)
-            let s = Float(scale)
-            for i in 0..<count { p[i] = (generator.next() >> 11) < threshold ? s : 0 }
+            let bits = Float(scale).bitPattern
+            for i in 0..<count {
+                p[i] = Float(bitPattern: bits & UInt32(truncatingIfNeeded: keepMask(local.next())))
+            }
         case .float64:
             let p = storage.pointer(Double.self)
-            for i in 0..<count { p[i] = (generator.next() >> 11) < threshold ? scale : 0 }
+            let bits = scale.bitPattern
+            for i in 0..<count { p[i] = Double(bitPattern: bits & keepMask(local.next())) }
         }
         return Tensor(shape: shape, storage: storage)
     }
