@@ -1,23 +1,23 @@
 import Synchronization
 
-/// Freed mid-sized tensor buffers, kept for the next allocation of the same size.
+/// Freed tensor buffers of 64 KB … 16 MB, kept for the next allocation of the same size.
 ///
 /// Training and influence code allocate the same shapes again and again (a minibatch's
-/// activations, a layer's gradient). Buffers of 64 KB … 4 MB are above glibc's mmap threshold,
-/// so without a pool each one is a fresh `mmap`, faulted and zeroed page by page by the kernel and
-/// unmapped on free: 16% of a Hessian-vector product was spent in the kernel. Reusing the buffer
-/// skips all of it. Contents of a reused buffer are stale; every kernel writes all of its output
-/// (as with `malloc`), and `Storage(zeros:)` clears its own.
+/// activations, a layer's gradient, an LSTM's gate buffer). Such buffers are above glibc's mmap
+/// threshold, so without a pool each one is a fresh `mmap`, faulted and zeroed page by page by the
+/// kernel and unmapped on free: 16% of a Hessian-vector product was spent in the kernel. Reusing
+/// the buffer skips all of it. Contents of a reused buffer are stale; every kernel writes all of
+/// its output (as with `malloc`), and `Storage(zeros:)` clears its own.
 ///
 /// At most `capacity` bytes are kept; a buffer freed when the pool is full goes back to the
-/// system. Smaller buffers (served from malloc's heap without faults) and huge ones (given huge
-/// pages, see `Storage`) bypass the pool.
+/// system. Smaller buffers (served from malloc's heap without faults) and larger ones (a whole
+/// dataset's features, a per-sample gradient matrix: rarely freed and reallocated) bypass it.
 package final class BufferPool: Sendable {
     /// The pool every `Storage` uses: up to 64 MB.
     package static let shared = BufferPool(capacity: 64 << 20)
 
     static let smallest = 64 << 10
-    static let largest = Storage.hugePageThreshold
+    static let largest = 16 << 20
 
     package let capacity: Int
 
@@ -38,17 +38,16 @@ package final class BufferPool: Sendable {
     /// Whether buffers of `byteCount` bytes go through the pool.
     package static func pools(_ byteCount: Int) -> Bool { byteCount >= smallest && byteCount < largest }
 
-    /// A 64-byte-aligned buffer of `byteCount` bytes: a kept one of that size, or a new one.
-    package func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        let reused = state.withLock { state -> Buffer? in
+    /// A kept buffer of `byteCount` bytes, or nil (then the caller allocates a new one).
+    package func reuse(byteCount: Int) -> UnsafeMutableRawPointer? {
+        state.withLock { state -> Buffer? in
             guard let buffer = state.free[byteCount]?.popLast() else { return nil }
             state.bytes -= byteCount
             return buffer
-        }
-        return reused?.pointer ?? UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        }?.pointer
     }
 
-    /// Takes back a buffer from `allocate(byteCount:)`, or frees it when the pool is full.
+    /// Takes back a buffer of `byteCount` bytes, or frees it when the pool is full.
     package func release(_ buffer: UnsafeMutableRawPointer, byteCount: Int) {
         let returned = Buffer(pointer: buffer)
         let kept = state.withLock { state -> Bool in

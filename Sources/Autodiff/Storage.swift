@@ -17,17 +17,10 @@ package final class Storage {
         self.count = count
         self.dtype = dtype
         let byteCount = max(count, 1) * dtype.byteCount
-        // Buffers of several MB (per-sample gradient matrices, a million rows of features) are
-        // aligned to 2 MB and backed by huge pages where the kernel allows it (`MADV_HUGEPAGE`):
-        // first touch then faults 512 times less often.
-        // Mid-sized buffers come from `BufferPool`, which saves the kernel's page faults.
-        let huge = byteCount >= Self.hugePageThreshold
-        if BufferPool.pools(byteCount) {
-            raw = BufferPool.shared.allocate(byteCount: byteCount)
-        } else {
-            raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: huge ? Self.hugePageSize : 64)
-            if huge { _ = madvise(raw, byteCount / Self.hugePageSize * Self.hugePageSize, MADV_HUGEPAGE) }
-        }
+        // Buffers between 64 KB and 16 MB are reused from `BufferPool` when one of that size was
+        // freed; that saves the kernel's page faults.
+        raw =
+            (BufferPool.pools(byteCount) ? BufferPool.shared.reuse(byteCount: byteCount) : nil) ?? Self.fresh(byteCount)
         switch dtype {
         case .float32: raw.bindMemory(to: Float.self, capacity: max(count, 1))
         case .float64: raw.bindMemory(to: Double.self, capacity: max(count, 1))
@@ -35,8 +28,17 @@ package final class Storage {
     }
 
     private static let hugePageSize = 2 << 20
-    /// Buffers from this size on get huge pages (and bypass `BufferPool`).
-    static let hugePageThreshold = 4 << 20
+    private static let hugePageThreshold = 4 << 20
+
+    /// New memory. Buffers of several MB (per-sample gradient matrices, a million rows of
+    /// features) are aligned to 2 MB and backed by huge pages where the kernel allows it
+    /// (`MADV_HUGEPAGE`): first touch then faults 512 times less often.
+    private static func fresh(_ byteCount: Int) -> UnsafeMutableRawPointer {
+        let huge = byteCount >= hugePageThreshold
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: huge ? hugePageSize : 64)
+        if huge { _ = madvise(raw, byteCount / hugePageSize * hugePageSize, MADV_HUGEPAGE) }
+        return raw
+    }
 
     /// Allocates storage filled with zeros.
     package convenience init(zeros count: Int, dtype: DType) {

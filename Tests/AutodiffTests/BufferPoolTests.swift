@@ -7,16 +7,19 @@ struct BufferPoolTests {
     func reuseAndCapacity() {
         let size = 100_000
         let pool = BufferPool(capacity: 2 * size)
-        let first = pool.allocate(byteCount: size)
+        #expect(pool.reuse(byteCount: size) == nil)
+        let first = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
         pool.release(first, byteCount: size)
         #expect(pool.heldBytes == size)
-        #expect(pool.allocate(byteCount: size) == first)
+        #expect(pool.reuse(byteCount: size + 4) == nil)  // another size is never served from it
+        #expect(pool.reuse(byteCount: size) == first)
         #expect(pool.heldBytes == 0)
-        let others = (0..<3).map { _ in pool.allocate(byteCount: size) }
+        let others = (0..<3).map { _ in UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64) }
         for buffer in others + [first] { pool.release(buffer, byteCount: size) }
         #expect(pool.heldBytes == 2 * size)  // two kept, two given back to the system
-        #expect(pool.allocate(byteCount: size) == others[1])  // the last one kept comes first
+        #expect(pool.reuse(byteCount: size) == others[1])  // the last one kept comes first
         #expect(pool.heldBytes == size)
+        others[1].deallocate()
     }
 
     @Test("storage over a reused buffer: zeros are zeros, and operations write every element")
