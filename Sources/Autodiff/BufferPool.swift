@@ -1,22 +1,23 @@
 import Synchronization
 
-/// Freed tensor buffers of 64 KB … 16 MB, kept for the next allocation of the same size.
+/// Freed tensor buffers of 4 KB … 16 MB, kept for the next allocation of the same size.
 ///
 /// Training and influence code allocate the same shapes again and again (a minibatch's
-/// activations, a layer's gradient, an LSTM's gate buffer). Such buffers are above glibc's mmap
-/// threshold, so without a pool each one is a fresh `mmap`, faulted and zeroed page by page by the
-/// kernel and unmapped on free: 16% of a Hessian-vector product was spent in the kernel. Reusing
-/// the buffer skips all of it. Contents of a reused buffer are stale; every kernel writes all of
-/// its output (as with `malloc`), and `Storage(zeros:)` clears its own.
+/// activations, a layer's gradient, an LSTM's gate buffer). From 128 KB on, glibc maps each such
+/// buffer fresh (`mmap`), the kernel faults and zeroes it page by page and unmaps it on free: 16% of
+/// a Hessian-vector product was spent in the kernel. Below that, malloc's splitting and coalescing
+/// of free chunks is a few percent of a WeaSEL epoch at batch 64. A buffer of exactly the size asked for,
+/// taken from a per-size list, skips both. Contents of a reused buffer are stale; every kernel
+/// writes all of its output (as with `malloc`), and `Storage(zeros:)` clears its own.
 ///
 /// At most `capacity` bytes are kept; a buffer freed when the pool is full goes back to the
-/// system. Smaller buffers (served from malloc's heap without faults) and larger ones (a whole
-/// dataset's features, a per-sample gradient matrix: rarely freed and reallocated) bypass it.
+/// system. Tiny buffers (scalars, a row of logits) and large ones (a whole dataset's features, a
+/// per-sample gradient matrix: rarely freed and reallocated) bypass it.
 package final class BufferPool: Sendable {
     /// The pool every `Storage` uses: up to 64 MB.
     package static let shared = BufferPool(capacity: 64 << 20)
 
-    static let smallest = 64 << 10
+    static let smallest = 4 << 10
     static let largest = 16 << 20
 
     package let capacity: Int

@@ -17,8 +17,8 @@ package final class Storage {
         self.count = count
         self.dtype = dtype
         let byteCount = max(count, 1) * dtype.byteCount
-        // Buffers between 64 KB and 16 MB are reused from `BufferPool` when one of that size was
-        // freed; that saves the kernel's page faults.
+        // Buffers between 4 KB and 16 MB are reused from `BufferPool` when one of that size was
+        // freed; that saves malloc's bookkeeping and the kernel's page faults.
         raw =
             (BufferPool.pools(byteCount) ? BufferPool.shared.reuse(byteCount: byteCount) : nil) ?? Self.fresh(byteCount)
         switch dtype {
