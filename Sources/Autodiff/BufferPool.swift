@@ -10,8 +10,9 @@ import Synchronization
 /// taken from a per-size list, skips both. Contents of a reused buffer are stale; every kernel
 /// writes all of its output (as with `malloc`), and `Storage(zeros:)` clears its own.
 ///
-/// At most `capacity` bytes are kept; a buffer freed when the pool is full goes back to the
-/// system. Tiny buffers (scalars, a row of logits) and large ones (a whole dataset's features, a
+/// At most `capacity` bytes are kept. A buffer freed when the pool is full first gives every kept
+/// buffer back to the system: a full pool means the shapes in use changed (one training ended,
+/// another with other sizes began), and the old sizes would otherwise hold the room for good. Tiny buffers (scalars, a row of logits) and large ones (a whole dataset's features, a
 /// per-sample gradient matrix: rarely freed and reallocated) bypass it.
 package final class BufferPool: Sendable {
     /// The pool every `Storage` uses: up to 64 MB.
@@ -48,16 +49,23 @@ package final class BufferPool: Sendable {
         }?.pointer
     }
 
-    /// Takes back a buffer of `byteCount` bytes, or frees it when the pool is full.
+    /// Takes back a buffer of `byteCount` bytes; when it does not fit, the kept ones are freed
+    /// first (and a buffer larger than the whole capacity is freed at once).
     package func release(_ buffer: UnsafeMutableRawPointer, byteCount: Int) {
+        guard byteCount <= capacity else { return buffer.deallocate() }
         let returned = Buffer(pointer: buffer)
-        let kept = state.withLock { state -> Bool in
-            guard state.bytes + byteCount <= capacity else { return false }
+        let evicted = state.withLock { state -> [Buffer] in
+            var evicted: [Buffer] = []
+            if state.bytes + byteCount > capacity {
+                evicted = state.free.values.flatMap { $0 }
+                state.free.removeAll()
+                state.bytes = 0
+            }
             state.free[byteCount, default: []].append(returned)
             state.bytes += byteCount
-            return true
+            return evicted
         }
-        if !kept { buffer.deallocate() }
+        for old in evicted { old.pointer.deallocate() }
     }
 
     /// Bytes kept for reuse.
