@@ -51,9 +51,17 @@ public final class LSTM: Module {
     /// Per-step outputs `[batch, steps, directions·H]` and each direction's final states `[batch, H]`
     /// (forward first).
     public struct Output {
-        public let outputs: Tensor
+        /// Each direction's h and c after every step, `[batch, steps, 2H]`.
+        let states: [Tensor]
+        let hiddenSize: Int
         public let finalHidden: [Tensor]
         public let finalCell: [Tensor]
+
+        /// Built on each access, not in the forward pass: a sequence classifier reads only the final
+        /// states, so copying every step's h in each forward pass was work and memory for nothing.
+        public var outputs: Tensor {
+            concat(states.map { $0.sliced(axis: 2, start: 0, length: hiddenSize) }, axis: 2)
+        }
     }
 
     public init(
@@ -84,7 +92,7 @@ public final class LSTM: Module {
             input.rank == 3 && input.shape[2] == inputSize,
             "LSTM(input \(inputSize)) needs [batch, steps, \(inputSize)], got \(input.shape)")
         let (batch, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
-        var outputs: [Tensor] = []
+        var perDirection: [Tensor] = []
         var finalHidden: [Tensor] = []
         var finalCell: [Tensor] = []
         for (index, direction) in directions.enumerated() {
@@ -93,10 +101,10 @@ public final class LSTM: Module {
                 inputWeight: direction.inputWeight, bias: direction.inputBias + direction.recurrentBias,
                 recurrentWeight: direction.recurrentWeight, mask: mask, reverse: isReverse)
             let last = states.sliced(axis: 1, start: isReverse ? 0 : steps - 1, length: 1).reshaped([batch, 2 * h])
-            outputs.append(states.sliced(axis: 2, start: 0, length: h))
+            perDirection.append(states)
             finalHidden.append(last.sliced(axis: 1, start: 0, length: h))
             finalCell.append(last.sliced(axis: 1, start: h, length: h))
         }
-        return Output(outputs: concat(outputs, axis: 2), finalHidden: finalHidden, finalCell: finalCell)
+        return Output(states: perDirection, hiddenSize: h, finalHidden: finalHidden, finalCell: finalCell)
     }
 }
