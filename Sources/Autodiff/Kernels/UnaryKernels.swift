@@ -1,9 +1,7 @@
-/// Elementwise functions of one tensor. Constant-valued kinds (`step`, `sign`) have zero
-/// derivative and are used as masks inside backward rules.
+/// Elementwise functions of one tensor. `sign` has zero derivative and is used as a mask inside
+/// backward rules.
 package enum UnaryKind: Sendable {
     case negate, exp, log, sigmoid, tanh, relu, softplus, sqrt, square, abs
-    /// 1 where x > 0, else 0.
-    case step
     /// -1, 0 or 1.
     case sign
     case scale(Double)
@@ -25,7 +23,6 @@ extension UnaryKind {
         case .sqrt: return "sqrt"
         case .square: return "square"
         case .abs: return "abs"
-        case .step: return "step"
         case .sign: return "sign"
         case .scale: return "scale"
         case .addScalar: return "addScalar"
@@ -67,7 +64,6 @@ private func unaryLoop<T: TensorScalar>(
     case .sqrt: for i in 0..<n { y[i] = T.sqrt(x[i]) }
     case .square: for i in 0..<n { y[i] = x[i] * x[i] }
     case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
-    case .step: for i in 0..<n { y[i] = x[i] > 0 ? 1 : 0 }
     case .sign:
         for i in 0..<n {
             let v = x[i]
@@ -98,6 +94,25 @@ package func unaryKernel(_ kind: UnaryKind, _ x: Storage) -> Storage {
             unaryLoop(kind, x.pointer(Float.self), y.pointer(Float.self), x.count)
         }
     case .float64: unaryLoop(kind, x.pointer(Double.self), y.pointer(Double.self), x.count)
+    }
+    return y
+}
+
+/// `g · step(x)` (g where x > 0, else 0): ReLU's backward. A product with a 0/1 select, so the
+/// loop is branch-free and vectorizes (a select of g itself compiled to a mispredicting branch).
+package func keepingWherePositiveKernel(_ g: Storage, _ x: Storage) -> Storage {
+    let n = g.count
+    let y = Storage(count: n, dtype: g.dtype)
+    func loop<T: TensorScalar>(_: T.Type) {
+        let (gp, xp, yp) = (g.pointer(T.self), x.pointer(T.self), y.pointer(T.self))
+        for i in 0..<n {
+            let keep: T = xp[i] > 0 ? 1 : 0
+            yp[i] = gp[i] * keep
+        }
+    }
+    switch g.dtype {
+    case .float32: loop(Float.self)
+    case .float64: loop(Double.self)
     }
     return y
 }

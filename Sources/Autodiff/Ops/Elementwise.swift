@@ -15,7 +15,7 @@ extension Tensor {
             case .sqrt: return [(g / out) * 0.5]
             case .square: return [g * x * 2]
             case .abs: return [g * x.constant(.sign)]
-            case .step, .sign: return [nil]
+            case .sign: return [nil]
             case .scale(let a): return [g * a]
             case .addScalar: return [g]
             case .power(let p): return [g * x.pow(p - 1) * p]
@@ -29,19 +29,7 @@ extension Tensor {
     package func keepingWherePositive(_ x: Tensor) -> Tensor {
         precondition(shape == x.shape, "keepingWherePositive: shapes differ, \(shape) and \(x.shape)")
         checkSameDType(x, "keepingWherePositive")
-        let n = count
-        let result = Storage(count: n, dtype: dtype)
-        func loop<T: TensorScalar>(_: T.Type) {
-            let (g, mask, y) = (storage.pointer(T.self), x.storage.pointer(T.self), result.pointer(T.self))
-            for i in 0..<n {  // a product with a 0/1 select: branch-free, so it vectorizes
-                let keep: T = mask[i] > 0 ? 1 : 0
-                y[i] = g[i] * keep
-            }
-        }
-        switch dtype {
-        case .float32: loop(Float.self)
-        case .float64: loop(Double.self)
-        }
+        let result = keepingWherePositiveKernel(storage, x.storage)
         return .result("reluBackward", shape: shape, storage: result, inputs: [self]) { g, _, _, _ in
             [g.keepingWherePositive(x)]
         }
