@@ -84,8 +84,8 @@ public final class WeaselEncoder: Module {
         return Tensor(shape: [rows, columns], storage: storage)
     }
 
-    /// θ as `[batch, C·m]`.
-    public func accuracies(_ input: Tensor) -> Tensor {
+    /// θ as `[batch, C·m]`, from the encoder's input and the rows' votes (which LFs abstained).
+    public func accuracies(_ input: Tensor, labelMatrix L: LabelMatrix) -> Tensor {
         let (m, c) = (lfCount, classCount)
         let raw = network(input)
         let b = raw.shape[0]
@@ -95,12 +95,29 @@ public final class WeaselEncoder: Module {
             let scale = options.accuracyScale.value(lfCount: m, classCount: c)
             // Softmax over the LFs (per class when class-conditional): rows of length m.
             theta = (raw * options.inverseTemperature).reshaped([-1, m]).softmax().reshaped([b, -1]) * scale
+        case .scaledSoftmaxOverVoters:
+            let scale = options.accuracyScale.value(lfCount: m, classCount: c)
+            let logits = raw * options.inverseTemperature + abstainerMask(L, width: raw.shape[1], dtype: raw.dtype)
+            theta = logits.reshaped([-1, m]).softmax().reshaped([b, -1]) * scale
         case .sigmoid: theta = raw.sigmoid()
         case .relu: theta = raw.relu()
         case .tanh: theta = raw.tanh()
         }
         if !options.classConditional { theta = concat(Array(repeating: theta, count: c), axis: 1) }
         return theta
+    }
+
+    /// `[b, width]` (width a multiple of m, θ's layout): 0 where the row's LF voted, −10⁴ where it
+    /// abstained — added to the logits, it leaves abstainers out of the softmax (a row without any
+    /// vote keeps a uniform θ, which then multiplies no vote).
+    private func abstainerMask(_ L: LabelMatrix, width: Int, dtype: DType) -> Tensor {
+        let m = L.lfCount
+        return Self.filled(rows: L.rowCount, columns: width, dtype: dtype) { set in
+            for (index, vote) in L.compactVotes.enumerated() where vote < 0 {
+                let (i, j) = index.quotientAndRemainder(dividingBy: m)
+                for k in stride(from: j, to: width, by: m) { set(i * width + k, -1e4) }
+            }
+        }
     }
 
     /// Aggregated scores `s [batch, C]` from θ and class-major one-hot votes.
@@ -141,7 +158,7 @@ public final class WeaselEncoder: Module {
             return withoutGradients {
                 let input = makeInput(
                     features: features?.sliced(axis: 0, start: start, length: count), labelMatrix: votes, dtype: dtype)
-                let theta = accuracies(input)
+                let theta = accuracies(input, labelMatrix: votes)
                 let s = scores(
                     accuracies: theta, votes: Self.classMajorVotes(votes, classCount: classCount, dtype: dtype))
                 return (keepAccuracies ? theta : nil, s.softmax())

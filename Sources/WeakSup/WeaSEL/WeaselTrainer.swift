@@ -66,7 +66,8 @@ public func trainWeasel(
         let batchVotes = votes.rows(batch)
         let s = encoder.scores(
             accuracies: encoder.accuracies(
-                encoder.makeInput(features: features?.gatheringRows(splitRows), labelMatrix: batchVotes, dtype: dtype)),
+                encoder.makeInput(features: features?.gatheringRows(splitRows), labelMatrix: batchVotes, dtype: dtype),
+                labelMatrix: batchVotes),
             votes: WeaselEncoder.classMajorVotes(batchVotes, classCount: c, dtype: dtype))
         return options.objective.loss(
             encoderScores: s, endLogits: endModel(inputs.gatheringRows(splitRows)), classPrior: prior)
