@@ -167,7 +167,10 @@ func trainWithEarlyStopping(
         )
     }
     var generator = SeededGenerator(seed: options.seed &+ 0x7A11)
-    var best = (score: -Double.infinity, epoch: 0)
+    // Ties in the metric are broken by the validation cross-entropy: accuracy on a small split moves
+    // in steps of 1/n and sits flat while a network that predicts one class for every row is still
+    // learning (Debian packages, lr 1e-4: every method stopped at chance after `patience` flat epochs).
+    var best = (score: -Double.infinity, tieBreak: -Double.infinity, epoch: 0)
     var snapshot = modules.map { $0.snapshot() }
     var history: [Double] = []
     var losses: [TrainingCurve] = []
@@ -183,8 +186,9 @@ func trainWithEarlyStopping(
         guard modules.allSatisfy({ $0.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) } }) else {
             throw PipelineError.trainingDiverged(epoch: epoch, step: nil, loss: nil)
         }
-        let score = metric.score(
-            probabilities: endModel.predictProbabilities(validationInputs), labels: validationLabels)
+        let probabilities = endModel.predictProbabilities(validationInputs)
+        let score = metric.score(probabilities: probabilities, labels: validationLabels)
+        let tieBreak = -meanCrossEntropy(probabilities, validationLabels)
         history.append(score)
         for (network, total, count) in steps.sums {
             if let k = losses.firstIndex(where: { $0.name == network }) {
@@ -199,8 +203,8 @@ func trainWithEarlyStopping(
                     epoch: epoch, parameters: endModel.parameters.flatMap(\.scalars), learningRate: options.learningRate
                 ))
         }
-        if score > best.score {
-            best = (score, epoch)
+        if score > best.score || (score == best.score && tieBreak > best.tieBreak) {
+            best = (score, tieBreak, epoch)
             snapshot = modules.map { $0.snapshot() }
         }
         options.progress?(
@@ -209,7 +213,7 @@ func trainWithEarlyStopping(
                 best.epoch))
     }
     if !options.earlyStopping {
-        best = (history.last ?? best.score, epoch)
+        best = (history.last ?? best.score, best.tieBreak, epoch)
         snapshot = modules.map { $0.snapshot() }
     }
     for (module, saved) in zip(modules, snapshot) {
