@@ -34,7 +34,7 @@ public struct WeaselOptions: Sendable, Equatable, Codable {
         /// `τ₂ · softmax(τ₁ · e)` over the LFs that voted on the row (abstainers get θ ≈ 0). Over
         /// all m LFs, most of θ's mass on a row with few votes sits on abstainers, whose θ multiplies
         /// nothing, so the soft labels start near the prior and the symmetric cross-entropy lets both
-        /// networks stay there; leaving abstainers out removes that route (README, "Ablations").
+        /// networks stay there; leaving abstainers out removes that route (README, "Multi-class data").
         case scaledSoftmaxOverVoters = "softmax-voters"
         /// Ablations: `σ(e)`, `max(e, 0)`, `tanh(e)` per LF, unscaled.
         case sigmoid, relu, tanh
