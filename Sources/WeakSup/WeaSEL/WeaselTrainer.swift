@@ -61,16 +61,22 @@ public func trainWeasel(
     let endOptimizer = Adam(
         parameters: endParameters, learningRate: training.learningRate, weightDecay: training.weightDecay)
 
-    func batchLoss(_ batch: [Int]) -> Tensor {
+    /// A minibatch's inputs to both networks, built once per batch: the official order runs the
+    /// networks on the same batch twice.
+    func batchInputs(_ batch: [Int]) -> (encoder: Tensor, votes: LabelMatrix, oneHotVotes: Tensor, end: Tensor) {
         let splitRows = batch.map { rows[$0] }
         let batchVotes = votes.rows(batch)
+        return (
+            encoder.makeInput(features: features?.gatheringRows(splitRows), labelMatrix: batchVotes, dtype: dtype),
+            batchVotes, WeaselEncoder.classMajorVotes(batchVotes, classCount: c, dtype: dtype),
+            inputs.gatheringRows(splitRows)
+        )
+    }
+
+    func batchLoss(_ x: (encoder: Tensor, votes: LabelMatrix, oneHotVotes: Tensor, end: Tensor)) -> Tensor {
         let s = encoder.scores(
-            accuracies: encoder.accuracies(
-                encoder.makeInput(features: features?.gatheringRows(splitRows), labelMatrix: batchVotes, dtype: dtype),
-                labelMatrix: batchVotes),
-            votes: WeaselEncoder.classMajorVotes(batchVotes, classCount: c, dtype: dtype))
-        return options.objective.loss(
-            encoderScores: s, endLogits: endModel(inputs.gatheringRows(splitRows)), classPrior: prior)
+            accuracies: encoder.accuracies(x.encoder, labelMatrix: x.votes), votes: x.oneHotVotes)
+        return options.objective.loss(encoderScores: s, endLogits: endModel(x.end), classPrior: prior)
     }
 
     let report = try trainWithEarlyStopping(
@@ -80,16 +86,17 @@ public func trainWeasel(
     ) { generator, steps in
         for batch in minibatches(count: rows.count, batchSize: training.batchSize, shuffle: true, using: &generator)
         where batch.count > 1 {
+            let x = batchInputs(batch)
             if options.encoderFirst {
                 // The official code's order: step the encoder, then train f towards the updated encoder.
-                let encoderLoss = batchLoss(batch)
+                let encoderLoss = batchLoss(x)
                 try steps.check(encoderLoss, network: "encoder")
                 encoderOptimizer.step(gradients(of: encoderLoss, wrt: encoderParameters))
-                let endLoss = batchLoss(batch)
+                let endLoss = batchLoss(x)
                 try steps.check(endLoss, network: TrainingCurve.endModel)
                 endOptimizer.step(gradients(of: endLoss, wrt: endParameters))
             } else {
-                let loss = batchLoss(batch)
+                let loss = batchLoss(x)
                 try steps.check(loss, network: "encoder and end model (joint)")
                 let grads = gradients(of: loss, wrt: encoderParameters + endParameters)
                 encoderOptimizer.step(Array(grads[..<encoderParameters.count]))
