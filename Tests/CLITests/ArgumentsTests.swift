@@ -44,6 +44,17 @@ struct ArgumentsTests {
         #expect(tuningGrid(try parseArguments(["--no-tune"], options: specs + [noTuneOption])) == .fixed)
     }
 
+    @Test("compare takes WeaSEL's ablation switches for its weasel rows, as train does")
+    func compareTakesWeaselSwitches() throws {
+        let given = ["--accuracy", "softmax-voters", "--loss", "mig", "--tau1", "1", "--encoder-input", "onehot"]
+        for command in [compareCommand, trainCommand] {
+            let options = try weaselOptions(try parseArguments(given, options: command.options))
+            #expect(options.accuracyFunction == .scaledSoftmaxOverVoters, "\(command.name)")
+            #expect(options.objective == .mig && options.inverseTemperature == 1, "\(command.name)")
+            #expect(options.encoderInput == .oneHotVotes, "\(command.name)")
+        }
+    }
+
     @Test("unknown options, missing values and bad values are usage errors naming the option")
     func rejectsBadInput() throws {
         #expect(throws: CLIError.usage("unknown option '--bogus'")) {

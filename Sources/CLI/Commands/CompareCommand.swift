@@ -4,8 +4,7 @@ import WeakSup
 let compareCommand = Command(
     name: "compare",
     summary: "run every method with the same end model over several seeds; print test F1 / ROC-AUC / accuracy",
-    options: endModelOptions(excluding: ["seed"]) + [
-        weaselPresetOption,
+    options: endModelOptions(excluding: ["seed"]) + weaselOptionSpecs + [
         seedsOption(default: 5),
         .choices("methods", of: TrainingMethod.self, help: "the methods to run (default: all)"),
         .choices(
