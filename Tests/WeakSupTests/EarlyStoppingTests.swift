@@ -40,11 +40,7 @@ struct EarlyStoppingTests {
         "the Debian packages with the fixed defaults (lr 1e-4): the gold-label end model learns instead of stopping at chance",
         .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func debianPackagesUntuned() throws {
-        let raw = try RawTable.load(debianPackagesURL.appendingPathComponent("packages.csv"))
-        let rules = try RuleSet.load(debianPackagesURL.appendingPathComponent("rules.json"), columns: raw.columns)
-        var features = RuleApplication.Options()
-        features.featureDimension = 256
-        let dataset = try RuleApplication.dataset(name: "deb", rules: rules, table: raw, options: features)
+        let dataset = try debianPackagesDataset()
         // Validation accuracy sat at 1/3 for the first 30 epochs, so early stopping ended it there.
         let supervised = try runSupervised(dataset: dataset, options: TrainingOptions())
         print(

@@ -8,6 +8,16 @@ import Testing
 let debianPackagesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("datasets/debian-packages")
 
+/// The shipped rules applied to the shipped Debian package descriptions (480 / 60 / 60 rows, 3 classes),
+/// with hashed features of `featureDimension` columns.
+func debianPackagesDataset(featureDimension: Int = 256) throws -> WeakDataset {
+    let raw = try RawTable.load(debianPackagesURL.appendingPathComponent("packages.csv"))
+    let rules = try RuleSet.load(debianPackagesURL.appendingPathComponent("rules.json"), columns: raw.columns)
+    var options = RuleApplication.Options()
+    options.featureDimension = featureDimension
+    return try RuleApplication.dataset(name: "deb", rules: rules, table: raw, options: options)
+}
+
 private func table(_ columns: [String], _ rows: [[String?]]) -> RawTable {
     RawTable(file: "raw.csv", columns: columns, rows: rows, locations: rows.indices.map { "line \($0 + 2)" })
 }

@@ -66,11 +66,7 @@ struct TuningTests {
         "supervised-valid on the 60 validation rows of the Debian packages (one minibatch a fold) reaches 0.9× logistic regression",
         .tags(.slow), .enabled(if: slowTestsEnabled, "set WEASEL_SLOW_TESTS=1"))
     func smallValidationBudget() throws {
-        let raw = try RawTable.load(debianPackagesURL.appendingPathComponent("packages.csv"))
-        let rules = try RuleSet.load(debianPackagesURL.appendingPathComponent("rules.json"), columns: raw.columns)
-        var features = RuleApplication.Options()
-        features.featureDimension = 256
-        let dataset = try RuleApplication.dataset(name: "deb", rules: rules, table: raw, options: features)
+        let dataset = try debianPackagesDataset()
         var grid = TuningGrid()
         grid.learningRates = [1e-3]
         grid.weightDecays = [7e-7]

@@ -63,7 +63,8 @@ public func trainWeasel(
 
     /// A minibatch's inputs to both networks, built once per batch: the official order runs the
     /// networks on the same batch twice.
-    func batchInputs(_ batch: [Int]) -> (encoder: Tensor, votes: LabelMatrix, oneHotVotes: Tensor, end: Tensor) {
+    typealias BatchInputs = (encoder: Tensor, votes: LabelMatrix, oneHotVotes: Tensor, end: Tensor)
+    func batchInputs(_ batch: [Int]) -> BatchInputs {
         let splitRows = batch.map { rows[$0] }
         let batchVotes = votes.rows(batch)
         return (
@@ -73,7 +74,7 @@ public func trainWeasel(
         )
     }
 
-    func batchLoss(_ x: (encoder: Tensor, votes: LabelMatrix, oneHotVotes: Tensor, end: Tensor)) -> Tensor {
+    func batchLoss(_ x: BatchInputs) -> Tensor {
         let s = encoder.scores(
             accuracies: encoder.accuracies(x.encoder, labelMatrix: x.votes), votes: x.oneHotVotes)
         return options.objective.loss(encoderScores: s, endLogits: endModel(x.end), classPrior: prior)
