@@ -8,6 +8,9 @@ struct CSVRowParser {
     let roles: [CSVLoader.ColumnRole]
     let cellsName: String
     private let hasLabel: Bool
+    /// The columns as runs of one role, in order (id, label, 16 × feature, 30 × vote → 4 runs).
+    private let runs: [(role: CSVLoader.ColumnRole, count: Int)]
+    private let row: RowBuffer
     private var lastID = -1
     private var scanner: CSVScanner
 
@@ -17,6 +20,15 @@ struct CSVRowParser {
         self.roles = roles
         self.cellsName = cellsName
         hasLabel = roles.contains(.label)
+        runs = roles.reduce(into: []) { runs, role in
+            if let last = runs.last, last.role == role {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((role, 1))
+            }
+        }
+        row = RowBuffer(
+            featureCount: roles.filter { $0 == .feature }.count, voteCount: roles.filter { $0 == .vote }.count)
         scanner = CSVScanner(bytes: bytes, range: 0..<bytes.count)
     }
 
@@ -61,66 +73,66 @@ struct CSVRowParser {
     }
 
     /// Reads a row of plain cells at `start` and returns where the next row starts; nil, with
-    /// nothing appended, when the row needs the general path.
+    /// nothing appended, when the row needs the general path. The cells are read run by run (a
+    /// loop per run of same-role columns, not a switch per cell) into `row`, and the split only
+    /// grows once the whole row has parsed.
     private mutating func plainRow(at start: Int, end: Int, into split: inout CSVLoader.ParsedSplit) -> Int? {
-        let marks = (split.features.count, split.votes.count, split.ids.count, split.labels.count, lastID)
-        func rollBack(_ split: inout CSVLoader.ParsedSplit, _ parser: inout CSVRowParser) -> Int? {
-            split.features.removeLast(split.features.count - marks.0)
-            split.votes.removeLast(split.votes.count - marks.1)
-            split.ids.removeLast(split.ids.count - marks.2)
-            split.labels.removeLast(split.labels.count - marks.3)
-            parser.lastID = marks.4
-            return nil
+        let (bytes, row, lastColumn) = (bytes, row, roles.count - 1)
+        /// Where the cell after the one ending at `stop` starts (past `,` or the line end), or nil.
+        @inline(__always) func next(after stop: Int, column: Int) -> Int? {
+            if column < lastColumn { return stop < end && bytes[stop] == UInt8(ascii: ",") ? stop + 1 : nil }
+            if stop == end { return end }
+            if bytes[stop] == 0x0A { return stop + 1 }
+            return bytes[stop] == 0x0D && stop + 1 < end && bytes[stop + 1] == 0x0A ? stop + 2 : nil
         }
-        var p = start
-        let last = roles.count - 1
-        for k in 0...last {
-            var stop = p
-            switch roles[k] {
+        var (p, column, featureCount, voteCount) = (start, 0, 0, 0)
+        var label: Int?
+        var id = 0..<0
+        for run in runs {
+            switch run.role {
             case .feature:
-                guard let (value, s) = DecimalParsing.scanDouble(bytes, p, end), Float(value).isFinite else {
-                    return rollBack(&split, &self)
+                for _ in 0..<run.count {
+                    guard let (value, stop) = DecimalParsing.scanDouble(bytes, p, end), Float(value).isFinite,
+                        let after = next(after: stop, column: column)
+                    else { return nil }
+                    row.features[featureCount] = Float(value)
+                    (featureCount, p, column) = (featureCount + 1, after, column + 1)
                 }
-                split.features.append(Float(value))
-                stop = s
             case .vote:
-                // A vote that does not fit a byte is left to the general path.
-                guard let (value, s) = DecimalParsing.scanInt(bytes, p, end), (-128..<127).contains(value) else {
-                    return rollBack(&split, &self)
+                for _ in 0..<run.count {
+                    // A vote that does not fit a byte is left to the general path.
+                    guard let (value, stop) = DecimalParsing.scanInt(bytes, p, end), (-128..<127).contains(value),
+                        let after = next(after: stop, column: column)
+                    else { return nil }
+                    row.votes[voteCount] = Int8(truncatingIfNeeded: value)
+                    (voteCount, p, column) = (voteCount + 1, after, column + 1)
                 }
-                split.votes.append(value)
-                stop = s
             case .label:
-                if p < end && (bytes[p] == UInt8(ascii: ",") || bytes[p] == 0x0A || bytes[p] == 0x0D) {
-                    split.labels.append(nil)
-                } else {
-                    guard let (value, s) = DecimalParsing.scanInt(bytes, p, end) else { return rollBack(&split, &self) }
-                    split.labels.append(value)
-                    stop = s
+                var stop = p
+                if !(p < end && (bytes[p] == UInt8(ascii: ",") || bytes[p] == 0x0A || bytes[p] == 0x0D)) {
+                    guard let (value, s) = DecimalParsing.scanInt(bytes, p, end) else { return nil }
+                    (label, stop) = (value, s)
                 }
+                guard let after = next(after: stop, column: column) else { return nil }
+                (p, column) = (after, column + 1)
             case .id:
+                var stop = p
                 while stop < end && bytes[stop] > UInt8(ascii: ",") { stop += 1 }  // no quote, space or line end
-                guard stop > p else { return rollBack(&split, &self) }
-                let cell = CSVCell(buffer: bytes, start: p, end: stop)
-                if split.idsIncrease, let value = cell.canonicalInteger, value > lastID {
-                    lastID = value
-                } else {
-                    split.idsIncrease = false
-                }
-                split.ids.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[p..<stop]), as: UTF8.self))
+                guard stop > p, let after = next(after: stop, column: column) else { return nil }
+                (id, p, column) = (p..<stop, after, column + 1)
             }
-            if k < last {
-                guard stop < end && bytes[stop] == UInt8(ascii: ",") else { return rollBack(&split, &self) }
-                p = stop + 1
-            } else if stop == end {
-                p = end
-            } else if bytes[stop] == 0x0A {
-                p = stop + 1
-            } else if bytes[stop] == 0x0D && stop + 1 < end && bytes[stop + 1] == 0x0A {
-                p = stop + 2
+        }
+        split.features.append(contentsOf: UnsafeBufferPointer(start: row.features, count: featureCount))
+        split.votes.append(narrow: UnsafeBufferPointer(start: row.votes, count: voteCount))
+        if hasLabel { split.labels.append(label) }
+        if !id.isEmpty {
+            let cell = CSVCell(buffer: bytes, start: id.lowerBound, end: id.upperBound)
+            if split.idsIncrease, let value = cell.canonicalInteger, value > lastID {
+                lastID = value
             } else {
-                return rollBack(&split, &self)
+                split.idsIncrease = false
             }
+            split.ids.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[id]), as: UTF8.self))
         }
         return p
     }
@@ -178,5 +190,21 @@ struct CSVRowParser {
                 }
             }
         }
+    }
+}
+
+/// One row's features and votes while it is parsed (allocated once per parser).
+private final class RowBuffer {
+    let features: UnsafeMutablePointer<Float>
+    let votes: UnsafeMutablePointer<Int8>
+
+    init(featureCount: Int, voteCount: Int) {
+        features = .allocate(capacity: max(featureCount, 1))
+        votes = .allocate(capacity: max(voteCount, 1))
+    }
+
+    deinit {
+        features.deallocate()
+        votes.deallocate()
     }
 }

@@ -18,8 +18,8 @@ struct ParsedVotes {
         }
     }
 
-    /// Drops the last `k` votes (which must all have fit a byte).
-    mutating func removeLast(_ k: Int) { bytes.removeLast(k) }
+    /// Appends votes that each fit a byte and none of which is `Int8.max`.
+    mutating func append(narrow votes: UnsafeBufferPointer<Int8>) { bytes.append(contentsOf: votes) }
 
     mutating func append(contentsOf other: ParsedVotes) {
         for (index, value) in other.wide { wide[index + bytes.count] = value }
