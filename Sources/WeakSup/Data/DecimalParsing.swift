@@ -9,11 +9,12 @@ import Foundation
 /// fixed-point output). Anything else (more digits, huge exponents, `inf`, hex, stray bytes) goes
 /// to the standard parser, so the result never differs from it.
 enum DecimalParsing {
-    /// 10^e for 0 ≤ e ≤ 22, exactly (every such power is a Double; products of exact powers below
-    /// 10^22 stay exact). A table, not a loop: the loop's branches cost a tenth of a load.
-    private static let exactPowersOfTen: [Double] = (1...22).reduce(into: [1.0]) { powers, _ in
-        powers.append(powers.last! * 10)
-    }
+    /// 10^e for 0 ≤ e ≤ 22, exactly (every such power is a Double). Literals, so the table is
+    /// built at compile time: no loop per number and no lazy-initialization check per access.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
 
     /// The number spelled by `bytes[start..<end]` (no surrounding whitespace), as `Double(String)` reads it.
     static func parseDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Double? {
@@ -118,7 +119,9 @@ enum DecimalParsing {
         }
     }
 
-    private static let powersOfTenUInt64: [UInt64] = (0...8).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
+    private static let powersOfTenUInt64: [UInt64] = [
+        1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+    ]
 
     /// The value of eight ASCII digits loaded little-endian (the caller checked they are digits).
     @inline(__always)
