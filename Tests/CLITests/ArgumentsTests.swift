@@ -44,10 +44,10 @@ struct ArgumentsTests {
         #expect(tuningGrid(try parseArguments(["--no-tune"], options: specs + [noTuneOption])) == .fixed)
     }
 
-    @Test("compare takes WeaSEL's ablation switches for its weasel rows, as train does")
+    @Test("compare and bench epochs take WeaSEL's ablation switches, as train does")
     func compareTakesWeaselSwitches() throws {
         let given = ["--accuracy", "softmax-voters", "--loss", "mig", "--tau1", "1", "--encoder-input", "onehot"]
-        for command in [compareCommand, trainCommand] {
+        for command in [compareCommand, trainCommand, benchEpochsCommand] {
             let options = try weaselOptions(try parseArguments(given, options: command.options))
             #expect(options.accuracyFunction == .scaledSoftmaxOverVoters, "\(command.name)")
             #expect(options.objective == .mig && options.inverseTemperature == 1, "\(command.name)")

@@ -125,7 +125,7 @@ let benchEpochsCommand = Command(
         dataOption,
         .choice("method", of: TrainingMethod.self, help: "weasel or a two-stage method", default: .weasel),
         .value("epochs", placeholder: "E", help: "epochs to run", default: "3"),
-    ],
+    ] + weaselOptionSpecs,
     run: { arguments in
         let method = try arguments.required("method", as: TrainingMethod.self)
         guard method.hasTrainingRowObjective, method.isWeaklySupervised else {
@@ -140,7 +140,7 @@ let benchEpochsCommand = Command(
         options.maxEpochs = try arguments.required("epochs", as: Int.self, where: { $0 >= 1 }, expected: "positive")
         options.earlyStopping = false
         options.progress = { _ in epochs.record() }
-        _ = try method.run(dataset: dataset, options: options)
+        _ = try method.run(dataset: dataset, options: options, weasel: try weaselOptions(arguments))
         let marks = epochs.marks
         // Epoch k's time is between the ends of epochs k-1 and k; the first also holds the setup.
         let epochSeconds = zip(marks.dropFirst(), marks).map { seconds($0.0.time - $0.1.time) }
