@@ -1,6 +1,7 @@
 /// Fused kernels of the LSTM recurrence (see `Tensor.lstmRecurrence`). Layouts, batch-first:
 /// `gates [B, T, 4H]` (i, f, g, o blocks), `states [B, T, 2H]` (h then c at each step),
-/// `mask [B, T]` (1 real, 0 padding; nil = all real).
+/// `mask [B, T]` (1 real, 0 padding; nil = all real), `cellTanh [B, T, H]` (tanh of each step's
+/// unmasked cell value: the forward pass keeps it so the backward pass needs no transcendental).
 
 @inline(__always) private func sigmoid<T: TensorScalar>(_ x: T) -> T {
     if T.self == Float.self { return T(FastFloatMath.sigmoid(Float(x))) }
@@ -18,10 +19,10 @@
 }
 
 /// Forward: `gates` holds the input projections on entry and the activated gates on exit;
-/// `states` receives h and c of every step.
+/// `states` receives h and c of every step, `cellTanh` tanh of every unmasked cell value.
 func lstmForwardKernel<T: TensorScalar>(
-    _: T.Type, gates: UnsafeMutablePointer<T>, states: UnsafeMutablePointer<T>, weight: UnsafePointer<T>,
-    mask: UnsafePointer<T>?, batch: Int, steps: Int, hidden h: Int, reverse: Bool
+    _: T.Type, gates: UnsafeMutablePointer<T>, states: UnsafeMutablePointer<T>, cellTanh: UnsafeMutablePointer<T>,
+    weight: UnsafePointer<T>, mask: UnsafePointer<T>?, batch: Int, steps: Int, hidden h: Int, reverse: Bool
 ) {
     let order = recurrenceSteps(steps, reverse: reverse)
     let gateStride = steps * 4 * h
@@ -46,15 +47,16 @@ func lstmForwardKernel<T: TensorScalar>(
             let cOut = hOut + h
             let hPrev = previous.map { UnsafePointer(states + b * stateStride + $0 * 2 * h) } ?? UnsafePointer(zeros)
             let cPrev = hPrev + h
+            let tc = cellTanh + (b * steps + t) * h
             let m: T = mask.map { $0[b * steps + t] } ?? 1
             let twoH = 2 * h
             for j in 0..<twoH { gi[j] = sigmoid(gi[j]) }  // i, f
             for j in 0..<h { gg[j] = tanh(gg[j]) }
             for j in 0..<h { go[j] = sigmoid(go[j]) }
-            for j in 0..<h { hOut[j] = gf[j] * cPrev[j] + gi[j] * gg[j] }  // the unmasked cell value
-            for j in 0..<h { cOut[j] = cPrev[j] + m * (hOut[j] - cPrev[j]) }
-            for j in 0..<h { hOut[j] = tanh(hOut[j]) }
-            for j in 0..<h { hOut[j] = hPrev[j] + m * (go[j] * hOut[j] - hPrev[j]) }
+            for j in 0..<h { tc[j] = gf[j] * cPrev[j] + gi[j] * gg[j] }  // the unmasked cell value
+            for j in 0..<h { cOut[j] = cPrev[j] + m * (tc[j] - cPrev[j]) }
+            for j in 0..<h { tc[j] = tanh(tc[j]) }
+            for j in 0..<h { hOut[j] = hPrev[j] + m * (go[j] * tc[j] - hPrev[j]) }
         }
     }
 }
@@ -63,7 +65,8 @@ func lstmForwardKernel<T: TensorScalar>(
 /// projections (`gradGates [B, T, 4H]`, every entry written) and, with one gemm over all steps,
 /// of the recurrent weight (`gradWeight [4H, H]`).
 func lstmBackwardKernel<T: TensorScalar>(
-    _: T.Type, gates: UnsafePointer<T>, states: UnsafePointer<T>, weight: UnsafePointer<T>, mask: UnsafePointer<T>?,
+    _: T.Type, gates: UnsafePointer<T>, states: UnsafePointer<T>, cellTanh: UnsafePointer<T>, weight: UnsafePointer<T>,
+    mask: UnsafePointer<T>?,
     gradStates: UnsafePointer<T>, gradGates: UnsafeMutablePointer<T>, gradWeight: UnsafeMutablePointer<T>?,
     batch: Int, steps: Int, hidden h: Int, reverse: Bool
 ) {
@@ -73,15 +76,14 @@ func lstmBackwardKernel<T: TensorScalar>(
     let carryH = UnsafeMutablePointer<T>.allocate(capacity: batch * h)
     let carryC = UnsafeMutablePointer<T>.allocate(capacity: batch * h)
     let carryZeros = UnsafeMutablePointer<T>.allocate(capacity: 2 * h)
-    let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * h)
+    let scratch = UnsafeMutablePointer<T>.allocate(capacity: 3 * h)
     let gh = scratch
     let gc = scratch + h
-    let tc = scratch + 2 * h
-    let dct = scratch + 3 * h
+    let dct = scratch + 2 * h
     carryH.initialize(repeating: 0, count: batch * h)
     carryC.initialize(repeating: 0, count: batch * h)
     carryZeros.initialize(repeating: 0, count: 2 * h)
-    scratch.initialize(repeating: 0, count: 4 * h)
+    scratch.initialize(repeating: 0, count: 3 * h)
     defer {
         carryH.deallocate()
         carryC.deallocate()
@@ -102,13 +104,12 @@ func lstmBackwardKernel<T: TensorScalar>(
             let dc = dh + h
             let cPrev = (previous.map { states + b * stateStride + $0 * 2 * h } ?? UnsafePointer(carryZeros)) + h
             let m: T = mask.map { $0[b * steps + t] } ?? 1
+            let tc = cellTanh + (b * steps + t) * h
             let ch = carryH + b * h
             let cc = carryC + b * h
-            // Short loops over a few pointers each (row scratch `gh, gc, tc, dct`), so each vectorizes.
+            // Short loops over a few pointers each (row scratch `gh, gc, dct`), so each vectorizes.
             for j in 0..<h { gh[j] = dh[j] + ch[j] }
             for j in 0..<h { gc[j] = dc[j] + cc[j] }
-            for j in 0..<h { tc[j] = gf[j] * cPrev[j] + gi[j] * gg[j] }  // the unmasked cell value
-            for j in 0..<h { tc[j] = tanh(tc[j]) }
             for j in 0..<h {
                 let o = go[j]
                 dct[j] = m * (gc[j] + gh[j] * o * (1 - tc[j] * tc[j]))

@@ -28,10 +28,12 @@ extension Tensor {
         }
         let gates = storage.copy()
         let states = Storage(count: batch * steps * 2 * h, dtype: dtype)
+        let cellTanh = Storage(count: batch * steps * h, dtype: dtype)
         let maskStorage = mask?.storage
         func forward<T: TensorScalar>(_: T.Type) {
             lstmForwardKernel(
                 T.self, gates: gates.pointer(T.self), states: states.pointer(T.self),
+                cellTanh: cellTanh.pointer(T.self),
                 weight: recurrentWeight.storage.pointer(T.self),
                 mask: maskStorage.map { UnsafePointer($0.pointer(T.self)) },
                 batch: batch, steps: steps, hidden: h, reverse: reverse)
@@ -50,7 +52,7 @@ extension Tensor {
                 return [needs[0] ? grads[0] : nil, needs[1] ? grads[1] : nil]
             }
             let (gradGates, gradWeight) = lstmBackward(
-                gates: gates, states: states, recurrentWeight: inputs[1], mask: maskStorage,
+                gates: gates, states: states, cellTanh: cellTanh, recurrentWeight: inputs[1], mask: maskStorage,
                 gradStates: g, needsWeight: needs[1], batch: batch, steps: steps, hidden: h, reverse: reverse)
             return [needs[0] ? gradGates : nil, gradWeight]
         }
@@ -81,6 +83,7 @@ extension Tensor {
         let rows = batch * steps
         let gates = Storage(count: rows * 4 * h, dtype: dtype)
         let states = Storage(count: batch * steps * 2 * h, dtype: dtype)
+        let cellTanh = Storage(count: batch * steps * h, dtype: dtype)
         let maskStorage = mask?.storage
         func forward<T: TensorScalar>(_: T.Type) {
             let gp = gates.pointer(T.self)
@@ -91,7 +94,7 @@ extension Tensor {
                 a: storage.pointer(T.self), lda: inputSize, b: inputWeight.storage.pointer(T.self), ldb: inputSize,
                 beta: 1, c: gp, ldc: 4 * h)
             lstmForwardKernel(
-                T.self, gates: gp, states: states.pointer(T.self),
+                T.self, gates: gp, states: states.pointer(T.self), cellTanh: cellTanh.pointer(T.self),
                 weight: recurrentWeight.storage.pointer(T.self),
                 mask: maskStorage.map { UnsafePointer($0.pointer(T.self)) },
                 batch: batch, steps: steps, hidden: h, reverse: reverse)
@@ -114,7 +117,7 @@ extension Tensor {
                 return zip(grads, needs).map { $1 ? $0 : nil }
             }
             let (gradGates, gradRecurrent) = lstmBackward(
-                gates: gates, states: states, recurrentWeight: inputs[3], mask: maskStorage,
+                gates: gates, states: states, cellTanh: cellTanh, recurrentWeight: inputs[3], mask: maskStorage,
                 gradStates: g, needsWeight: needs[3], batch: batch, steps: steps, hidden: h, reverse: reverse)
             let flatGrad = gradGates.reshaped([rows, 4 * h])
             return [
@@ -158,7 +161,7 @@ extension Tensor {
 
 /// The fast backward through time shared by `lstmRecurrence` and `lstmLayer` (no graph).
 private func lstmBackward(
-    gates: Storage, states: Storage, recurrentWeight: Tensor, mask: Storage?, gradStates: Tensor,
+    gates: Storage, states: Storage, cellTanh: Storage, recurrentWeight: Tensor, mask: Storage?, gradStates: Tensor,
     needsWeight: Bool, batch: Int, steps: Int, hidden h: Int, reverse: Bool
 ) -> (Tensor, Tensor?) {
     let gradGates = Storage(count: batch * steps * 4 * h, dtype: gradStates.dtype)  // fully written by the kernel
@@ -166,7 +169,8 @@ private func lstmBackward(
     func backward<T: TensorScalar>(_: T.Type) {
         lstmBackwardKernel(
             T.self, gates: gates.pointer(T.self), states: states.pointer(T.self),
-            weight: recurrentWeight.storage.pointer(T.self), mask: mask.map { UnsafePointer($0.pointer(T.self)) },
+            cellTanh: cellTanh.pointer(T.self), weight: recurrentWeight.storage.pointer(T.self),
+            mask: mask.map { UnsafePointer($0.pointer(T.self)) },
             gradStates: gradStates.storage.pointer(T.self), gradGates: gradGates.pointer(T.self),
             gradWeight: gradWeight?.pointer(T.self), batch: batch, steps: steps, hidden: h, reverse: reverse)
     }
