@@ -266,7 +266,7 @@ public enum CSVLoader {
         var rows: [(line: Int, fields: [String])] = []
         do {
             while try scanner.nextRow() { rows.append((scanner.rowLine, scanner.fieldStrings)) }
-        } catch let error as CSVScanner.SyntaxError {
+        } catch {  // typed: a CSVScanner.SyntaxError
             throw DataError(file: url.path, record: "line \(error.line)", error.message)
         }
         return rows
