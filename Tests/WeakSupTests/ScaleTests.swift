@@ -142,6 +142,64 @@ struct ScaleTests {
         #expect(dataset.train.features!.floats.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
+    @Test(
+        "WRENCH JSON read by two readers (the second from a guessed record boundary) gives what one reader gives",
+        arguments: [
+            "good", "guess at depth 2", "bad vote in the second half", "feature missing in the second half",
+            "vote count in the second half", "content after the object",
+        ])
+    func wrenchInTwoPartsMatchesOneReader(variant: String) throws {
+        let count = 3000
+        var records: [String] = []
+        for i in 0..<count {
+            var votes = ["\(i % 3 - 1)", "\(i % 2)"]
+            var data = #""text": "row \#(i) }, \"k\": {", "feature": [\#(Float(i) / 7), -\#(i)e-3]"#
+            var extra = ""
+            switch variant {
+            case "guess at depth 2":
+                // Every record ends with a nested object after `data`, and the record at the middle is
+                // long, so the first `}, "key": {` after the middle of the file is inside a record.
+                extra = #", "meta": {"source": "s\#(i)"}"#
+                if i == count / 2 { data = #""text": "\#(String(repeating: "a", count: 400_000))", "feature": [1, 2]"# }
+            case "bad vote in the second half" where i == count * 3 / 4: votes[1] = #""x""#
+            case "feature missing in the second half" where i == count * 3 / 4: data = #""text": "t""#
+            case "vote count in the second half" where i == count * 3 / 4: votes.removeLast()
+            default: break
+            }
+            records.append(
+                #""\#(i)": {"label": \#(i % 2), "weak_labels": [\#(votes.joined(separator: ", "))], "data": {\#(data)}\#(extra)}"#
+            )
+        }
+        let train =
+            "{"
+            + records.enumerated().map { $0.offset % 2 == 0 ? $0.element : "\n" + $0.element }.joined(separator: ",")
+            + "}" + (variant == "content after the object" ? " x" : "")
+        let directory = try wrenchFolder([
+            "train.json": train, "valid.json": goodRecordWithText, "test.json": goodRecordWithText,
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func outcome() -> String {
+            do {
+                let split = try WrenchLoader.load(directory: directory).train
+                return "\(split.ids) \(split.goldLabels!) \(split.labelMatrix.votes) \(split.texts!) "
+                    + "\(split.features!.floats.map(\.bitPattern))"
+            } catch { return "\(error)" }
+        }
+        let oneReader = outcome()
+        let threshold = CSVLoader.minimumBytesForParallelParsing
+        CSVLoader.minimumBytesForParallelParsing = 4096
+        defer { CSVLoader.minimumBytesForParallelParsing = threshold }
+        #expect(outcome() == oneReader)
+        #expect(
+            oneReader.hasPrefix("[\"0\", ") == ["good", "guess at depth 2"].contains(variant),
+            "\(oneReader.prefix(300))")
+        // The guess lands on a record in the good file and inside one in the other.
+        let bytes = Array(train.utf8)
+        let guess = bytes.withUnsafeBytes { JSONReader(bytes: $0).recordBoundary(after: $0.count / 2) }
+        let next = String(decoding: bytes[guess!...].prefix(12), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        #expect(next.hasPrefix("\"meta\"") == (variant == "guess at depth 2"), "\(next)")
+    }
+
     @Test("LF analysis in one pass equals counting row by row")
     func lfAnalysisMatchesNaiveCounts() {
         var generator = SeededGenerator(seed: 5)

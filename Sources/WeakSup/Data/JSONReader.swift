@@ -59,22 +59,103 @@ struct JSONReader {
 
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
     mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
+        _ = try readObject(stoppingAfterCommaAt: nil, body)
+    }
+
+    /// `readObject`, except that it returns true as soon as a `,` between two of the object's members
+    /// ends at `stop` (the next member starts there: where another reader took over); false when the
+    /// object ended before.
+    mutating func readObject(stoppingAfterCommaAt stop: Int?, _ body: (inout JSONReader, String) throws -> Void)
+        throws -> Bool
+    {
         try expect(UInt8(ascii: "{"))
         try enter()
         defer { depth -= 1 }
         if peek() == UInt8(ascii: "}") {
             position += 1
-            return
+            return false
         }
+        return try readMembers(stoppingAfterCommaAt: stop, body)
+    }
+
+    /// The members of an object whose `{` and earlier members another reader consumed, from the
+    /// key at the current position to the closing `}`.
+    mutating func readRemainingMembers(_ body: (inout JSONReader, String) throws -> Void) throws {
+        try enter()
+        defer { depth -= 1 }
+        _ = try readMembers(stoppingAfterCommaAt: nil, body)
+    }
+
+    private mutating func readMembers(
+        stoppingAfterCommaAt stop: Int?, _ body: (inout JSONReader, String) throws -> Void
+    ) throws -> Bool {
         while true {
             let key = try readString()
             try expect(UInt8(ascii: ":"))
             try body(&self, key)
             guard let next = peek() else { throw error("unexpected end of file (truncated JSON?)") }
             position += 1
-            if next == UInt8(ascii: "}") { return }
+            if next == UInt8(ascii: "}") { return false }
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
+            if position == stop { return true }
         }
+    }
+
+    /// Where a member of a top-level object of records probably starts, searching forward from
+    /// `offset`: just after a `,` that follows a `}` and precedes `"key": {` (whitespace allowed).
+    /// A guess — a string may contain the same bytes — that the reader which parsed up to it confirms.
+    func recordBoundary(after offset: Int) -> Int? {
+        var i = offset
+        let count = bytes.count
+        @inline(__always) func skipSpace(_ j: inout Int) {
+            while j < count && (bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09) { j += 1 }
+        }
+        while i < count {
+            guard bytes[i] == UInt8(ascii: "}") else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            skipSpace(&j)
+            guard j < count && bytes[j] == UInt8(ascii: ",") else {
+                i += 1
+                continue
+            }
+            let boundary = j + 1
+            j = boundary
+            skipSpace(&j)
+            guard j < count && bytes[j] == UInt8(ascii: "\"") else {
+                i += 1
+                continue
+            }
+            j += 1
+            while j < count && bytes[j] != UInt8(ascii: "\"") && bytes[j] != UInt8(ascii: "\\") && bytes[j] >= 0x20 {
+                j += 1
+            }
+            guard j < count && bytes[j] == UInt8(ascii: "\"") else {
+                i += 1
+                continue
+            }
+            j += 1
+            skipSpace(&j)
+            guard j < count && bytes[j] == UInt8(ascii: ":") else {
+                i += 1
+                continue
+            }
+            j += 1
+            skipSpace(&j)
+            if j < count && bytes[j] == UInt8(ascii: "{") { return boundary }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A reader over the same bytes, starting at `offset`.
+    func reader(at offset: Int) -> JSONReader {
+        var other = self
+        other.position = offset
+        other.depth = 0
+        return other
     }
 
     /// Iterates the elements of an array; `body` must consume each element.

@@ -85,6 +85,8 @@ public enum WrenchLoader {
         var featureWidth: Int?
         var texts: [String]?
         var tokens: [[Int]]?
+        /// The record whose fields every other record must have (the file's first).
+        var schemaRecord: String?
 
         func validate(classCount: Int) throws {
             for (row, id) in ids.enumerated() {
@@ -113,6 +115,21 @@ public enum WrenchLoader {
                         "the id appears twice (records \(first + 1) and \(position + 1) of the file)")
                 }
             }
+        }
+
+        /// Appends the records a second reader parsed from the rest of the same file (with this
+        /// part's schema, so they were checked as one reader would have).
+        mutating func append(_ tail: RawSplit) {
+            if let first = tail.ids.first {
+                idsIncrease = idsIncrease && tail.idsIncrease && Int(first)! > lastID
+                lastID = tail.lastID
+            }
+            ids += tail.ids
+            labels += tail.labels
+            votes.append(contentsOf: tail.votes)
+            features += tail.features
+            if let more = tail.texts { texts? += more }
+            if let more = tail.tokens { tokens? += more }
         }
 
         /// Orders rows by id and builds the split.
@@ -161,28 +178,107 @@ public enum WrenchLoader {
 
     static func parseSplit(_ url: URL) throws -> RawSplit {
         let file = try MappedFile(path: url.path)
-        var split = RawSplit(file: url.path)
-        var currentID: String?
-        var currentField: String?
-        do {
-            var reader = JSONReader(bytes: file.bytes)
-            var released = 0
-            try reader.readObject { reader, id in
-                currentID = id
-                currentField = nil
-                try parseRecord(&reader, id: id, into: &split, field: &currentField)
-                if reader.position - released >= 16 << 20 {  // give parsed pages back to the OS
-                    file.release(released..<reader.position)
-                    released = reader.position
-                }
-            }
-            guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
-        } catch let error as JSONReader.SyntaxError {
-            throw DataError(
-                file: url.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
+        // A large file is read by two readers at once: the second starts at a record boundary guessed
+        // near the middle, with the first record's fields as its schema; the first reader confirms
+        // the guess when it gets there, and otherwise reads on to the end alone (the same split).
+        let boundary =
+            file.bytes.count > CSVLoader.minimumBytesForParallelParsing
+            ? JSONReader(bytes: file.bytes).recordBoundary(after: file.bytes.count / 2) : nil
+        let schema = boundary == nil ? nil : firstRecord(file)
+        let tailStart = schema == nil ? nil : boundary
+        let results = ConcurrentResults<(split: RawSplit, stopped: Bool)>(count: tailStart == nil ? 1 : 2)
+        DispatchQueue.concurrentPerform(iterations: tailStart == nil ? 1 : 2) { k in
+            results.set(
+                k,
+                Result {
+                    k == 0
+                        ? try parsePart(file, stoppingAfterCommaAt: tailStart)
+                        : try parsePart(file, tailFrom: tailStart!, schema: schema!)
+                })
         }
+        var (split, stopped) = try results.values[0]!.get()
+        if stopped { split.append(try results.values[1]!.get().split) }
         guard !split.ids.isEmpty else { throw DataError(file: url.path, "has no records (a split needs at least one)") }
         try split.checkUniqueIDs()
+        return split
+    }
+
+    /// The file's first record alone (its fields are every record's schema), or nil if it does not parse.
+    private static func firstRecord(_ file: MappedFile) -> RawSplit? {
+        struct Read: Error {}
+        var first = RawSplit(file: file.path)
+        var reader = JSONReader(bytes: file.bytes)
+        do {
+            try reader.readObject { reader, id in
+                var field: String?
+                try parseRecord(&reader, id: id, into: &first, field: &field)
+                throw Read()
+            }
+        } catch is Read {
+            return first
+        } catch {}
+        return nil
+    }
+
+    /// The records of the file's top-level object up to the member that starts just after
+    /// `stoppingAfterCommaAt` (stopped: true), or to its end (stopped: false).
+    private static func parsePart(_ file: MappedFile, stoppingAfterCommaAt stop: Int?) throws -> (
+        split: RawSplit, stopped: Bool
+    ) {
+        var stopped = false
+        let split = try parseRecords(file, from: 0, into: RawSplit(file: file.path)) { reader, record in
+            stopped = try reader.readObject(stoppingAfterCommaAt: stop, record)
+            return stopped
+        }
+        return (split, stopped)
+    }
+
+    /// The records from the member at `tailFrom` to the end of the top-level object, checked
+    /// against `schema` (the first record's fields) as if one reader had read the whole file.
+    private static func parsePart(_ file: MappedFile, tailFrom start: Int, schema: RawSplit) throws -> (
+        split: RawSplit, stopped: Bool
+    ) {
+        var tail = RawSplit(file: file.path)
+        (tail.lfCount, tail.featureWidth, tail.schemaRecord) = (
+            schema.lfCount, schema.featureWidth, schema.schemaRecord
+        )
+        tail.texts = schema.texts.map { _ in [] }
+        tail.tokens = schema.tokens.map { _ in [] }
+        let split = try parseRecords(file, from: start, into: tail) { reader, record in
+            try reader.readRemainingMembers(record)
+            return false
+        }
+        return (split, false)
+    }
+
+    /// Runs `read` over a reader at `start`, parsing each record it is handed into `split`; errors
+    /// name the file, record and field. `read` returns whether it stopped before the object's end.
+    private static func parseRecords(
+        _ file: MappedFile, from start: Int, into split: RawSplit,
+        _ read: (inout JSONReader, (inout JSONReader, String) throws -> Void) throws -> Bool
+    ) throws -> RawSplit {
+        var split = split
+        var currentID: String?
+        var currentField: String?
+        var released = start
+        func record(_ reader: inout JSONReader, _ id: String) throws {
+            currentID = id
+            currentField = nil
+            try parseRecord(&reader, id: id, into: &split, field: &currentField)
+            if reader.position - released >= 16 << 20 {  // give parsed pages back to the OS
+                file.release(released..<reader.position)
+                released = reader.position
+            }
+        }
+        do {
+            var reader = JSONReader(bytes: file.bytes).reader(at: start)
+            if try !read(&reader, record) {
+                guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
+            }
+        } catch let error as JSONReader.SyntaxError {
+            throw DataError(
+                file: file.path, record: currentID, field: currentField, "\(error.message) (line \(error.line))")
+        }
         return split
     }
 
@@ -254,9 +350,10 @@ public enum WrenchLoader {
         if let m = split.lfCount, votes.count != m {
             throw DataError(
                 file: split.file, record: id, field: "weak_labels",
-                "has \(votes.count) votes, expected \(m) (as in record \(split.ids[0]))")
+                "has \(votes.count) votes, expected \(m) (as in record \(split.schemaRecord!))")
         }
-        if split.ids.isEmpty {
+        if split.schemaRecord == nil {
+            split.schemaRecord = id
             split.lfCount = votes.count
             split.featureWidth = feature?.count
             if text != nil { split.texts = [] }
@@ -269,7 +366,7 @@ public enum WrenchLoader {
             guard feature.count == width else {
                 throw DataError(
                     file: split.file, record: id, field: "data.feature",
-                    "has \(feature.count) values, expected \(width) (as in record \(split.ids[0]))")
+                    "has \(feature.count) values, expected \(width) (as in record \(split.schemaRecord!))")
             }
             for value in feature { split.features.append(Float(value)) }
         }
