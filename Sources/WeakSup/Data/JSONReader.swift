@@ -292,13 +292,14 @@ struct JSONReader {
 
     /// An integer, or nil for JSON `null`.
     mutating func readOptionalInt() throws -> Int? {
-        if try readNull() { return nil }
+        skipWhitespace()
         if let (value, stop) = DecimalParsing.scanInt(bytes, position, bytes.count),
             stop == bytes.count || !Self.isNumberByte(bytes[stop])
         {
             position = stop
             return value
         }
+        if try readNull() { return nil }
         let value = try readNumber()
         guard value == value.rounded(), abs(value) < 1e15 else { throw error("expected an integer, got \(value)") }
         return Int(value)

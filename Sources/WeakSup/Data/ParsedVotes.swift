@@ -18,6 +18,12 @@ struct ParsedVotes {
         }
     }
 
+    /// Drops the votes from index `start` on.
+    mutating func removeAll(from start: Int) {
+        bytes.removeSubrange(start...)
+        wide = wide.filter { $0.key < start }
+    }
+
     /// Appends votes that each fit a byte and none of which is `Int8.max`.
     mutating func append(narrow votes: UnsafeBufferPointer<Int8>) { bytes.append(contentsOf: votes) }
 

@@ -285,9 +285,12 @@ public enum WrenchLoader {
     private static func parseRecord(
         _ reader: inout JSONReader, id: String, into split: inout RawSplit, field: inout String?
     ) throws {
+        // Votes and features go straight into the split's arrays (no arrays per record); a key
+        // given twice counts once, the last time, as when each was read into its own array.
         var label: Int?
-        var votes: [Int]?
-        var feature: [Double]?
+        let (voteStart, featureStart) = (split.votes.count, split.features.count)
+        var voteCount: Int?
+        var featureCount: Int?
         var text: String?
         var tokens: [Int]?
         try reader.readObject { reader, key in
@@ -295,31 +298,29 @@ public enum WrenchLoader {
             switch key {
             case "label": label = try reader.readOptionalInt()
             case "weak_labels":
-                var values: [Int] = []
-                values.reserveCapacity(split.lfCount ?? 0)
+                if voteCount != nil { split.votes.removeAll(from: voteStart) }
                 try reader.readArray { reader in
                     guard let vote = try reader.readOptionalInt() else {
                         throw reader.error("null vote (use -1 to abstain)")
                     }
-                    values.append(vote)
+                    split.votes.append(vote)
                 }
-                votes = values
+                voteCount = split.votes.count - voteStart
             case "data":
                 try reader.readObject { reader, dataKey in
                     field = "data.\(dataKey)"
                     switch dataKey {
                     case "feature":
-                        var values: [Double] = []
-                        values.reserveCapacity(split.featureWidth ?? 0)
+                        split.features.removeSubrange(featureStart...)
                         try reader.readArray { reader in
                             let value = try reader.readNumber()
                             guard value.isFinite else { throw reader.error("non-finite feature value") }
                             guard Float(value).isFinite else {
                                 throw reader.error("feature value \(value) is beyond Float32's range (±3.4e38)")
                             }
-                            values.append(value)
+                            split.features.append(Float(value))
                         }
-                        feature = values
+                        featureCount = split.features.count - featureStart
                     case "text": text = try reader.readString()
                     case "tokens":
                         var values: [Int] = []
@@ -341,34 +342,35 @@ public enum WrenchLoader {
             default: try reader.skipValue()
             }
         }
-        guard let votes else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
+        guard let voteCount else { throw DataError(file: split.file, record: id, field: "weak_labels", "is missing") }
         if split.idsIncrease, let value = Int(id), value > split.lastID, "\(value)" == id {
             split.lastID = value
         } else {
             split.idsIncrease = false
         }
-        if let m = split.lfCount, votes.count != m {
+        if let m = split.lfCount, voteCount != m {
             throw DataError(
                 file: split.file, record: id, field: "weak_labels",
-                "has \(votes.count) votes, expected \(m) (as in record \(split.schemaRecord!))")
+                "has \(voteCount) votes, expected \(m) (as in record \(split.schemaRecord!))")
         }
         if split.schemaRecord == nil {
             split.schemaRecord = id
-            split.lfCount = votes.count
-            split.featureWidth = feature?.count
+            split.lfCount = voteCount
+            split.featureWidth = featureCount
             if text != nil { split.texts = [] }
             if tokens != nil { split.tokens = [] }
         }
         if let width = split.featureWidth {
-            guard let feature else {
+            guard let featureCount else {
                 throw DataError(file: split.file, record: id, field: "data.feature", "is missing")
             }
-            guard feature.count == width else {
+            guard featureCount == width else {
                 throw DataError(
                     file: split.file, record: id, field: "data.feature",
-                    "has \(feature.count) values, expected \(width) (as in record \(split.schemaRecord!))")
+                    "has \(featureCount) values, expected \(width) (as in record \(split.schemaRecord!))")
             }
-            for value in feature { split.features.append(Float(value)) }
+        } else {
+            split.features.removeSubrange(featureStart...)  // the first record had none: ignored
         }
         if split.texts != nil {
             guard let text else { throw DataError(file: split.file, record: id, field: "data.text", "is missing") }
@@ -380,7 +382,6 @@ public enum WrenchLoader {
         }
         split.ids.append(id)
         split.labels.append(label)
-        for vote in votes { split.votes.append(vote) }
     }
 
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].
