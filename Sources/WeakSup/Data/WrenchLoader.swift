@@ -117,6 +117,18 @@ public enum WrenchLoader {
             }
         }
 
+        /// Room for about `records` records (estimated from the first record's size, 2% over) shaped
+        /// like `schema`'s, so the arrays are not regrown while parsing nor when a second reader's
+        /// records are appended.
+        mutating func reserve(records estimate: Int, like schema: RawSplit?) {
+            guard estimate > 0 else { return }
+            let records = estimate + estimate / 50 + 16
+            ids.reserveCapacity(records)
+            labels.reserveCapacity(records)
+            votes.reserveCapacity(records * (schema?.lfCount ?? 0))
+            features.reserveCapacity(records * (schema?.featureWidth ?? 0))
+        }
+
         /// Appends the records a second reader parsed from the rest of the same file (with this
         /// part's schema, so they were checked as one reader would have).
         mutating func append(_ tail: RawSplit) {
@@ -157,9 +169,11 @@ public enum WrenchLoader {
                 }
                 featureTensor = Tensor(shape: [ids.count, d], storage: storage)
             }
-            var ordered = [Int8]()
-            ordered.reserveCapacity(votes.count)
-            for i in order { ordered += votes.bytes[(i * m)..<((i + 1) * m)] }
+            var ordered = idsIncrease ? votes.bytes : []  // already in id order: no copy
+            if !idsIncrease {
+                ordered.reserveCapacity(votes.count)
+                for i in order { ordered += votes.bytes[(i * m)..<((i + 1) * m)] }
+            }
             let matrix = LabelMatrix(rowCount: ids.count, lfCount: m, compactVotes: ordered)
             let gold: [Int]? = labels.allSatisfy { $0 != nil } && !labels.isEmpty ? order.map { labels[$0]! } : nil
             var tokenRows = tokens.map { t in order.map { t[$0] } }
@@ -184,16 +198,20 @@ public enum WrenchLoader {
         let boundary =
             file.bytes.count > CSVLoader.minimumBytesForParallelParsing
             ? JSONReader(bytes: file.bytes).recordBoundary(after: file.bytes.count / 2) : nil
-        let schema = boundary == nil ? nil : firstRecord(file)
-        let tailStart = schema == nil ? nil : boundary
+        let first = boundary == nil ? nil : firstRecord(file)
+        let (schema, tailStart) = (first?.record, first == nil ? nil : boundary)
         let results = ConcurrentResults<(split: RawSplit, stopped: Bool)>(count: tailStart == nil ? 1 : 2)
         DispatchQueue.concurrentPerform(iterations: tailStart == nil ? 1 : 2) { k in
             results.set(
                 k,
                 Result {
                     k == 0
-                        ? try parsePart(file, stoppingAfterCommaAt: tailStart)
-                        : try parsePart(file, tailFrom: tailStart!, schema: schema!)
+                        ? try parsePart(
+                            file, stoppingAfterCommaAt: tailStart,
+                            reserving: first.map { file.bytes.count / $0.byteCount } ?? 0, like: schema)
+                        : try parsePart(
+                            file, tailFrom: tailStart!, schema: schema!,
+                            reserving: (file.bytes.count - tailStart!) / first!.byteCount)
                 })
         }
         var (split, stopped) = try results.values[0]!.get()
@@ -203,8 +221,9 @@ public enum WrenchLoader {
         return split
     }
 
-    /// The file's first record alone (its fields are every record's schema), or nil if it does not parse.
-    private static func firstRecord(_ file: MappedFile) -> RawSplit? {
+    /// The file's first record alone (its fields are every record's schema) and the bytes from the
+    /// file's start to its end (to estimate the record count), or nil if it does not parse.
+    private static func firstRecord(_ file: MappedFile) -> (record: RawSplit, byteCount: Int)? {
         struct Read: Error {}
         var first = RawSplit(file: file.path)
         var reader = JSONReader(bytes: file.bytes)
@@ -215,18 +234,20 @@ public enum WrenchLoader {
                 throw Read()
             }
         } catch is Read {
-            return first
+            return (first, max(reader.position, 1))
         } catch {}
         return nil
     }
 
     /// The records of the file's top-level object up to the member that starts just after
     /// `stoppingAfterCommaAt` (stopped: true), or to its end (stopped: false).
-    private static func parsePart(_ file: MappedFile, stoppingAfterCommaAt stop: Int?) throws -> (
-        split: RawSplit, stopped: Bool
-    ) {
+    private static func parsePart(
+        _ file: MappedFile, stoppingAfterCommaAt stop: Int?, reserving records: Int, like schema: RawSplit?
+    ) throws -> (split: RawSplit, stopped: Bool) {
         var stopped = false
-        let split = try parseRecords(file, from: 0, into: RawSplit(file: file.path)) { reader, record in
+        var head = RawSplit(file: file.path)
+        head.reserve(records: records, like: schema)
+        let split = try parseRecords(file, from: 0, into: head) { reader, record in
             stopped = try reader.readObject(stoppingAfterCommaAt: stop, record)
             return stopped
         }
@@ -235,15 +256,16 @@ public enum WrenchLoader {
 
     /// The records from the member at `tailFrom` to the end of the top-level object, checked
     /// against `schema` (the first record's fields) as if one reader had read the whole file.
-    private static func parsePart(_ file: MappedFile, tailFrom start: Int, schema: RawSplit) throws -> (
-        split: RawSplit, stopped: Bool
-    ) {
+    private static func parsePart(_ file: MappedFile, tailFrom start: Int, schema: RawSplit, reserving records: Int)
+        throws -> (split: RawSplit, stopped: Bool)
+    {
         var tail = RawSplit(file: file.path)
         (tail.lfCount, tail.featureWidth, tail.schemaRecord) = (
             schema.lfCount, schema.featureWidth, schema.schemaRecord
         )
         tail.texts = schema.texts.map { _ in [] }
         tail.tokens = schema.tokens.map { _ in [] }
+        tail.reserve(records: records, like: schema)
         let split = try parseRecords(file, from: start, into: tail) { reader, record in
             try reader.readRemainingMembers(record)
             return false
