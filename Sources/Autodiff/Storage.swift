@@ -10,6 +10,8 @@ package final class Storage {
     package let count: Int
     package let dtype: DType
     package let raw: UnsafeMutableRawPointer
+    /// What owns `raw` when this storage only shares it (nil: the storage owns it).
+    private let owner: AnyObject?
 
     /// Allocates uninitialized storage; every kernel writes all of its output.
     package init(count: Int, dtype: DType) {
@@ -21,6 +23,21 @@ package final class Storage {
         // freed; that saves malloc's bookkeeping and the kernel's page faults.
         raw =
             (BufferPool.pools(byteCount) ? BufferPool.shared.reuse(byteCount: byteCount) : nil) ?? Self.fresh(byteCount)
+        owner = nil
+        switch dtype {
+        case .float32: raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        case .float64: raw.bindMemory(to: Double.self, capacity: max(count, 1))
+        }
+    }
+
+    /// Storage over `count` elements at `raw`, memory that `owner` keeps alive and frees: a
+    /// loader's feature column becomes a tensor without a copy (for a million rows, a copy doubled
+    /// the load's peak memory). Nothing may write to the memory through `owner` afterwards.
+    package init(count: Int, dtype: DType, sharing raw: UnsafeMutableRawPointer, owner: AnyObject) {
+        self.count = count
+        self.dtype = dtype
+        self.raw = raw
+        self.owner = owner
         switch dtype {
         case .float32: raw.bindMemory(to: Float.self, capacity: max(count, 1))
         case .float64: raw.bindMemory(to: Double.self, capacity: max(count, 1))
@@ -33,7 +50,7 @@ package final class Storage {
     /// New memory. Buffers of several MB (per-sample gradient matrices, a million rows of
     /// features) are aligned to 2 MB and backed by huge pages where the kernel allows it
     /// (`MADV_HUGEPAGE`): first touch then faults 512 times less often.
-    private static func fresh(_ byteCount: Int) -> UnsafeMutableRawPointer {
+    package static func fresh(_ byteCount: Int) -> UnsafeMutableRawPointer {
         let huge = byteCount >= hugePageThreshold
         let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: huge ? hugePageSize : 64)
         if huge { _ = madvise(raw, byteCount / hugePageSize * hugePageSize, MADV_HUGEPAGE) }
@@ -47,6 +64,7 @@ package final class Storage {
     }
 
     deinit {
+        guard owner == nil else { return }
         let byteCount = max(count, 1) * dtype.byteCount
         if BufferPool.pools(byteCount) {
             BufferPool.shared.release(raw, byteCount: byteCount)

@@ -64,7 +64,7 @@ public enum CSVLoader {
         var ids: [String] = []
         var lines: [Int] = []
         var labels: [Int?] = []
-        var features: [Float] = []
+        var features = FloatColumn()
         var votes = ParsedVotes()
         /// Whether the ids are canonical integers in increasing order (then they cannot repeat).
         var idsIncrease = true
@@ -108,7 +108,7 @@ public enum CSVLoader {
             let d = featureNames.count
             let gold: [Int]? = !labels.isEmpty && labels.allSatisfy { $0 != nil } ? labels.map { $0! } : nil
             return DatasetSplit(
-                ids: ids, features: d > 0 ? Tensor(shape: [ids.count, d], floats: features) : nil,
+                ids: ids, features: d > 0 ? features.tensor(shape: [ids.count, d]) : nil,
                 labelMatrix: LabelMatrix(rowCount: ids.count, lfCount: lfNames.count, compactVotes: votes.bytes),
                 goldLabels: gold)
         }
@@ -234,7 +234,7 @@ public enum CSVLoader {
         }
         var lineOffset = 0
         for k in 0..<parts {
-            switch results.values[k]! {
+            switch results.take(k)! {
             case .failure(let error as RowError):
                 throw DataError(
                     file: file.path, record: "line \(error.line + lineOffset)", field: error.field, error.message)

@@ -46,17 +46,24 @@ final class MappedFile: @unchecked Sendable {
         if end > start { _ = madvise(mapping + start, end - start, MADV_DONTNEED) }
     }
 
-    /// Throws unless the bytes are UTF-8 (checked 8 bytes at a time while they are ASCII).
+    /// Throws unless the bytes are UTF-8 (checked 8 bytes at a time while they are ASCII). Pages
+    /// checked are given back as it goes, so the check never holds the whole file in memory (the
+    /// parse reads them again from the page cache).
     func checkUTF8(from start: Int) throws {
         var i = start
         let count = bytes.count
         var ascii = true
+        var released = 0
         while i + 8 <= count {
             if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                 ascii = false
                 break
             }
             i += 8
+            if i - released >= 16 << 20 {
+                release(released..<i)
+                released = i
+            }
         }
         while ascii && i < count {
             if bytes[i] >= 0x80 { ascii = false }
@@ -69,10 +76,16 @@ final class MappedFile: @unchecked Sendable {
         }
     }
 
-    /// Whether `byte` occurs in `bytes[range]`.
+    /// Whether `byte` occurs in `bytes[range]`. Like `checkUTF8`, gives back the pages it read.
     func contains(_ byte: UInt8, in range: Range<Int>) -> Bool {
-        guard !range.isEmpty else { return false }
-        return memchr(bytes.baseAddress! + range.lowerBound, Int32(byte), range.count) != nil
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(start + (16 << 20), range.upperBound)
+            if memchr(bytes.baseAddress! + start, Int32(byte), end - start) != nil { return true }
+            release(start..<end)
+            start = end
+        }
+        return false
     }
 
     /// The offset just after the first newline at or after `offset` (or the end).

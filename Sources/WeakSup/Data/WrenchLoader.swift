@@ -81,7 +81,7 @@ public enum WrenchLoader {
         var labels: [Int?] = []
         var votes = ParsedVotes()
         var lfCount: Int?
-        var features: [Float] = []
+        var features = FloatColumn()
         var featureWidth: Int?
         var texts: [String]?
         var tokens: [[Int]]?
@@ -159,7 +159,9 @@ public enum WrenchLoader {
             let d = featureWidth ?? 0
             // Rows are copied in id order straight into the tensor's storage (no intermediate array).
             var featureTensor: Tensor?
-            if d > 0 {
+            if d > 0 && idsIncrease {
+                featureTensor = features.tensor(shape: [ids.count, d])  // already in id order: shared
+            } else if d > 0 {
                 let storage = Storage(count: ids.count * d, dtype: .float32)
                 let destination = storage.pointer(Float.self)
                 features.withUnsafeBufferPointer { source in
@@ -214,8 +216,8 @@ public enum WrenchLoader {
                             reserving: (file.bytes.count - tailStart!) / first!.byteCount)
                 })
         }
-        var (split, stopped) = try results.values[0]!.get()
-        if stopped { split.append(try results.values[1]!.get().split) }
+        var (split, stopped) = try results.take(0)!.get()
+        if stopped { split.append(try results.take(1)!.get().split) }
         guard !split.ids.isEmpty else { throw DataError(file: url.path, "has no records (a split needs at least one)") }
         try split.checkUniqueIDs()
         return split
@@ -333,7 +335,7 @@ public enum WrenchLoader {
                     field = "data.\(dataKey)"
                     switch dataKey {
                     case "feature":
-                        split.features.removeSubrange(featureStart...)
+                        split.features.removeLast(split.features.count - featureStart)
                         try reader.readArray { reader in
                             let value = try reader.readNumber()
                             guard value.isFinite else { throw reader.error("non-finite feature value") }
@@ -392,7 +394,7 @@ public enum WrenchLoader {
                     "has \(featureCount) values, expected \(width) (as in record \(split.schemaRecord!))")
             }
         } else {
-            split.features.removeSubrange(featureStart...)  // the first record had none: ignored
+            split.features.removeLast(split.features.count - featureStart)  // the first record had none: ignored
         }
         if split.texts != nil {
             guard let text else { throw DataError(file: split.file, record: id, field: "data.text", "is missing") }
