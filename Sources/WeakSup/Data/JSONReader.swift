@@ -103,8 +103,8 @@ struct JSONReader {
 
     /// Where a member of a top-level object of records probably starts, searching forward from
     /// `offset`: just after a `,` that follows a `}` and precedes `"key": {` (whitespace allowed).
-    /// A guess — members of a nested object can look the same — that the reader which parsed up to
-    /// it confirms.
+    /// A guess — the same bytes can occur inside a record (a nested object, or strings such as
+    /// `["a}, ", ": {"]`) — that the reader which parsed up to it confirms.
     func recordBoundary(after offset: Int) -> Int? {
         var i = offset
         let count = bytes.count
