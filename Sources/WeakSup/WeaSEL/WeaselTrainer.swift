@@ -74,10 +74,18 @@ public func trainWeasel(
         )
     }
 
-    func batchLoss(_ x: BatchInputs) -> Tensor {
-        let s = encoder.scores(
-            accuracies: encoder.accuracies(x.encoder, labelMatrix: x.votes), votes: x.oneHotVotes)
-        return options.objective.loss(encoderScores: s, endLogits: endModel(x.end), classPrior: prior)
+    /// The objective on a batch. `recording` nil records both networks' graphs (the joint step);
+    /// otherwise only that network's: the other one's output reaches the loss but none of the
+    /// stepped network's parameters through it, so its graph would be built and never used.
+    func batchLoss(_ x: BatchInputs, recording: Module? = nil) -> Tensor {
+        func maybeRecorded(_ network: Module, _ output: () -> Tensor) -> Tensor {
+            recording == nil || recording === network ? output() : withoutGradients(output)
+        }
+        let s = maybeRecorded(encoder) {
+            encoder.scores(accuracies: encoder.accuracies(x.encoder, labelMatrix: x.votes), votes: x.oneHotVotes)
+        }
+        let logits = maybeRecorded(endModel) { endModel(x.end) }
+        return options.objective.loss(encoderScores: s, endLogits: logits, classPrior: prior)
     }
 
     let report = try trainWithEarlyStopping(
@@ -90,10 +98,10 @@ public func trainWeasel(
             let x = batchInputs(batch)
             if options.encoderFirst {
                 // The official code's order: step the encoder, then train f towards the updated encoder.
-                let encoderLoss = batchLoss(x)
+                let encoderLoss = batchLoss(x, recording: encoder)
                 try steps.check(encoderLoss, network: "encoder")
                 encoderOptimizer.step(gradients(of: encoderLoss, wrt: encoderParameters))
-                let endLoss = batchLoss(x)
+                let endLoss = batchLoss(x, recording: endModel)
                 try steps.check(endLoss, network: TrainingCurve.endModel)
                 endOptimizer.step(gradients(of: endLoss, wrt: endParameters))
             } else {
