@@ -1,3 +1,4 @@
+import Foundation
 import Influence
 import Testing
 
@@ -44,10 +45,17 @@ struct ArgumentsTests {
         #expect(tuningGrid(try parseArguments(["--no-tune"], options: specs + [noTuneOption])) == .fixed)
     }
 
-    @Test("compare and bench epochs take WeaSEL's ablation switches, as train does")
+    @Test("compare, bench epochs and bench scale take WeaSEL's ablation switches, as train does")
     func compareTakesWeaselSwitches() throws {
         let given = ["--accuracy", "softmax-voters", "--loss", "mig", "--tau1", "1", "--encoder-input", "onehot"]
-        for command in [compareCommand, trainCommand, benchEpochsCommand] {
+        let scratch = URL(fileURLWithPath: "/tmp")
+        #expect(
+            ScaleStep.weaselEpoch.arguments(data: "D", scratch: scratch, epochs: 2, weasel: ["--preset", "paper"])
+                .suffix(2) == ["--preset", "paper"])
+        #expect(
+            !ScaleStep.twoStageEpoch.arguments(data: "D", scratch: scratch, epochs: 2, weasel: ["--preset", "paper"])
+                .contains("--preset"))
+        for command in [compareCommand, trainCommand, benchEpochsCommand, benchScaleCommand] {
             let options = try weaselOptions(try parseArguments(given, options: command.options))
             #expect(options.accuracyFunction == .scaledSoftmaxOverVoters, "\(command.name)")
             #expect(options.objective == .mig && options.inverseTemperature == 1, "\(command.name)")

@@ -13,8 +13,8 @@ enum ScaleStep: String, CaseIterable, ArgumentValue {
     case weaselEpoch = "weasel_epoch"
     case twoStageEpoch = "two_stage_epoch"
 
-    /// The `weasel` command line of this step.
-    func arguments(data: String, scratch: URL, epochs: Int) -> [String] {
+    /// The `weasel` command line of this step; `weasel` (WeaSEL switches) goes to `weasel_epoch`.
+    func arguments(data: String, scratch: URL, epochs: Int, weasel: [String]) -> [String] {
         switch self {
         case .load: return ["bench", "load", "--data", data]
         case .lfs: return ["lfs", "--data", data]
@@ -29,7 +29,7 @@ enum ScaleStep: String, CaseIterable, ArgumentValue {
             return [
                 "bench", "epochs", "--data", data, "--method", self == .weaselEpoch ? "weasel" : "majority",
                 "--epochs", "\(epochs)",
-            ]
+            ] + (self == .weaselEpoch ? weasel : [])
         }
     }
 }
@@ -48,9 +48,16 @@ let benchScaleCommand = Command(
             "dir", placeholder: "DIR",
             help: "write the dataset here and keep it (default: a temporary folder, removed afterwards)"),
         seedOption(),
-    ],
+    ] + weaselOptionSpecs,
     run: { arguments in
         let positive = { (value: Int) in value >= 1 }
+        _ = try weaselOptions(arguments)  // a bad switch is a usage error before any data is written
+        // The WeaSEL switches given, passed on to the weasel_epoch step (`--preset paper`: W1's model).
+        let weaselSwitches = weaselOptionSpecs.flatMap { spec -> [String] in
+            if arguments.flag(spec.name) { return ["--\(spec.name)"] }
+            guard arguments.isGiven(spec.name), let value = arguments.values[spec.name] else { return [] }
+            return ["--\(spec.name)", value]
+        }
         let scale = ScaleDataset(
             rows: try arguments.required("rows", as: Int.self, where: positive, expected: "a positive integer"),
             features: try arguments.required(
@@ -77,7 +84,9 @@ let benchScaleCommand = Command(
         for step in try arguments.list("steps", of: ScaleStep.self) ?? ScaleStep.allCases {
             printError("bench scale: \(step.rawValue)…")
             let run = try runMeasured(
-                executable, step.arguments(data: directory.path, scratch: scratch, epochs: epochs), scratch: scratch)
+                executable,
+                step.arguments(data: directory.path, scratch: scratch, epochs: epochs, weasel: weaselSwitches),
+                scratch: scratch)
             guard run.exitCode == 0 else {
                 throw CLIError.failure(
                     "step \(step.rawValue) exited with \(run.exitCode): \(run.standardError.suffix(2000))")
