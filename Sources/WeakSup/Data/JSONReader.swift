@@ -106,49 +106,33 @@ struct JSONReader {
     /// A guess — the same bytes can occur inside a record (a nested object, or strings such as
     /// `["a}, ", ": {"]`) — that the reader which parsed up to it confirms.
     func recordBoundary(after offset: Int) -> Int? {
-        var i = offset
-        let count = bytes.count
-        @inline(__always) func skipSpace(_ j: inout Int) {
-            while j < count && (bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09) { j += 1 }
-        }
-        while i < count {
-            guard bytes[i] == UInt8(ascii: "}") else {
-                i += 1
-                continue
-            }
-            var j = i + 1
-            skipSpace(&j)
-            guard j < count && bytes[j] == UInt8(ascii: ",") else {
-                i += 1
-                continue
-            }
-            let boundary = j + 1
-            j = boundary
-            skipSpace(&j)
-            guard j < count && bytes[j] == UInt8(ascii: "\"") else {
-                i += 1
-                continue
-            }
-            j += 1
-            while j < count && bytes[j] != UInt8(ascii: "\"") && bytes[j] != UInt8(ascii: "\\") && bytes[j] >= 0x20 {
-                j += 1
-            }
-            guard j < count && bytes[j] == UInt8(ascii: "\"") else {
-                i += 1
-                continue
-            }
-            j += 1
-            skipSpace(&j)
-            guard j < count && bytes[j] == UInt8(ascii: ":") else {
-                i += 1
-                continue
-            }
-            j += 1
-            skipSpace(&j)
-            if j < count && bytes[j] == UInt8(ascii: "{") { return boundary }
-            i += 1
+        var brace = offset
+        while brace < bytes.count {
+            if bytes[brace] == UInt8(ascii: "}"), let start = memberStart(afterBrace: brace) { return start }
+            brace += 1
         }
         return nil
+    }
+
+    /// Just after the `,` of `}, "key": {` when those bytes follow the brace at `brace`, else nil.
+    private func memberStart(afterBrace brace: Int) -> Int? {
+        func byte(_ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
+        func skippingSpace(_ i: Int) -> Int {
+            var i = i
+            while let b = byte(i), b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { i += 1 }
+            return i
+        }
+        var i = skippingSpace(brace + 1)
+        guard byte(i) == UInt8(ascii: ",") else { return nil }
+        let start = i + 1
+        i = skippingSpace(start)
+        guard byte(i) == UInt8(ascii: "\"") else { return nil }
+        i += 1
+        while let b = byte(i), b != UInt8(ascii: "\""), b != UInt8(ascii: "\\"), b >= 0x20 { i += 1 }  // a plain key
+        guard byte(i) == UInt8(ascii: "\"") else { return nil }
+        i = skippingSpace(i + 1)
+        guard byte(i) == UInt8(ascii: ":") else { return nil }
+        return byte(skippingSpace(i + 1)) == UInt8(ascii: "{") ? start : nil
     }
 
     /// A reader over the same bytes, starting at `offset`.
