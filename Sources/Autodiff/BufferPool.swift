@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// At most `capacity` bytes are kept. A buffer freed when the pool is full first gives every kept
 /// buffer back to the system: a full pool means the shapes in use changed (one training ended,
-/// another with other sizes began), and the old sizes would otherwise hold the room for good. Tiny buffers (scalars, a row of logits) and large ones (a whole dataset's features, a
+/// another with other sizes began), and the old sizes would otherwise hold the room for good.
+/// Tiny buffers (scalars, a row of logits) and large ones (a whole dataset's features, a
 /// per-sample gradient matrix: rarely freed and reallocated) bypass it.
 package final class BufferPool: Sendable {
     /// The pool every `Storage` uses: up to 64 MB.

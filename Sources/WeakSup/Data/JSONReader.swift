@@ -32,13 +32,14 @@ struct JSONReader {
 
     func error(_ message: String) -> SyntaxError { SyntaxError(line: line, message: message) }
 
+    /// JSON's whitespace: space, line feed, carriage return, tab.
+    @inline(__always)
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
-        }
+        while position < bytes.count && Self.isWhitespace(bytes[position]) { position += 1 }
     }
 
     mutating func peek() -> UInt8? {
@@ -119,7 +120,7 @@ struct JSONReader {
         func byte(_ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
         func skippingSpace(_ i: Int) -> Int {
             var i = i
-            while let b = byte(i), b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { i += 1 }
+            while let b = byte(i), Self.isWhitespace(b) { i += 1 }
             return i
         }
         var i = skippingSpace(brace + 1)
