@@ -27,8 +27,14 @@ struct CotangentAccumulator {
             values[key] = existing + grad
             return
         }
-        let target = ownedBuffer(key, existing)
-        addKernel(into: target.storage, offset: 0, grad.storage)
+        if owned.contains(key) {
+            addKernel(into: existing.storage, offset: 0, grad.storage)
+        } else {  // the first sum goes straight into a buffer of our own: one pass, not a copy and an add
+            let plan = BroadcastPlan(existing.shape, grad.shape)
+            values[key] = Tensor(
+                shape: existing.shape, storage: binaryKernel(.add, plan, existing.storage, grad.storage))
+            owned.insert(key)
+        }
     }
 
     mutating func add(_ partial: PartialCotangent, to input: Tensor) {

@@ -28,7 +28,7 @@ struct DenseNetwork {
         let p = override ?? parameters
         var h = x
         for layer in 0..<p.count / 2 {
-            h = h.matmul(p[2 * layer]) + p[2 * layer + 1]
+            h = h.matmul(p[2 * layer], plusRow: p[2 * layer + 1])
             if layer < p.count / 2 - 1 { h = smooth ? h.tanh() : h.relu() }
         }
         return h

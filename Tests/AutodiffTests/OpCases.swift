@@ -72,6 +72,13 @@ let opCases: [OpCase] = [
         $0[0].matmul($0[1], transposeSelf: true, transposeOther: true)
     },
     OpCase(name: "matmul self", shapes: [[3, 3]]) { $0[0].matmul($0[0]) },
+    OpCase(name: "matmul plus row", shapes: [[3, 4], [4, 2], [2]]) { $0[0].matmul($0[1], plusRow: $0[2]) },
+    OpCase(name: "matmul Bᵀ plus row", shapes: [[3, 4], [2, 4], [2]]) {
+        $0[0].matmul($0[1], transposeOther: true, plusRow: $0[2])
+    },
+    OpCase(name: "matmul AᵀBᵀ plus row", shapes: [[4, 3], [2, 4], [2]]) {
+        $0[0].matmul($0[1], transposeSelf: true, transposeOther: true, plusRow: $0[2])
+    },
     OpCase(name: "rowwise outer", shapes: [[3, 2], [3, 4]]) { $0[0].rowwiseOuter($0[1]) },
     OpCase(name: "reshape", shapes: [[3, 4]]) { $0[0].reshaped([2, -1]) },
     OpCase(name: "transpose", shapes: [[3, 4]]) { $0[0].transposed() },

@@ -7,6 +7,37 @@ extension Tensor {
     /// `∂A = G op(B)ᵀ` (or its transpose when A was transposed) and `∂B = op(A)ᵀ G` (likewise),
     /// each itself a `matmul` with flags, so second derivatives flow through it.
     public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
+        let (m, n, k) = productShape(other, transposeSelf, transposeOther)
+        let storage = Storage(count: m * n, dtype: dtype)
+        gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, accumulating: false, into: storage)
+        let (ta, tb) = (transposeSelf, transposeOther)
+        return .result("matmul", shape: [m, n], storage: storage, inputs: [self, other]) { g, x, _, needs in
+            productCotangents(g, x[0], x[1], ta, tb, needs)
+        }
+    }
+
+    /// `op(self) · op(other) + row`, the row (`[n]`) added to every row of the product: a linear
+    /// layer's `x Wᵀ + b`. One gemm onto rows that already hold the bias, instead of a product and
+    /// then a broadcast add — one pass over the result fewer (and none for gemm's own zeroing).
+    /// Backward: the product's cotangents and, for the row, the column sums of G.
+    public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false, plusRow row: Tensor)
+        -> Tensor
+    {
+        let (m, n, k) = productShape(other, transposeSelf, transposeOther)
+        checkSameDType(row, "matmul")
+        precondition(row.shape == [n], "matmul: the added row has shape \(row.shape), the product [\(m), \(n)]")
+        let storage = Storage(count: m * n, dtype: dtype)
+        let rowBytes = n * dtype.byteCount
+        for r in 0..<m { (storage.raw + r * rowBytes).copyMemory(from: row.storage.raw, byteCount: rowBytes) }
+        gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, accumulating: true, into: storage)
+        let (ta, tb) = (transposeSelf, transposeOther)
+        return .result("matmul+row", shape: [m, n], storage: storage, inputs: [self, other, row]) { g, x, _, needs in
+            productCotangents(g, x[0], x[1], ta, tb, needs) + [needs[2] ? g.sum(axis: 0) : nil]
+        }
+    }
+
+    /// (m, n, k) of `op(self) · op(other)`, checked.
+    private func productShape(_ other: Tensor, _ transposeSelf: Bool, _ transposeOther: Bool) -> (Int, Int, Int) {
         precondition(rank == 2 && other.rank == 2, "matmul needs matrices, got shapes \(shape) and \(other.shape)")
         checkSameDType(other, "matmul")
         let m = transposeSelf ? shape[1] : shape[0]
@@ -17,36 +48,42 @@ extension Tensor {
             k == k2,
             "matmul: inner dimensions differ for shapes \(shape)\(transposeSelf ? "ᵀ" : "") and \(other.shape)\(transposeOther ? "ᵀ" : "")"
         )
-        let storage = Storage(count: m * n, dtype: dtype)
-        gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, into: storage)
-        let (ta, tb) = (transposeSelf, transposeOther)
-        return .result("matmul", shape: [m, n], storage: storage, inputs: [self, other]) { g, x, _, needs in
-            let (a, b) = (x[0], x[1])
-            let da: Tensor? =
-                needs[0]
-                ? (ta
-                    ? b.matmul(g, transposeSelf: tb, transposeOther: true)
-                    : g.matmul(b, transposeSelf: false, transposeOther: !tb)) : nil
-            let db: Tensor? =
-                needs[1]
-                ? (tb
-                    ? g.matmul(a, transposeSelf: true, transposeOther: ta)
-                    : a.matmul(g, transposeSelf: !ta, transposeOther: false)) : nil
-            return [da, db]
-        }
+        return (m, n, k)
     }
 }
 
-private func gemm(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, into c: Storage) {
+/// The cotangents of A and B in `C = op(A) op(B)` for C's cotangent G, each a `matmul` with flags.
+private func productCotangents(_ g: Tensor, _ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ needs: [Bool])
+    -> [Tensor?]
+{
+    let da: Tensor? =
+        needs[0]
+        ? (ta
+            ? b.matmul(g, transposeSelf: tb, transposeOther: true)
+            : g.matmul(b, transposeSelf: false, transposeOther: !tb)) : nil
+    let db: Tensor? =
+        needs[1]
+        ? (tb
+            ? g.matmul(a, transposeSelf: true, transposeOther: ta)
+            : a.matmul(g, transposeSelf: !ta, transposeOther: false)) : nil
+    return [da, db]
+}
+
+/// `c = op(a) op(b)`, or `c += op(a) op(b)` when `accumulating`.
+private func gemm(
+    _ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, accumulating: Bool, into c: Storage
+) {
     if k == 0 || m == 0 || n == 0 {
-        c.raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(c.count, 1) * c.dtype.byteCount)
+        if !accumulating {
+            c.raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(c.count, 1) * c.dtype.byteCount)
+        }
         return
     }
     func run<T: TensorScalar>(_: T.Type) {
         BLAS.gemm(
             transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
             a: a.storage.pointer(T.self), lda: a.shape[1], b: b.storage.pointer(T.self), ldb: b.shape[1],
-            beta: 0, c: c.pointer(T.self), ldc: n)
+            beta: accumulating ? 1 : 0, c: c.pointer(T.self), ldc: n)
     }
     switch a.dtype {
     case .float32: run(Float.self)

@@ -31,7 +31,7 @@ public final class Linear: Module, Layer {
         precondition(
             input.rank == 2 && input.shape[1] == inputCount,
             "Linear(\(inputCount)→\(outputCount)) got input of shape \(input.shape)")
-        let product = input.matmul(weight, transposeOther: true)
-        return bias.map { product + $0 } ?? product
+        guard let bias else { return input.matmul(weight, transposeOther: true) }
+        return input.matmul(weight, transposeOther: true, plusRow: bias)
     }
 }
