@@ -45,6 +45,24 @@ struct ArgumentsTests {
         #expect(tuningGrid(try parseArguments(["--no-tune"], options: specs + [noTuneOption])) == .fixed)
     }
 
+    @Test("--epochs and --patience given are passes over the rows: they lift the default's bound in minibatches")
+    func givenEpochsAreUnbounded() throws {
+        let defaults = try trainingOptions(try parseArguments([], options: endModelOptions))
+        #expect(
+            defaults.maxSteps == TrainingOptions().maxSteps && defaults.patienceSteps == TrainingOptions().patienceSteps
+        )
+        let given = try trainingOptions(
+            try parseArguments(["--epochs", "20", "--patience", "5"], options: endModelOptions))
+        #expect(given.maxEpochs == 20 && given.maxSteps == nil)
+        #expect(given.patience == 5 && given.patienceSteps == nil)
+        #expect(given.epochBudget(batchesPerEpoch: 15_625) == (20, 5))
+        // A model file's configuration carries the bounds, so a retraining from it keeps the same budget.
+        let recorded = try JSONDecoder().decode(
+            MethodConfiguration.self, from: try JSONEncoder().encode(MethodConfiguration(options: given)))
+        #expect(recorded.applied(to: TrainingOptions()).maxSteps == nil)
+        #expect(MethodConfiguration(options: defaults).applied(to: given).maxSteps == TrainingOptions().maxSteps)
+    }
+
     @Test("compare, bench epochs and bench scale take WeaSEL's ablation switches, as train does")
     func compareTakesWeaselSwitches() throws {
         let given = ["--accuracy", "softmax-voters", "--loss", "mig", "--tau1", "1", "--encoder-input", "onehot"]

@@ -23,8 +23,8 @@ struct EarlyStoppingTests {
         options.patience = 3
         var epoch = 0.0
         let report = try trainWithEarlyStopping(
-            modules: [model], endModel: model, validationInputs: inputs, validationLabels: labels, classCount: 3,
-            options: options
+            modules: [model], endModel: model, trainingRows: 6, validationInputs: inputs, validationLabels: labels,
+            classCount: 3, options: options
         ) { _, _ in
             epoch += 1
             model.bias!.assign(scalars: [min(epoch, 3) * 0.2, 0, 0])
@@ -34,6 +34,52 @@ struct EarlyStoppingTests {
         // The first epoch would be kept (and training stopped at epoch 4) if ties counted as no improvement.
         #expect(report.bestEpoch == 3)
         #expect(report.epochsRun == 6)
+    }
+
+    @Test("the default budget is bounded in minibatches: unchanged up to 64,000 rows, 10 and 2 epochs at a million")
+    func defaultBudgetInMinibatches() {
+        let options = TrainingOptions()
+        #expect(options.epochBudget(batchesPerEpoch: 54) == (150, 30))  // spambase
+        #expect(options.epochBudget(batchesPerEpoch: 1_000) == (150, 30))  // 64,000 rows at batch 64
+        #expect(options.epochBudget(batchesPerEpoch: 1_001) == (150, 30))  // rounded up to whole epochs
+        #expect(options.epochBudget(batchesPerEpoch: 1_500) == (100, 20))
+        #expect(options.epochBudget(batchesPerEpoch: 15_625) == (10, 2))  // 1,000,000 rows
+        #expect(options.epochBudget(batchesPerEpoch: 1_000_000) == (1, 1))
+        var unbounded = options
+        unbounded.maxSteps = nil
+        unbounded.patienceSteps = nil
+        #expect(unbounded.epochBudget(batchesPerEpoch: 15_625) == (150, 30))
+    }
+
+    @Test("the training loop stops at the budget in minibatches, for the epochs run and for the patience")
+    func loopKeepsTheBudget() throws {
+        // The model of the test above: the validation cross-entropy improves up to epoch 3, then is flat.
+        func run(trainingRows: Int, maxSteps: Int?, patienceSteps: Int?) throws -> TrainingReport {
+            var generator = SeededGenerator(seed: 1)
+            let model = Linear(inputCount: 2, outputCount: 3, using: &generator)
+            model.weight.assign(scalars: Array(repeating: 0, count: 6))
+            let inputs = Tensor(shape: [6, 2], scalars: [1, 0, 0, 1, 1, 1, 0.5, 0, 0, 0.5, 1, 0.5])
+            var options = TrainingOptions()
+            (options.maxEpochs, options.patience, options.batchSize) = (12, 3, 2)
+            (options.maxSteps, options.patienceSteps) = (maxSteps, patienceSteps)
+            var epoch = 0.0
+            return try trainWithEarlyStopping(
+                modules: [model], endModel: model, trainingRows: trainingRows, validationInputs: inputs,
+                validationLabels: [0, 0, 0, 0, 1, 2], classCount: 3, options: options
+            ) { _, _ in
+                epoch += 1
+                model.bias!.assign(scalars: [min(epoch, 3) * 0.2, 0, 0])
+            }
+        }
+        // 5 minibatches an epoch: 10 of them are 2 epochs, cut before the best epoch (3) is reached.
+        let capped = try run(trainingRows: 10, maxSteps: 10, patienceSteps: nil)
+        #expect(capped.epochsRun == 2 && capped.bestEpoch == 2)
+        // 4 minibatches an epoch: a patience of 4 minibatches is one epoch, so it stops one after the best.
+        let impatient = try run(trainingRows: 8, maxSteps: 1_000, patienceSteps: 4)
+        #expect(impatient.bestEpoch == 3 && impatient.epochsRun == 4)
+        // No bounds: the epochs alone (best 3, patience 3).
+        let unbounded = try run(trainingRows: 8, maxSteps: nil, patienceSteps: nil)
+        #expect(unbounded.bestEpoch == 3 && unbounded.epochsRun == 6)
     }
 
     @Test(

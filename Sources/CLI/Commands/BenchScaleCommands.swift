@@ -147,6 +147,7 @@ let benchEpochsCommand = Command(
         let epochs = EpochRecorder(clock: clock)
         var options = TrainingOptions()
         options.maxEpochs = try arguments.required("epochs", as: Int.self, where: { $0 >= 1 }, expected: "positive")
+        options.maxSteps = nil
         options.earlyStopping = false
         options.progress = { _ in epochs.record() }
         _ = try method.run(dataset: dataset, options: options, weasel: try weaselOptions(arguments))

@@ -49,6 +49,9 @@ func trainingOptions(_ arguments: ParsedArguments) throws -> TrainingOptions {
     options.seed = try arguments.value("seed", as: UInt64.self) ?? options.seed
     options.maxEpochs = try read("epochs", Int.self, { $0 >= 1 }, "a positive integer") ?? options.maxEpochs
     options.patience = try read("patience", Int.self, { $0 >= 1 }, "a positive integer") ?? options.patience
+    // Epochs given are passes over the rows: they lift the default's bound in minibatches.
+    if arguments.isGiven("epochs") { options.maxSteps = nil }
+    if arguments.isGiven("patience") { options.patienceSteps = nil }
     options.checkpoints =
         try read("checkpoints", Int.self, { $0 >= 0 }, "a non-negative integer") ?? options.checkpoints
     options.learningRate = try read("lr", Double.self, { $0 > 0 }, "a positive number") ?? options.learningRate

@@ -7,6 +7,13 @@ public struct TrainingOptions: Sendable {
     public var maxEpochs = 150
     /// Epochs without improvement of the validation metric before stopping.
     public var patience = 30
+    /// `maxEpochs` and `patience` also counted in minibatches, whichever bound is smaller (rounded up
+    /// to whole epochs, as the validation metric is read once an epoch); nil for no such bound. The
+    /// defaults, 150 and 30 epochs of 1,000 minibatches, leave a split of up to 64,000 rows (at batch
+    /// 64) its 150 and 30 epochs; a million rows get 10 and 2 — 150 passes over them would be hours
+    /// of training for one candidate of the tuning grid. (WRENCH bounds its budget in steps alone.)
+    public var maxSteps: Int? = 150_000
+    public var patienceSteps: Int? = 30_000
     /// Stop early and keep the best epoch's weights; without it every epoch of `maxEpochs` runs and
     /// the last weights are kept (the validation metric is still recorded).
     public var earlyStopping = true
@@ -34,6 +41,15 @@ public struct TrainingOptions: Sendable {
     public var checkpoints = 0
 
     public init() {}
+
+    /// `maxEpochs` and `patience` in force for epochs of `batchesPerEpoch` minibatches.
+    public func epochBudget(batchesPerEpoch: Int) -> (maxEpochs: Int, patience: Int) {
+        func epochs(_ epochs: Int, _ steps: Int?) -> Int {
+            guard let steps else { return epochs }
+            return min(epochs, max(1, (steps + batchesPerEpoch - 1) / max(batchesPerEpoch, 1)))
+        }
+        return (epochs(maxEpochs, maxSteps), epochs(patience, patienceSteps))
+    }
 }
 
 /// What training produced besides the weights.
@@ -81,7 +97,7 @@ public func trainEndModel(
     precondition(
         inputs.shape[0] == targets.shape[0], "trainEndModel: \(inputs.shape[0]) inputs for \(targets.shape[0]) targets")
     return try trainWithEarlyStopping(
-        modules: [model], endModel: model, validationInputs: validationInputs,
+        modules: [model], endModel: model, trainingRows: inputs.shape[0], validationInputs: validationInputs,
         validationLabels: validationLabels, classCount: targets.shape[1], options: options,
         runEpoch: epochRunner(model, inputs: inputs, targets: targets, sampleWeights: sampleWeights, options: options))
 }
@@ -154,9 +170,10 @@ public struct TrainingCurve: Codable, Equatable, Sendable {
 /// - Throws: `PipelineError.trainingDiverged` when `runEpoch` meets a non-finite loss or the
 ///   modules' parameters stop being finite.
 func trainWithEarlyStopping(
-    modules: [Module], endModel: any Layer, validationInputs: Tensor, validationLabels: [Int], classCount: Int,
-    options: TrainingOptions, runEpoch: (inout SeededGenerator, StepCounter) throws -> Void
+    modules: [Module], endModel: any Layer, trainingRows: Int, validationInputs: Tensor, validationLabels: [Int],
+    classCount: Int, options: TrainingOptions, runEpoch: (inout SeededGenerator, StepCounter) throws -> Void
 ) throws -> TrainingReport {
+    let budget = options.epochBudget(batchesPerEpoch: (trainingRows + options.batchSize - 1) / options.batchSize)
     let metric =
         options.validationMetric
         ?? ValidationMetric.choose(
@@ -176,7 +193,7 @@ func trainWithEarlyStopping(
     var losses: [TrainingCurve] = []
     var epochCheckpoints: [TrainingCheckpoint] = []
     var epoch = 0
-    while epoch < options.maxEpochs && (!options.earlyStopping || epoch - best.epoch < options.patience) {
+    while epoch < budget.maxEpochs && (!options.earlyStopping || epoch - best.epoch < budget.patience) {
         epoch += 1
         for module in modules { module.train() }
         let steps = StepCounter()

@@ -7,6 +7,10 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
     public var batchSize: Int?
     public var maxEpochs: Int?
     public var patience: Int?
+    /// The bounds of `maxEpochs` and `patience` in minibatches (`TrainingOptions.maxSteps`); nil
+    /// where the epochs are recorded is no bound (as for model files written before there were any).
+    public var maxSteps: Int?
+    public var patienceSteps: Int?
     /// WeaSEL: the objective, τ₁, what the encoder sees, class-conditional accuracies.
     public var objective: WeaselOptions.Objective?
     public var inverseTemperature: Double?
@@ -33,6 +37,8 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
         batchSize = options.batchSize
         maxEpochs = options.maxEpochs
         patience = options.patience
+        maxSteps = options.maxSteps
+        patienceSteps = options.patienceSteps
     }
 
     /// `options` with this configuration's optimizer settings.
@@ -41,8 +47,14 @@ public struct MethodConfiguration: Codable, Equatable, Sendable {
         if let learningRate { result.learningRate = learningRate }
         if let weightDecay { result.weightDecay = weightDecay }
         if let batchSize { result.batchSize = batchSize }
-        if let maxEpochs { result.maxEpochs = maxEpochs }
-        if let patience { result.patience = patience }
+        if let maxEpochs {
+            result.maxEpochs = maxEpochs
+            result.maxSteps = maxSteps
+        }
+        if let patience {
+            result.patience = patience
+            result.patienceSteps = patienceSteps
+        }
         return result
     }
 

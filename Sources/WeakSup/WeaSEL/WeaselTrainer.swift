@@ -89,7 +89,7 @@ public func trainWeasel(
     }
 
     let report = try trainWithEarlyStopping(
-        modules: [endModel, encoder], endModel: endModel,
+        modules: [endModel, encoder], endModel: endModel, trainingRows: rows.count,
         validationInputs: try spec.inputs(dataset.valid, dtype: dtype), validationLabels: validLabels,
         classCount: c, options: training
     ) { generator, steps in
