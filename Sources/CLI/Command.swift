@@ -1,6 +1,9 @@
 /// A node of the `weasel` command tree: runs something, groups subcommands, or both (a command
 /// with subcommands may also run by itself, as `weasel influence` runs `influence scores`).
 struct Command: Sendable {
+    /// The widest option label (`--name PLACEHOLDER`) that shares its line with the help text.
+    static let helpLabelWidth = 32
+
     let name: String
     let summary: String
     var options: [OptionSpec] = []
@@ -26,11 +29,16 @@ struct Command: Sendable {
         if !options.isEmpty {
             lines += ["", "options:"]
             let labels = options.map { "--\($0.name)" + ($0.placeholder.map { " \($0)" } ?? "") }
-            let width = labels.map(\.count).max() ?? 0
+            // As argparse does: help starts in one column, and a label too long for it (a choice
+            // option listing its values) gets a line of its own, so it does not push every help right.
+            let width = min(labels.map(\.count).max() ?? 0, Self.helpLabelWidth)
             for (label, spec) in zip(labels, options) {
-                let defaultText = spec.defaultValue.map { " (default: \($0))" } ?? ""
-                lines.append(
-                    "  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + spec.help + defaultText)
+                let help = spec.help + (spec.defaultValue.map { " (default: \($0))" } ?? "")
+                if label.count > width {
+                    lines += ["  " + label, String(repeating: " ", count: width + 4) + help]
+                } else {
+                    lines.append("  " + label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + help)
+                }
             }
         }
         lines += ["", "Run '\(fullName)\(subcommands.isEmpty ? "" : " <subcommand>") --help' for details."]

@@ -126,6 +126,13 @@ struct ArgumentsTests {
         let help = influenceScoresCommand.help(path: ["weasel", "influence", "scores"])
         #expect(help.contains("--method " + InfluenceMethod.allCases.map(\.rawValue).joined(separator: "|")))
         #expect(help.contains("--solver cg|exact|lissa"))
+        // Help text starts in one column; a label longer than it (train's --method lists eleven
+        // methods) gets its own line instead of pushing every option's help past column 130.
+        let train = trainCommand.help(path: ["weasel", "train"]).split(separator: "\n")
+        let column = Command.helpLabelWidth + 4
+        #expect(train.contains { $0.hasPrefix("  --seed S ") && $0.dropFirst(column).hasPrefix("random seed") })
+        let method = try #require(train.firstIndex { $0.hasPrefix("  --method weasel|") })
+        #expect(train[method + 1].hasPrefix(String(repeating: " ", count: column) + "how the training labels"))
     }
 
     @Test("subcommands dispatch, --help prints help at every level, unknown subcommands fail")

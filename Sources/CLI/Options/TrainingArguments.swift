@@ -21,10 +21,14 @@ let endModelOptions: [OptionSpec] = [
     .value("batch-size", placeholder: "B", help: "minibatch size", default: "\(TrainingOptions().batchSize)"),
     seedOption(help: "random seed (initialization, shuffling, label model)"),
     .value(
-        "epochs", placeholder: "E", help: "maximum epochs (early stopping on validation)",
+        "epochs", placeholder: "E",
+        help:
+            "maximum epochs (early stopping on validation); by default also at most \(TrainingOptions().maxSteps!) minibatches, in whole epochs",
         default: "\(TrainingOptions().maxEpochs)"),
     .value(
-        "patience", placeholder: "P", help: "epochs without validation improvement before stopping",
+        "patience", placeholder: "P",
+        help:
+            "epochs without validation improvement before stopping; by default also at most \(TrainingOptions().patienceSteps!) minibatches",
         default: "\(TrainingOptions().patience)"),
     .value(
         "checkpoints", placeholder: "K", help: "keep K end-model checkpoints (for TracIn); written with --out",
