@@ -125,6 +125,35 @@ struct TuningTests {
             ])
     }
 
+    @Test("each run of the search is told its name, for its progress lines; the state kept is the one searched")
+    func coordinateSearchLabelsRuns() throws {
+        struct Point: Equatable {
+            var a = 0
+            var b = 0
+            var label = ""
+        }
+        let labels = Mutex<Set<String>>([])
+        let (best, _) = try coordinateSearch(
+            start: Point(), coordinates: [coordinate("a", [0, 1, 2], \Point.a), coordinate("b", [0, 5], \Point.b)],
+            labelled: { point, label in
+                var named = point
+                named.label = label
+                return named
+            }
+        ) { point in
+            labels.withLock { _ = $0.insert(point.label) }
+            return (score: Double(point.a + point.b), result: 0)
+        }
+        #expect(labels.withLock { $0 } == ["a 0", "a 1", "a 2", "b 5"])
+        #expect(best == Point(a: 2, b: 5))
+        // Training options so named prefix their progress lines with the name.
+        let lines = Mutex<[String]>([])
+        var options = TrainingOptions()
+        options.progress = { line in lines.withLock { $0.append(line) } }
+        options.labelled("τ₁ 1.0").progress?("epoch 1")
+        #expect(lines.withLock { $0 } == ["τ₁ 1.0: epoch 1"])
+    }
+
     @Test("L-BFGS finds the minimum of an ill-conditioned convex quadratic")
     func lbfgs() throws {
         let point = minimizeLBFGS(start: [0, 0, 0]) { w in

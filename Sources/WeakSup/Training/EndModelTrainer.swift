@@ -42,6 +42,14 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
+    /// These options with `label` before each progress line (`objective mig: epoch 3 …`): tuning
+    /// trains candidates concurrently, and their lines share one status line.
+    public func labelled(_ label: String) -> TrainingOptions {
+        var result = self
+        if let progress { result.progress = { line in progress("\(label): \(line)") } }
+        return result
+    }
+
     /// `maxEpochs` and `patience` in force for epochs of `batchesPerEpoch` minibatches.
     public func epochBudget(batchesPerEpoch: Int) -> (maxEpochs: Int, patience: Int) {
         func epochs(_ epochs: Int, _ steps: Int?) -> Int {

@@ -7,7 +7,7 @@ func searchLearningRate(
 ) throws -> PipelineResult {
     let (chosen, result) = try coordinateSearch(
         start: options, coordinates: [coordinate("lr", tuning.learningRates, \.learningRate)],
-        report: options.tuningReport
+        report: options.tuningReport, labelled: { $0.labelled($1) }
     ) { candidate in
         let result = try train(candidate)
         return (result.report.bestValidationScore, result)
@@ -37,7 +37,8 @@ func tunedWeasel(
             coordinate("τ₁", tuning.inverseTemperatures, \State.weasel.inverseTemperature),
             coordinate("encoder input", tuning.encoderInputs, \State.weasel.encoderInput),
             coordinate("class-conditional", tuning.classConditional, \State.weasel.classConditional),
-        ], report: options.tuningReport
+        ], report: options.tuningReport,
+        labelled: { state, label in State(training: state.training.labelled(label), weasel: state.weasel) }
     ) { state in
         let result = try trainWeasel(
             dataset: dataset, endModel: endModel, options: state.weasel, training: state.training

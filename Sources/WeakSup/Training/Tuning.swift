@@ -85,10 +85,11 @@ struct SearchCoordinate<State> {
 /// start with the first coordinate's) are evaluated concurrently on the available cores; each run
 /// is seeded by its own options, so the choice does not depend on scheduling. `report` receives
 /// one line per coordinate with every value tried, its score and the value kept — so a user sees
-/// how close each choice was.
+/// how close each choice was. `labelled` gives a state to evaluate its name in the search
+/// (`objective mig`), e.g. so that its progress lines say which of the concurrent runs they are from.
 func coordinateSearch<State, Outcome>(
     start: State, coordinates: [SearchCoordinate<State>], report: ((String) -> Void)? = nil,
-    evaluate: (State) throws -> (score: Double, result: Outcome)
+    labelled: ((State, String) -> State)? = nil, evaluate: (State) throws -> (score: Double, result: Outcome)
 ) throws -> (state: State, result: Outcome) {
     var best: (state: State, score: Double, result: Outcome)?
     let searched =
@@ -96,7 +97,10 @@ func coordinateSearch<State, Outcome>(
     for coordinate in searched {
         let states = (best == nil ? [start] : []) + coordinate.candidates(best?.state ?? start)
         var tried: [(value: String, score: Double)] = best.map { [(coordinate.value($0.state), $0.score)] } ?? []
-        for (state, evaluation) in zip(states, try evaluateConcurrently(states, evaluate)) {
+        let evaluated = states.map { state in
+            labelled.map { $0(state, "\(coordinate.name) \(coordinate.value(state))") } ?? state
+        }
+        for (state, evaluation) in zip(states, try evaluateConcurrently(evaluated, evaluate)) {
             tried.append((coordinate.value(state), evaluation.score))
             if best == nil || evaluation.score > best!.score { best = (state, evaluation.score, evaluation.result) }
         }
