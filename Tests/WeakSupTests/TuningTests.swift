@@ -88,12 +88,15 @@ struct TuningTests {
         .makeDataset(trainCount: 200, validCount: 60, testCount: 60, seed: 3)
         var grid = TuningGrid.fixed
         grid.objectives = [.symmetricCE, .mig]
-        /// The training runs a comparison of `entry` makes (each run reports its first epoch once).
+        /// The training runs a comparison of `entry` makes (each run reports its first epoch once,
+        /// after its name when it is one of several candidates).
         func runs(_ entry: ComparisonEntry) throws -> (count: Int, result: MethodComparison) {
             let firstEpochs = Mutex(0)
             var options = TrainingOptions()
             options.maxEpochs = 2
-            options.progress = { line in if line.hasPrefix("epoch   1 ") { firstEpochs.withLock { $0 += 1 } } }
+            options.progress = { line in
+                if line.hasPrefix("epoch   1 ") || line.contains(": epoch   1 ") { firstEpochs.withLock { $0 += 1 } }
+            }
             let result = try compareMethods([entry], dataset: dataset, seeds: 1, options: options, tuning: grid)
             return (firstEpochs.withLock { $0 }, result[0])
         }
