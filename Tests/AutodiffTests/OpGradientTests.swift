@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 import TestSupport
 import Testing
 
@@ -43,6 +44,28 @@ struct OpGradientTests {
         let epsilon = 1e-5
         let numeric = zip(gradientAt(epsilon), gradientAt(-epsilon)).map { ($0 - $1) / (2 * epsilon) }
         #expect(maxRelativeError(flatten(hvp), numeric, floor: 1e-2) < 1e-6, "\(op.name)")
+    }
+
+    @Test("Float32 tanh, sigmoid and exp (polynomial and rational kernels) stay within a few ulp over the whole line")
+    func float32TranscendentalsAreAccurate() {
+        // 200,001 points of [−20, 20], then the edges: huge, infinite and NaN inputs.
+        let points = (0...200_000).map { -20 + 40 * Double($0) / 200_000 } + [-1e30, 1e30, -.infinity, .infinity]
+        let x = Tensor(shape: [points.count], scalars: points, dtype: .float32)
+        let inputs = x.scalars  // the Float32 values actually fed in
+        func worst(_ narrow: Tensor, _ exact: (Double) -> Double, limit: Double = 88) -> Double {
+            zip(inputs, narrow.scalars).filter { abs($0.0) <= limit }.map { input, value in
+                let reference = exact(input)
+                let ulp = Double(Float(reference).ulp)
+                return abs(value - reference) / ulp
+            }.max() ?? 0
+        }
+        #expect(worst(x.tanh(), Foundation.tanh) <= 8)
+        #expect(worst(x.sigmoid(), { 1 / (1 + Foundation.exp(-$0)) }) <= 8)
+        #expect(worst(x.exp(), Foundation.exp, limit: 20) <= 8)
+        let edges = x.tanh().scalars.suffix(4)
+        #expect(Array(edges) == [-1, 1, -1, 1])
+        let nan = Tensor(shape: [1], scalars: [.nan], dtype: .float32)
+        #expect(nan.tanh().scalars[0].isNaN && nan.sigmoid().scalars[0].isNaN)
     }
 
     @Test("Float32 agrees with Float64", arguments: opCases)
