@@ -50,8 +50,8 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
             }
             let needs = node.inputs.map { isNeeded($0, needed, targetIDs) }
             let inputGrads = node.backward(g, node.inputs, t, needs)
-            for (input, grad) in zip(node.inputs, inputGrads) {
-                guard let grad, isNeeded(input, needed, targetIDs) else { continue }
+            for (k, (input, grad)) in zip(node.inputs, inputGrads).enumerated() {
+                guard let grad, needs[k] else { continue }
                 precondition(
                     grad.shape == input.shape,
                     "Backward of \(node.name) gave shape \(grad.shape) for input \(input.shape)")
