@@ -88,8 +88,7 @@ func lstmBackwardKernel<T: TensorScalar>(
         let t = order[k]
         let previous: Int? = k == 0 ? nil : order[k - 1]
         for b in 0..<batch {
-            // One pointer per gate (activated values gi…go, their cotangents di…do) and state, so
-            // every loop indexes with j alone and vectorizes (see the forward kernel).
+            // One pointer per gate (activated values gi…go, their cotangents di…do) and state.
             let gi = gates + b * gateStride + t * 4 * h
             let (gf, gg, go) = (gi + h, gi + 2 * h, gi + 3 * h)
             let di = gradGates + b * gateStride + t * 4 * h
