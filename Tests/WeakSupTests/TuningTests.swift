@@ -149,6 +149,20 @@ struct TuningTests {
         }
         #expect(labels.withLock { $0 } == ["a 0", "a 1", "a 2", "b 5"])
         #expect(best == Point(a: 2, b: 5))
+        // Nothing searched (a coordinate without other values): the one run is not named.
+        let unnamed = Mutex<[String]>([])
+        _ = try coordinateSearch(
+            start: Point(), coordinates: [coordinate("a", nil as [Int]?, \Point.a)],
+            labelled: { point, label in
+                var named = point
+                named.label = label
+                return named
+            }
+        ) { point in
+            unnamed.withLock { $0.append(point.label) }
+            return (score: 0, result: 0)
+        }
+        #expect(unnamed.withLock { $0 } == [""])
         // Training options so named prefix their progress lines with the name.
         let lines = Mutex<[String]>([])
         var options = TrainingOptions()

@@ -97,8 +97,10 @@ func coordinateSearch<State, Outcome>(
     for coordinate in searched {
         let states = (best == nil ? [start] : []) + coordinate.candidates(best?.state ?? start)
         var tried: [(value: String, score: Double)] = best.map { [(coordinate.value($0.state), $0.score)] } ?? []
+        // Named when the coordinate is searched (more than one value), as its report line is.
+        let searching = tried.count + states.count > 1
         let evaluated = states.map { state in
-            labelled.map { $0(state, "\(coordinate.name) \(coordinate.value(state))") } ?? state
+            searching ? labelled.map { $0(state, "\(coordinate.name) \(coordinate.value(state))") } ?? state : state
         }
         for (state, evaluation) in zip(states, try evaluateConcurrently(evaluated, evaluate)) {
             tried.append((coordinate.value(state), evaluation.score))
