@@ -45,8 +45,20 @@ struct CotangentAccumulator {
                 add(g.padded(axis: axis, start: start, fullLength: input.shape[axis]), to: input)
             case .rows(let g, let indices):
                 add(g.scatteringRows(indices, rowCount: input.shape[0]), to: input)
+            case .product(let a, let b, let ta, let tb):
+                add(a.matmul(b, transposeSelf: ta, transposeOther: tb), to: input)
+            case .dense(let g): add(g, to: input)
             }
             return
+        }
+        switch partial {
+        case .dense(let g): return add(g, to: input)
+        case .product(let a, let b, let ta, let tb) where values[key] == nil:
+            // The first contribution: gemm into fresh memory (β = 0, no zeroing pass of ours), ours to add to.
+            values[key] = a.matmul(b, transposeSelf: ta, transposeOther: tb)
+            owned.insert(key)
+            return
+        default: break
         }
         let target =
             values[key].map { ownedBuffer(key, $0) }
@@ -73,6 +85,9 @@ struct CotangentAccumulator {
                     into: target.storage, offset: index * rowLength, g.storage, sourceOffset: r * rowLength,
                     count: rowLength)
             }
+        case .product(let a, let b, let ta, let tb):  // a later contribution: gemm sums it in (β = 1)
+            addProduct(a, b, transposeA: ta, transposeB: tb, into: target.storage)
+        case .dense: break  // added above
         }
     }
 

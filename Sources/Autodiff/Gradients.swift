@@ -44,11 +44,13 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
             let id = ObjectIdentifier(t)
             guard needed.contains(id), let g = accumulator.values[id], let node = t.node else { continue }
             if !targetIDs.contains(id) { accumulator.remove(id) }  // free intermediate cotangents early
+            let needs = node.inputs.map { isNeeded($0, needed, targetIDs) }
             if !createGraph, let partial = node.partialBackward {
-                accumulator.add(partial(g), to: node.inputs[0])
+                for (k, (input, grad)) in zip(node.inputs, partial(g, needs)).enumerated() {
+                    if let grad, needs[k] { accumulator.add(grad, to: input) }
+                }
                 continue
             }
-            let needs = node.inputs.map { isNeeded($0, needed, targetIDs) }
             let inputGrads = node.backward(g, node.inputs, t, needs)
             for (k, (input, grad)) in zip(node.inputs, inputGrads).enumerated() {
                 guard let grad, needs[k] else { continue }

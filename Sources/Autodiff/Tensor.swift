@@ -42,7 +42,7 @@ public final class Tensor {
     /// The result of an op: records a graph node when recording is on and an input needs a gradient.
     package static func result(
         _ name: String, shape: [Int], storage: Storage, inputs: [Tensor], backward: @escaping BackwardRule,
-        partialBackward: ((Tensor) -> PartialCotangent)? = nil
+        partialBackward: PartialBackwardRule? = nil
     ) -> Tensor {
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
             let node = Node(name: name, inputs: inputs, backward: backward, partialBackward: partialBackward)

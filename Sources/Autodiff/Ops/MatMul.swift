@@ -11,9 +11,12 @@ extension Tensor {
         let storage = Storage(count: m * n, dtype: dtype)
         gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, accumulating: false, into: storage)
         let (ta, tb) = (transposeSelf, transposeOther)
-        return .result("matmul", shape: [m, n], storage: storage, inputs: [self, other]) { g, x, _, needs in
-            productCotangents(g, x[0], x[1], ta, tb, needs)
-        }
+        return .result(
+            "matmul", shape: [m, n], storage: storage, inputs: [self, other],
+            backward: { g, x, _, needs in productCotangents(g, x[0], x[1], ta, tb, needs).map { $0?.evaluated } },
+            partialBackward: { [self] g, needs in
+                productCotangents(g, self, other, ta, tb, needs).map { $0?.partial }
+            })
     }
 
     /// `op(self) · op(other) + row`, the row (`[n]`) added to every row of the product: a linear
@@ -31,13 +34,21 @@ extension Tensor {
         for r in 0..<m { (storage.raw + r * rowBytes).copyMemory(from: row.storage.raw, byteCount: rowBytes) }
         gemm(self, other, transposeSelf, transposeOther, m: m, n: n, k: k, accumulating: true, into: storage)
         let (ta, tb) = (transposeSelf, transposeOther)
-        return .result("matmul+row", shape: [m, n], storage: storage, inputs: [self, other, row]) { g, x, _, needs in
-            productCotangents(g, x[0], x[1], ta, tb, needs) + [needs[2] ? g.sum(axis: 0) : nil]
-        }
+        return .result(
+            "matmul+row", shape: [m, n], storage: storage, inputs: [self, other, row],
+            backward: { g, x, _, needs in
+                productCotangents(g, x[0], x[1], ta, tb, needs).map { $0?.evaluated } + [
+                    needs[2] ? g.sum(axis: 0) : nil
+                ]
+            },
+            partialBackward: { [self] g, needs in
+                productCotangents(g, self, other, ta, tb, needs).map { $0?.partial }
+                    + [needs[2] ? .dense(g.sum(axis: 0)) : nil]
+            })
     }
 
     /// (m, n, k) of `op(self) · op(other)`, checked.
-    private func productShape(_ other: Tensor, _ transposeSelf: Bool, _ transposeOther: Bool) -> (Int, Int, Int) {
+    fileprivate func productShape(_ other: Tensor, _ transposeSelf: Bool, _ transposeOther: Bool) -> (Int, Int, Int) {
         precondition(rank == 2 && other.rank == 2, "matmul needs matrices, got shapes \(shape) and \(other.shape)")
         checkSameDType(other, "matmul")
         let m = transposeSelf ? shape[1] : shape[0]
@@ -52,21 +63,39 @@ extension Tensor {
     }
 }
 
-/// The cotangents of A and B in `C = op(A) op(B)` for C's cotangent G, each a `matmul` with flags.
+/// One factor pair `op(a) · op(b)` of a product's cotangent.
+private struct ProductTerm {
+    let a: Tensor
+    let b: Tensor
+    let transposeA: Bool
+    let transposeB: Bool
+
+    var evaluated: Tensor { a.matmul(b, transposeSelf: transposeA, transposeOther: transposeB) }
+    var partial: PartialCotangent { .product(a, b, transposeA: transposeA, transposeB: transposeB) }
+}
+
+/// The cotangents of A and B in `C = op(A) op(B)` for C's cotangent G: `∂A = G op(B)ᵀ`, `∂B = op(A)ᵀ G`
+/// (transposed back where A or B was), each one product with flags.
 private func productCotangents(_ g: Tensor, _ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ needs: [Bool])
-    -> [Tensor?]
+    -> [ProductTerm?]
 {
-    let da: Tensor? =
-        needs[0]
-        ? (ta
-            ? b.matmul(g, transposeSelf: tb, transposeOther: true)
-            : g.matmul(b, transposeSelf: false, transposeOther: !tb)) : nil
-    let db: Tensor? =
-        needs[1]
-        ? (tb
-            ? g.matmul(a, transposeSelf: true, transposeOther: ta)
-            : a.matmul(g, transposeSelf: !ta, transposeOther: false)) : nil
-    return [da, db]
+    let da =
+        ta
+        ? ProductTerm(a: b, b: g, transposeA: tb, transposeB: true)
+        : ProductTerm(a: g, b: b, transposeA: false, transposeB: !tb)
+    let db =
+        tb
+        ? ProductTerm(a: g, b: a, transposeA: true, transposeB: ta)
+        : ProductTerm(a: a, b: g, transposeA: !ta, transposeB: false)
+    return [needs[0] ? da : nil, needs[1] ? db : nil]
+}
+
+/// `c += op(a) · op(b)` into `c`'s own buffer (shaped as the product): how the walker sums a
+/// product's cotangent into an input's running sum.
+func addProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, into c: Storage) {
+    let (m, n, k) = a.productShape(b, transposeA, transposeB)
+    precondition(c.count == m * n, "addProduct: a [\(m), \(n)] product into \(c.count) elements")
+    gemm(a, b, transposeA, transposeB, m: m, n: n, k: k, accumulating: true, into: c)
 }
 
 /// `c = op(a) op(b)`, or `c += op(a) op(b)` when `accumulating`.
