@@ -46,7 +46,7 @@ public func gradients(of output: Tensor, wrt targets: [Tensor], seed: Tensor? = 
             if !targetIDs.contains(id) { accumulator.remove(id) }  // free intermediate cotangents early
             let needs = node.inputs.map { isNeeded($0, needed, targetIDs) }
             if !createGraph, let partial = node.partialBackward {
-                for (k, (input, grad)) in zip(node.inputs, partial(g, needs)).enumerated() {
+                for (k, (input, grad)) in zip(node.inputs, partial(g, node.inputs, needs)).enumerated() {
                     if let grad, needs[k] { accumulator.add(grad, to: input) }
                 }
                 continue

@@ -6,7 +6,7 @@
 package typealias BackwardRule = (_ grad: Tensor, _ inputs: [Tensor], _ output: Tensor, _ needs: [Bool]) -> [Tensor?]
 
 /// A backward rule that returns `PartialCotangent`s (see `Node.partialBackward`).
-package typealias PartialBackwardRule = (_ grad: Tensor, _ needs: [Bool]) -> [PartialCotangent?]
+package typealias PartialBackwardRule = (_ grad: Tensor, _ inputs: [Tensor], _ needs: [Bool]) -> [PartialCotangent?]
 
 /// A cotangent the walker adds into its input's sum itself, when no graph is recorded, instead of
 /// receiving it as a finished tensor: slicing and gathering return the region that is not zero

@@ -45,6 +45,9 @@ struct EarlyStoppingTests {
         #expect(options.epochBudget(batchesPerEpoch: 1_500) == (100, 20))
         #expect(options.epochBudget(batchesPerEpoch: 15_625) == (10, 2))  // 1,000,000 rows
         #expect(options.epochBudget(batchesPerEpoch: 1_000_000) == (1, 1))
+        var huge = options  // a bound read from a model file may be anything: no overflow, at least one epoch
+        (huge.maxSteps, huge.patienceSteps) = (Int.max, -5)
+        #expect(huge.epochBudget(batchesPerEpoch: 7) == (150, 1))
         var unbounded = options
         unbounded.maxSteps = nil
         unbounded.patienceSteps = nil

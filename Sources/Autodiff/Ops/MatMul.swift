@@ -14,9 +14,7 @@ extension Tensor {
         return .result(
             "matmul", shape: [m, n], storage: storage, inputs: [self, other],
             backward: { g, x, _, needs in productCotangents(g, x[0], x[1], ta, tb, needs).map { $0?.evaluated } },
-            partialBackward: { [self] g, needs in
-                productCotangents(g, self, other, ta, tb, needs).map { $0?.partial }
-            })
+            partialBackward: { g, x, needs in productCotangents(g, x[0], x[1], ta, tb, needs).map { $0?.partial } })
     }
 
     /// `op(self) · op(other) + row`, the row (`[n]`) added to every row of the product: a linear
@@ -41,8 +39,8 @@ extension Tensor {
                     needs[2] ? g.sum(axis: 0) : nil
                 ]
             },
-            partialBackward: { [self] g, needs in
-                productCotangents(g, self, other, ta, tb, needs).map { $0?.partial }
+            partialBackward: { g, x, needs in
+                productCotangents(g, x[0], x[1], ta, tb, needs).map { $0?.partial }
                     + [needs[2] ? .dense(g.sum(axis: 0)) : nil]
             })
     }

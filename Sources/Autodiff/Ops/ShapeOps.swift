@@ -39,7 +39,7 @@ extension Tensor {
             "slice", shape: outShape, storage: storage, inputs: [self],
             backward: { g, _, _, _ in
                 [g.padded(axis: axis, start: start, fullLength: full)]
-            }, partialBackward: { g, _ in [.slice(g, axis: axis, start: start)] })
+            }, partialBackward: { g, _, _ in [.slice(g, axis: axis, start: start)] })
     }
 
     /// Places this tensor at `start` along `axis` inside zeros of extent `fullLength` (adjoint of slicing).
@@ -68,7 +68,7 @@ extension Tensor {
             "gather", shape: outShape, storage: storage, inputs: [self],
             backward: { g, _, _, _ in
                 [g.scatteringRows(indices, rowCount: rowCount)]
-            }, partialBackward: { g, _ in [.rows(g, indices: indices)] })
+            }, partialBackward: { g, _, _ in [.rows(g, indices: indices)] })
     }
 
     /// Adds row r into row `indices[r]` of zeros with `rowCount` rows (adjoint of gathering).

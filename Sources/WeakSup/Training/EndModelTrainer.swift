@@ -52,9 +52,11 @@ public struct TrainingOptions: Sendable {
 
     /// `maxEpochs` and `patience` in force for epochs of `batchesPerEpoch` minibatches.
     public func epochBudget(batchesPerEpoch: Int) -> (maxEpochs: Int, patience: Int) {
+        let batches = max(batchesPerEpoch, 1)
         func epochs(_ epochs: Int, _ steps: Int?) -> Int {
             guard let steps else { return epochs }
-            return min(epochs, max(1, (steps + batchesPerEpoch - 1) / max(batchesPerEpoch, 1)))
+            // Whole epochs, rounded up (without `steps + batches − 1`, which overflows for a huge bound).
+            return min(epochs, max(1, steps / batches + (steps % batches == 0 ? 0 : 1)))
         }
         return (epochs(maxEpochs, maxSteps), epochs(patience, patienceSteps))
     }
