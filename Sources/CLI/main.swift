@@ -12,6 +12,8 @@ import Influence
 let environment = ProcessInfo.processInfo.environment
 if environment["OPENBLAS_NUM_THREADS"] == nil && environment["OMP_NUM_THREADS"] == nil { BLAS.setThreadCount(1) }
 
+ignoreFileSizeLimitSignal()
+
 do {
     // Conjugate-gradient iterations show on the progress line of commands that enabled it.
     SolverProgress.observer = { iteration, limit, residual in

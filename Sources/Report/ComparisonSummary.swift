@@ -17,10 +17,9 @@ public struct ComparisonSummary: Sendable {
 
     /// Reads the JSON object `compare --json` wrote; errors name the file and the entry.
     public static func load(_ url: URL) throws -> ComparisonSummary {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw DataError(file: url.path, "cannot be read (does it exist?)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let json: Any
+        do { json = try InputFile.jsonObject(url.path) } catch { throw DataError(file: url.path, error.problem) }
+        guard let object = json as? [String: Any],
             let results = object["results"] as? [[String: Any]]
         else {
             throw DataError(file: url.path, "is not the JSON object `weasel compare --json` prints (no 'results' list)")

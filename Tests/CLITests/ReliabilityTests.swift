@@ -78,6 +78,32 @@ struct OutputFileTests {
         defer { close(devNull) }
         #expect(throws: CLIError.self) { try nonFinite.flush(to: devNull) }
     }
+
+    @Test("a write past the file-size limit (ulimit -f) is a clear error, not a kill by SIGXFSZ; no file is left")
+    func fileSizeLimit() async {
+        await #expect(processExitsWith: .success) {
+            let directory = try? temporaryDataset()
+            guard let directory else { exit(2) }
+            defer { try? FileManager.default.removeItem(at: directory) }
+            // As a shell starts a command: SIGXFSZ delivered and fatal (the test runner may block it).
+            signal(SIGXFSZ, SIG_DFL)
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGXFSZ)
+            sigprocmask(SIG_UNBLOCK, &signals, nil)
+            ignoreFileSizeLimitSignal()  // what the weasel command does first
+            var limit = rlimit(rlim_cur: 2048, rlim_max: 2048)
+            setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit)
+            let message = failure([
+                "label", "--data", directory.appendingPathComponent("toy").path, "--label-model", "majority",
+                "--out", directory.appendingPathComponent("labels.csv").path,
+            ])
+            let clean = message.contains("File too large") && temporaryFiles(in: directory).isEmpty
+            exit(
+                clean && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("labels.csv").path)
+                    ? 0 : 1)
+        }
+    }
 }
 
 @Suite("Reliability: wrong numbers never reach the user")

@@ -58,3 +58,24 @@ struct AtomicFileTests {
         }
     }
 }
+
+@Suite("Atomic output files after a killed write")
+struct StaleTemporaryFileTests {
+    @Test("a temporary file left by a process that no longer exists is removed on the next write; a live one stays")
+    func staleFilesRemoved() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "weasel-stale-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // PID Int32.max never exists (Linux caps PIDs at 2²²); this process's own PID is alive.
+        let stale = ".out.csv.\(Int32.max).12345.tmp"
+        let live = ".out.csv.\(getpid()).777.tmp"
+        let otherTarget = ".other.csv.\(Int32.max).1.tmp"
+        for name in [stale, live, otherTarget] {
+            try Data("partial".utf8).write(to: directory.appendingPathComponent(name))
+        }
+        try writeAtomically(Data("new".utf8), toPath: directory.appendingPathComponent("out.csv").path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(left == [live, otherTarget, "out.csv"].sorted())
+    }
+}

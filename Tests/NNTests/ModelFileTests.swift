@@ -61,7 +61,8 @@ struct ModelFileTests {
         try mlp.save(to: url)
         let good = try String(contentsOf: url, encoding: .utf8)
 
-        try expectLoadFails(String(good.prefix(40)), problem: "is not valid JSON")
+        try expectLoadFails(
+            String(good.prefix(40)), problem: "line 1, field 'architecture': unterminated string (truncated JSON?)")
         try expectLoadFails(
             good.replacingOccurrences(of: "\"kind\":\"mlp\"", with: "\"kind\":\"sequence-classifier\""),
             problem: "holds a 'sequence-classifier' model, expected 'mlp'")

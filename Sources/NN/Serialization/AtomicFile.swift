@@ -63,7 +63,8 @@ public func checkOutputPath(_ path: String) throws -> String {
 /// a mix or nothing: the bytes go to a temporary file in the same directory, are flushed to disk
 /// (`fsync`), and the temporary file is renamed over the target (`rename(2)` is atomic). A
 /// symbolic link at `path` is followed (its target is replaced); an existing file keeps its
-/// permissions. On any failure the temporary file is removed and the old file is untouched.
+/// permissions. On any failure the temporary file is removed and the old file is untouched; a
+/// temporary file that a killed process left beside the same target is removed on the next write.
 public func writeAtomically(_ data: Data, toPath path: String) throws {
     try writeAtomically(toPath: path) { write in try data.withUnsafeBytes { try write($0) } }
 }
@@ -76,7 +77,9 @@ public func writeAtomically(
     let target = try checkOutputPath(path)
     let directory = (target as NSString).deletingLastPathComponent
     let name = (target as NSString).lastPathComponent
-    let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    removeStaleTemporaryFiles(directory: directory, name: name)
+    let temporary =
+        (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     func failure(_ step: String) -> OutputFileError {
         OutputFileError.writeFailed(path: path, step: step, reason: String(cString: strerror(errno)))
     }
@@ -110,6 +113,21 @@ public func writeAtomically(
     if directoryDescriptor >= 0 {
         _ = fsync(directoryDescriptor)
         close(directoryDescriptor)
+    }
+}
+
+/// Removes the temporary files `.NAME.PID.RANDOM.tmp` of target `name` whose process no longer
+/// exists (killed mid-write: SIGKILL cannot be caught). Another live writer's file is left alone.
+private func removeStaleTemporaryFiles(directory: String, name: String) {
+    let prefix = ".\(name)."
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)
+    else { return }
+    for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
+        let middle = entry.dropFirst(prefix.count).dropLast(4).split(separator: ".")
+        guard middle.count == 2, let pid = pid_t(middle[0]), UInt32(middle[1]) != nil, pid > 0,
+            kill(pid, 0) != 0 && errno == ESRCH
+        else { continue }
+        unlink((directory.isEmpty ? "" : directory + "/") + entry)
     }
 }
 

@@ -222,18 +222,18 @@ public func writeJSONAtomically<T: Encodable>(_ value: T, to url: URL) throws {
 /// Reads and decodes a JSON file, turning every failure into a `ModelFileError` that names the
 /// file and, for decoding errors, the field.
 public func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-        throw ModelFileError(path: url.path, problem: "does not exist")
+    let data: Data
+    do { data = try InputFile.contents(url.path) } catch {
+        throw ModelFileError(
+            path: url.path, problem: error.reason == .directory ? "is a directory, not a \(what)" : error.problem)
     }
-    guard !isDirectory.boolValue else { throw ModelFileError(path: url.path, problem: "is a directory, not a \(what)") }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-        throw ModelFileError(path: url.path, problem: "cannot be read (\(String(cString: strerror(errno))))")
-    }
-    do { return try JSONDecoder().decode(type, from: data) } catch let error as DecodingError {
+    do { return try JSONDecoder().decode(type, from: data) } catch {
+        // Foundation says only "not valid JSON": find the line and field where it breaks.
+        if let problem = JSONProblem.first(in: data) { throw ModelFileError(path: url.path, problem: "\(problem)") }
+        guard let error = error as? DecodingError else {
+            throw ModelFileError(path: url.path, problem: "cannot be decoded (\(error.localizedDescription))")
+        }
         throw ModelFileError(path: url.path, problem: describe(error))
-    } catch {
-        throw ModelFileError(path: url.path, problem: "is not valid JSON (\(error.localizedDescription))")
     }
 }
 

@@ -1,5 +1,5 @@
-/// Splits RFC 4180 CSV bytes into rows of fields in place: quoted fields, doubled quotes, LF or
-/// CRLF line ends (a `\r` outside quotes is dropped), blank lines skipped. A row's fields are byte
+/// Splits RFC 4180 CSV bytes into rows of fields in place: quoted fields, doubled quotes, LF, CRLF
+/// or CR (old Mac) line ends, as Python's csv module and pandas accept them; blank lines skipped. A row's fields are byte
 /// ranges into the file, or — for fields that needed unescaping — into a scratch buffer reused
 /// across rows, so scanning allocates nothing per row.
 struct CSVScanner {
@@ -100,7 +100,7 @@ struct CSVScanner {
                     inQuotes = false
                     afterQuote = true
                 } else {
-                    if byte == 0x0A { line += 1 }
+                    if isLineEnd(at: position) { line += 1 }
                     scratch.append(byte)
                 }
                 position += 1
@@ -118,9 +118,11 @@ struct CSVScanner {
                 position += 1
                 line += 1
                 return
-            case 0x0D:
-                moveToScratch(&self)
-                position += 1
+            case 0x0D:  // CR ends the row, CRLF too (the LF is skipped with it)
+                finishField(&self)
+                position += position + 1 < end && bytes[position + 1] == 0x0A ? 2 : 1
+                line += 1
+                return
             case UInt8(ascii: "\""):
                 moveToScratch(&self)
                 if afterQuote { scratch.append(byte) }  // a doubled quote
@@ -135,6 +137,11 @@ struct CSVScanner {
         }
         if inQuotes { unterminatedLine = rowLine }
         finishField(&self)
+    }
+
+    /// Whether the byte at `index` ends a line: an LF, or a CR not followed by an LF.
+    private func isLineEnd(at index: Int) -> Bool {
+        bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 == end || bytes[index + 1] != 0x0A))
     }
 
     /// Set when the file ended inside a quoted field (the line where that row began).

@@ -15,12 +15,15 @@ struct JSONReader {
     }
 
     private let bytes: UnsafeRawBufferPointer
+    /// Where the JSON text starts: after a byte-order mark, if there is one.
+    private let textStart: Int
     private(set) var position = 0
     private var depth = 0
 
     init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+        textStart = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        position = textStart
     }
 
     private mutating func enter() throws {
@@ -136,10 +139,10 @@ struct JSONReader {
         return byte(skippingSpace(i + 1)) == UInt8(ascii: "{") ? start : nil
     }
 
-    /// A reader over the same bytes, starting at `offset`.
+    /// A reader over the same bytes, starting at `offset` (never inside a byte-order mark).
     func reader(at offset: Int) -> JSONReader {
         var other = self
-        other.position = offset
+        other.position = max(offset, textStart)
         other.depth = 0
         return other
     }

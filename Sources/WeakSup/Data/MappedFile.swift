@@ -21,6 +21,7 @@ final class MappedFile: @unchecked Sendable {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw DataError(file: path, "cannot be read (fstat failed)") }
+        guard status.st_mode & S_IFMT != S_IFDIR else { throw DataError(file: path, "is a directory, not a file") }
         let size = Int(status.st_size)
         guard size > 0 else {
             mapping = nil

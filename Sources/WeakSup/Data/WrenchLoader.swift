@@ -297,6 +297,7 @@ public enum WrenchLoader {
         do {
             var reader = JSONReader(bytes: file.bytes).reader(at: start)
             if try !read(&reader, record) {
+                (currentID, currentField) = (nil, nil)  // what follows the object belongs to no record
                 guard reader.isAtEnd else { throw reader.error("unexpected content after the top-level object") }
             }
         } catch let error as JSONReader.SyntaxError {
@@ -410,7 +411,7 @@ public enum WrenchLoader {
 
     /// `{"0": "ham", "1": "spam"}` → ["ham", "spam"].
     static func readClassNames(_ url: URL) throws -> [String] {
-        guard let object = readSmallJSON(url) as? [String: Any] else {
+        guard let object = try readSmallJSON(url) as? [String: Any] else {
             throw DataError(file: url.path, "is not a JSON object mapping class indices to names")
         }
         var names: [Int: String] = [:]
@@ -431,7 +432,7 @@ public enum WrenchLoader {
 
     /// `{"lfs": [{"id": 0, "name"?: …, "rule"?: …}, …]}` → names and descriptions.
     static func readLFDescriptions(_ url: URL, lfCount: Int) throws -> ([String], [String]) {
-        guard let object = readSmallJSON(url) as? [String: Any], let lfs = object["lfs"] as? [[String: Any]]
+        guard let object = try readSmallJSON(url) as? [String: Any], let lfs = object["lfs"] as? [[String: Any]]
         else {
             throw DataError(file: url.path, "expected an object with an 'lfs' array")
         }
@@ -453,11 +454,9 @@ public enum WrenchLoader {
     static let maximumTokenID = 1_000_000
 
     /// A small JSON file (`label.json`, `lfs.json`) as Foundation objects, a UTF-8 byte-order mark
-    /// skipped; nil when it cannot be read or parsed.
-    static func readSmallJSON(_ url: URL) -> Any? {
-        guard var data = FileManager.default.contents(atPath: url.path) else { return nil }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }
-        return try? JSONSerialization.jsonObject(with: data)
+    /// skipped; errors say where the JSON breaks.
+    static func readSmallJSON(_ url: URL) throws -> Any {
+        do { return try InputFile.jsonObject(url.path) } catch { throw DataError(file: url.path, error.problem) }
     }
 
     /// Token → id for every whitespace-separated token of the training texts (ids from 2).

@@ -39,12 +39,11 @@ public struct RawTable: Sendable {
     }
 
     public static func loadJSONLines(_ url: URL) throws -> RawTable {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw DataError(file: url.path, "cannot be read (does it exist?)")
+        let data: Data
+        do { data = try InputFile.contents(url.path) } catch { throw DataError(file: url.path, error.problem) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DataError(file: url.path, "is not UTF-8 text")
         }
-        guard
-            let text = String(data: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, encoding: .utf8)
-        else { throw DataError(file: url.path, "is not UTF-8 text") }
         var objects: [(line: Int, object: [String: Any])] = []
         var columns: [String] = []
         var known: Set<String> = []

@@ -31,14 +31,8 @@ public struct RuleSet: Sendable {
     /// Reads a rules file, resolving column names against `columns` (the raw table's header).
     public static func load(_ url: URL, columns: [String]) throws -> RuleSet {
         let file = url.path
-        guard var data = FileManager.default.contents(atPath: file) else {
-            throw RuleError(file: file, "cannot be read (does it exist?)")
-        }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }
         let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw RuleError(file: file, "is not valid JSON")
-        }
+        do { object = try InputFile.jsonObject(file) } catch { throw RuleError(file: file, error.problem) }
         return try RuleSet(json: object, file: file, columns: columns)
     }
 
