@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Autodiff", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TestSupport"]),
-        .testTarget(name: "WeakSupTests", dependencies: ["WeakSup", "NN", "Autodiff", "TestSupport"]),
+        .testTarget(
+            name: "WeakSupTests", dependencies: ["WeakSup", "NN", "Autodiff", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InfluenceTests", dependencies: ["Influence", "WeakSup", "NN", "Autodiff", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Report", "Influence", "TestSupport"]),
     ]

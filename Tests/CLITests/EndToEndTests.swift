@@ -176,4 +176,32 @@ struct BenchScaleTests {
         #expect(run.standardOutput == "out\n" && run.standardError == "err\n")
         #expect(run.peakRSSBytes > 0 && run.seconds > 0)
     }
+
+    @Test("with two LFs, label refuses Snorkel's model and compare's default methods leave its rows out")
+    func snorkelNeedsThreeLFs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weasel-two-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try weasel([
+            "synthetic", "--out", directory.path, "--lfs", "2", "--accuracy", "0.8,0.7", "--propensity", "0.9",
+            "--rows", "200,60,60",
+        ])
+        let dataset = try WeakDataset.load(from: directory)
+        #expect(dataset.lfCount == 2)
+        #expect(
+            failure(["label", "--data", directory.path, "--label-model", "snorkel", "--out", "/tmp/x.csv"])
+                .contains("the snorkel label model needs at least 3 LFs and the dataset has 2"))
+        #expect(
+            failure(["synthetic", "--out", directory.path, "--lfs", "3", "--accuracy", "0.8,0.7"]).contains(
+                "--accuracy expects one probability or one per LF (3), got 2"))
+        let compared = try jsonObject(
+            try weasel([
+                "compare", "--data", directory.path, "--seeds", "1", "--no-tune", "--epochs", "1", "--json",
+                "--methods", "majority,dawid-skene",
+            ]))
+        #expect((compared["results"] as? [[String: Any]])?.count == 2)
+        let all = try jsonObject(
+            try weasel(["compare", "--data", directory.path, "--seeds", "1", "--no-tune", "--epochs", "1", "--json"]))
+        let methods = (all["results"] as? [[String: Any]] ?? []).compactMap { $0["method"] as? String }
+        #expect(methods.count == TrainingMethod.allCases.count - 2 && !methods.contains { $0.hasPrefix("snorkel") })
+    }
 }

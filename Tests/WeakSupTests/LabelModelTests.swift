@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 import WeakSup
@@ -104,6 +105,72 @@ struct UnipolarLFTests {
                 predictions: model.predictHard(L.rows(covered)), labels: covered.map { gold[$0] })
             #expect(accuracy > 0.8, "\(model.kind.rawValue): \(accuracy)")
         }
+    }
+}
+
+@Suite("Snorkel's label model agrees with Snorkel")
+struct SnorkelAgreementTests {
+    /// Snorkel 0.10.0's soft labels for every distinct vote pattern of the covered training rows of
+    /// `weasel synthetic --out DIR --lfs 10 --accuracy 0.9,0.85,0.8,0.75,0.7,0.65,0.6,0.85,0.75,0.7
+    /// --propensity 0.004,0.005,0.006,0.007,0.008,0.004,0.005,0.006,0.007,0.008 --rows 10000,300,1000
+    /// --seed 3`, recorded once by `scripts/compare/snorkel_label_model.py DIR --record FILE`.
+    struct Recorded: Decodable {
+        struct Pattern: Decodable {
+            var votes: [Int]
+            var count: Int
+            var p: [Double]
+        }
+        var snorkel: String
+        var patterns: [Pattern]
+    }
+
+    @Test(
+        "on sparse LFs (most covered rows have one vote) our soft labels agree with Snorkel's, none left at the prior")
+    func sparseLFs() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/snorkel-sparse-lfs.json")
+        let recorded = try JSONDecoder().decode(Recorded.self, from: Data(contentsOf: fixture))
+        let synthetic = SyntheticWeakSupervision(
+            accuracies: [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.85, 0.75, 0.7],
+            propensities: [0.004, 0.005, 0.006, 0.007, 0.008, 0.004, 0.005, 0.006, 0.007, 0.008])
+        let train = synthetic.makeDataset(trainCount: 10_000, validCount: 300, testCount: 1000, seed: 3).train
+        let model = SnorkelLabelModel(seed: 0)
+        try model.fit(labelMatrix: train.labelMatrix, classCount: 2)
+        // The data is the recorded data: the same patterns with the same counts.
+        let covered = train.labelMatrix.rows(train.labelMatrix.coveredRows)
+        var counts: [[Int]: Int] = [:]
+        for i in 0..<covered.rowCount { counts[(0..<10).map { covered[i, $0] }, default: 0] += 1 }
+        #expect(counts == Dictionary(uniqueKeysWithValues: recorded.patterns.map { ($0.votes, $0.count) }))
+        let ours = model.predictProbabilities(LabelMatrix(rows: recorded.patterns.map(\.votes))).scalars
+        var (agreeing, rows, totalDifference, atPrior) = (0, 0, 0.0, 0)
+        for (k, pattern) in recorded.patterns.enumerated() {
+            let p = Array(ours[(2 * k)..<(2 * k + 2)])
+            if (p[1] > p[0]) == (pattern.p[1] > pattern.p[0]) { agreeing += pattern.count }
+            if abs(p[0] - 0.5) < 1e-9 { atPrior += pattern.count }
+            totalDifference += Double(pattern.count) * abs(p[0] - pattern.p[0])
+            rows += pattern.count
+        }
+        let (agreement, meanDifference) = (Double(agreeing) / Double(rows), totalDifference / Double(rows))
+        print("Snorkel \(recorded.snorkel), sparse LFs: argmax agreement \(agreement), mean |Δp| \(meanDifference)")
+        // With log clip(μ, 0.01, 0.99) every one of these rows sat at the prior: agreement 0.48, |Δp| 0.19.
+        #expect(atPrior == 0)
+        #expect(agreement >= 0.99)
+        #expect(meanDifference < 0.04)
+        // Each LF's accuracy as Snorkel's get_weights estimates it, near the truth (no 0.01 floor on μ).
+        for (j, (estimated, truth)) in zip(model.estimatedAccuracies(train.labelMatrix), synthetic.accuracies)
+            .enumerated()
+        {
+            #expect(abs(estimated - truth) < 0.2, "LF \(j): \(estimated) vs \(truth)")
+        }
+    }
+
+    @Test("fewer than 3 LFs are refused, as Snorkel does: the fit is not identifiable and flips with the seed")
+    func tooFewLFs() throws {
+        let L = LabelMatrix(rows: [[0, 1], [1, 1], [0, 0], [1, -1]])
+        #expect(throws: LabelModelError.tooFewLFs(model: .snorkel, count: 2, minimum: 3)) {
+            try SnorkelLabelModel().fit(labelMatrix: L, classCount: 2)
+        }
+        for model in [MajorityVote(), DawidSkene()] as [LabelModel] { try model.fit(labelMatrix: L, classCount: 2) }
     }
 }
 

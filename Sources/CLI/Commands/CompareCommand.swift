@@ -15,8 +15,19 @@ let compareCommand = Command(
     run: { arguments in
         let dataset = try loadDataset(arguments)
         let weasel = try weaselOptions(arguments)
-        var entries = (try arguments.list("methods", of: TrainingMethod.self) ?? TrainingMethod.allCases)
-            .map { ComparisonEntry(method: $0, weasel: weasel) }
+        var methods = try arguments.list("methods", of: TrainingMethod.self) ?? TrainingMethod.allCases
+        if !arguments.isGiven("methods") {
+            // Every method by default, except those whose label model this dataset cannot identify
+            // (named with --methods, they fail with the label model's reason).
+            let unfit = methods.filter { ($0.labelModel?.minimumLFCount ?? 0) > dataset.lfCount }
+            if let first = unfit.first?.labelModel {
+                printError(
+                    "note: \(unfit.map(\.rawValue).joined(separator: ", ")) left out: the \(first.rawValue) label "
+                        + "model needs at least \(first.minimumLFCount) LFs and the dataset has \(dataset.lfCount)")
+                methods.removeAll { unfit.contains($0) }
+            }
+        }
+        var entries = methods.map { ComparisonEntry(method: $0, weasel: weasel) }
         for preset in try arguments.list("weasel-presets", of: WeaselOptions.Preset.self) ?? [] {
             entries.append(
                 ComparisonEntry(

@@ -10,8 +10,12 @@ let syntheticCommand = Command(
         .value("lfs", placeholder: "M", help: "number of labeling functions", default: "10"),
         .value("features", placeholder: "D", help: "class-informative Gaussian features", default: "10"),
         .value("separation", placeholder: "S", help: "distance scale of the class centres", default: "1.5"),
-        .value("accuracy", placeholder: "A", help: "LF accuracy (inside its region with --context)", default: "0.75"),
-        .value("propensity", placeholder: "P", help: "probability that an LF votes", default: "0.4"),
+        .value(
+            "accuracy", placeholder: "A",
+            help: "LF accuracy (inside its region with --context); a list gives one per LF", default: "0.75"),
+        .value(
+            "propensity", placeholder: "P", help: "probability that an LF votes; a list gives one per LF",
+            default: "0.4"),
         .value(
             "context", placeholder: "A",
             help: "feature-dependent LFs: accuracy A outside each LF's region of two extra context features"),
@@ -26,16 +30,19 @@ let syntheticCommand = Command(
             "classes", as: Int.self, where: { $0 >= 2 }, expected: "an integer of at least 2")
         let lfs = try arguments.required("lfs", as: Int.self, where: positive, expected: "a positive integer")
         let probability = { (value: Double) in value >= 0 && value <= 1 }
-        let accuracy = try arguments.required(
-            "accuracy", as: Double.self, where: probability, expected: "a probability")
+        /// One probability per LF: a single value repeated, or a list of exactly `lfs`.
+        func perLF(_ name: String) throws -> [Double] {
+            let values = try arguments.list(name, of: Double.self, where: probability, expected: "probabilities") ?? []
+            guard values.count == 1 || values.count == lfs else {
+                throw CLIError.usage("--\(name) expects one probability or one per LF (\(lfs)), got \(values.count)")
+            }
+            return values.count == 1 ? Array(repeating: values[0], count: lfs) : values
+        }
         let rows = try arguments.list("rows", of: Int.self, where: positive, expected: "positive integers") ?? []
         guard rows.count == 3 else { throw CLIError.usage("--rows expects three counts (train,valid,test)") }
         var generator = SyntheticWeakSupervision(
             classBalance: Array(repeating: 1 / Double(classes), count: classes),
-            accuracies: Array(repeating: accuracy, count: lfs),
-            propensities: Array(
-                repeating: try arguments.required(
-                    "propensity", as: Double.self, where: probability, expected: "a probability"), count: lfs),
+            accuracies: try perLF("accuracy"), propensities: try perLF("propensity"),
             featureCount: try arguments.required(
                 "features", as: Int.self, where: positive, expected: "a positive integer"),
             separation: try arguments.required(

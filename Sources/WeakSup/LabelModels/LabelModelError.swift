@@ -9,6 +9,8 @@ public enum LabelModelError: Error, CustomStringConvertible, Equatable {
     case invalidClassBalance([Double], classCount: Int)
     /// Snorkel's matrix-completion loss diverged even at the smallest learning rate tried.
     case diverged(learningRate: Double)
+    /// The model cannot tell LF accuracies apart with this few LFs (not identifiable).
+    case tooFewLFs(model: LabelModelKind, count: Int, minimum: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +24,11 @@ public enum LabelModelError: Error, CustomStringConvertible, Equatable {
             return "the class balance must be \(classCount) positive numbers summing to 1, got \(balance)"
         case .diverged(let learningRate):
             return "Snorkel's label model: the loss diverged even at learning rate \(learningRate)"
+        case .tooFewLFs(let model, let count, let minimum):
+            return
+                "the \(model.rawValue) label model needs at least \(minimum) LFs and the dataset has \(count): with "
+                + "fewer, two LFs that disagree could each be the accurate one, so the fit would be a coin flip "
+                + "(the answer changes with the seed); use majority or dawid-skene, or add LFs"
         }
     }
 }

@@ -4,6 +4,11 @@ public enum LabelModelKind: String, CaseIterable, Codable, Sendable {
     case dawidSkene = "dawid-skene"
     case snorkel
 
+    /// The fewest LFs the model is fitted on. Snorkel's matrix completion recovers each LF's
+    /// accuracies from the agreements of the *other* LFs (its own block is masked), which needs
+    /// three: with two, one agreement rate fits any pair of accuracies (Snorkel refuses too).
+    public var minimumLFCount: Int { self == .snorkel ? 3 : 1 }
+
     /// A fresh, unfitted model of this kind.
     /// - Parameters:
     ///   - seed: Snorkel's initialization seed (the other models are deterministic).

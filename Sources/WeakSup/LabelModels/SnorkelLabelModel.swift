@@ -13,7 +13,9 @@ import NN
 /// `μ₀[j·C + c, c] = clamp(diag(O)·precInit / p_c, 0, 1)`, start at `μ₀ · u` with one
 /// `u ~ U(0, 1)` from the seed, full-batch SGD (momentum 0.9) with our autodiff, then μ clamped to
 /// [ε, 1 − ε] (ε = min(0.01, 10^−⌈log₁₀ N⌉)) and its columns permuted to break the label-swap
-/// symmetry. Soft labels: `ŷ ∝ exp(L̄ · log clip(μ, 0.01, 0.99) + log p)`.
+/// symmetry. Soft labels: `ŷ ∝ exp(L̄ · log μ + log p)` — μ itself, as Snorkel since 0.9.1: the
+/// older `log clip(μ, 0.01, 0.99)` flattened the rare votes of sparse LFs (whose μ entries are all
+/// below 0.01) and left rows with one vote at the prior (snorkel#1422).
 public final class SnorkelLabelModel: LabelModel {
     public let kind = LabelModelKind.snorkel
     /// Snorkel's defaults: 100 epochs (full-batch steps), lr 0.01, l2 0, SGD momentum 0.9, prec_init 0.7.
@@ -56,6 +58,9 @@ public final class SnorkelLabelModel: LabelModel {
 
     public func fit(labelMatrix L: LabelMatrix, classCount c: Int) throws {
         try validateVotes(L, classCount: c)
+        guard L.lfCount >= kind.minimumLFCount else {
+            throw LabelModelError.tooFewLFs(model: kind, count: L.lfCount, minimum: kind.minimumLFCount)
+        }
         if let classBalance {
             guard classBalance.count == c, classBalance.allSatisfy({ $0 > 0 }),
                 abs(classBalance.reduce(0, +) - 1) < 1e-6
@@ -141,18 +146,19 @@ public final class SnorkelLabelModel: LabelModel {
 
     public func predictProbabilities(_ labelMatrix: LabelMatrix) -> Tensor { decomposition.softLabels(labelMatrix) }
 
-    /// σ = exp: `W[j, k, c] = log clip(μ[j·C + k, c], 0.01, 0.99)`, prior `log p_c`.
+    /// σ = exp: `W[j, k, c] = log μ[j·C + k, c]` (μ already clamped to [ε, 1 − ε]), prior `log p_c`.
     public var decomposition: LabelDecomposition {
         LabelDecomposition(
             link: .exp, lfCount: lfCount, classCount: classCount,
-            weights: mu.map { Foundation.log(min(max($0, 0.01), 0.99)) }, prior: balance.map { Foundation.log($0) })
+            weights: mu.map { Foundation.log($0) }, prior: balance.map { Foundation.log($0) })
     }
 
-    /// Snorkel's `get_accuracies`: `Σ_y P(λ_j = y | y) p_y / coverage_j`, probabilities clipped to [0.01, 0.99].
+    /// Snorkel's `get_weights` (formerly `get_accuracies`): `Σ_y P(λ_j = y | y) p_y / coverage_j`,
+    /// clipped to [10⁻⁶, 1].
     public func estimatedAccuracies(_ labelMatrix: LabelMatrix) -> [Double] {
         let c = classCount
         return (0..<lfCount).map { j in
-            let agree = (0..<c).reduce(0.0) { $0 + min(max(mu[(j * c + $1) * c + $1], 0.01), 0.99) * balance[$1] }
+            let agree = (0..<c).reduce(0.0) { $0 + mu[(j * c + $1) * c + $1] * balance[$1] }
             return min(max(agree / max(coverage[j], 1e-12), 1e-6), 1)
         }
     }
