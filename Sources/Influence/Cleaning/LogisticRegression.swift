@@ -12,6 +12,16 @@ import Foundation
 ///
 /// Objective `F(w) = (1/N) Σ_i γ_i ℓ_i(w) + (λ/2)‖w‖²`, `ℓ_i = −Σ_c y_ic log softmax(W x̃_i)_c`,
 /// `x̃ = (x, 1)`, `w = vec(W)` with `W` of shape `[C, d + 1]`.
+///
+/// Why a second logistic regression beside `fitLinearSoftmax` (the L-BFGS fitter of convex end
+/// models, which `train --hidden ''` and influence use): DeltaGrad-L replays a run of *fixed-step
+/// gradient descent* — each step `w ← w − η(∇F_B(w) + λw)` is redone with an approximated batch
+/// gradient — so it needs exactly that update rule and its recorded `(batch_t, w_t, ∇_t)`. An
+/// L-BFGS step depends on its curvature history and on a line search over exact objective values; a
+/// replay would have to recompute both on the changed data, which is the retraining DeltaGrad-L
+/// exists to avoid. So the cleaning loop's model, its retraining and its replay all use this one
+/// optimizer (CHEF compares DeltaGrad-L with retraining by the same SGD), and every other linear
+/// model uses the L-BFGS fitter.
 public struct LogisticRegressionSGD: Sendable {
     public var l2 = 0.01
     public var learningRate = 0.1
