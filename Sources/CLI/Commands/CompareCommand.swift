@@ -14,6 +14,7 @@ let compareCommand = Command(
     ],
     run: { arguments in
         let dataset = try loadDataset(arguments)
+        warnAboutFeatureScale(dataset, try endModelSpec(arguments))
         let weasel = try weaselOptions(arguments)
         var methods = try arguments.list("methods", of: TrainingMethod.self) ?? TrainingMethod.allCases
         if !arguments.isGiven("methods") {

@@ -16,6 +16,7 @@ let trainCommand = Command(
         let dataset = try loadDataset(arguments)
         let method = try arguments.required("method", as: TrainingMethod.self)
         let spec = try endModelSpec(arguments)
+        warnAboutFeatureScale(dataset, spec)
         let options = try trainingOptions(arguments)
         let result = try method.run(
             dataset: dataset, endModel: spec, options: options, weasel: try weaselOptions(arguments),

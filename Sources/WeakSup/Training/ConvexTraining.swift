@@ -6,7 +6,7 @@ extension EndModelSpec {
     /// A linear softmax layer (`--hidden ''`): multinomial logistic regression, whose training
     /// objective is convex — trained to convergence, where influence functions' assumptions hold.
     public var isConvex: Bool {
-        if case .mlp(let hidden, _, _) = self { return hidden.isEmpty }
+        if case .mlp(let hidden, _, _, _) = self { return hidden.isEmpty }
         return false
     }
 }

@@ -71,7 +71,8 @@ extension WeaselEncoder {
         let dtype = DType(rawValue: file.network.dtype) ?? .float32
         let encoder = WeaselEncoder(
             options: file.options, featureCount: file.featureCount, lfCount: file.lfCount,
-            classCount: file.classCount, dtype: dtype, using: &generator)
+            classCount: file.classCount, standardizesFeatures: file.network.architecture.standardizesInputs,
+            dtype: dtype, using: &generator)
         let network = try MLP.make(from: file.network, path: path)
         guard network.configuration == encoder.network.configuration else {
             throw ModelFileError(path: path, problem: "the encoder network does not match its WeaSEL options")

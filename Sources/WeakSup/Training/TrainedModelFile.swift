@@ -87,7 +87,9 @@ public struct TrainedModelFile: Codable {
         switch endModel {
         case .mlp(let file):
             let a = file.architecture
-            return .mlp(hiddenSizes: a.hiddenSizes, dropout: a.dropout, batchNorm: a.batchNorm)
+            return .mlp(
+                hiddenSizes: a.hiddenSizes, dropout: a.dropout, batchNorm: a.batchNorm,
+                standardize: a.standardizesInputs)
         case .sequence(let file):
             let a = file.architecture
             return .lstm(

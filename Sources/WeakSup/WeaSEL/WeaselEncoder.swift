@@ -16,9 +16,11 @@ public final class WeaselEncoder: Module {
     public let network: MLP
     let logPrior: [Double]
 
+    /// - Parameter standardizesFeatures: z-score the feature inputs inside the network (the votes
+    ///   beside them are left as they are); fit its statistics with `network.inputStandardization`.
     public init(
-        options: WeaselOptions, featureCount: Int, lfCount: Int, classCount: Int, dtype: DType = .float32,
-        using generator: inout SeededGenerator
+        options: WeaselOptions, featureCount: Int, lfCount: Int, classCount: Int, standardizesFeatures: Bool = false,
+        dtype: DType = .float32, using generator: inout SeededGenerator
     ) {
         self.options = options
         self.lfCount = lfCount
@@ -31,7 +33,7 @@ public final class WeaselEncoder: Module {
             outputCount: lfCount * (options.classConditional ? classCount : 1), activation: .relu,
             batchNorm: options.encoderBatchNorm && !options.linearEncoder,
             dropout: options.linearEncoder ? 0 : options.encoderDropout,
-            dtype: dtype, using: &generator)
+            standardizesInputs: standardizesFeatures && self.featureCount > 0, dtype: dtype, using: &generator)
         let balance = options.classBalance ?? Array(repeating: 1 / Double(classCount), count: classCount)
         logPrior = balance.map { Foundation.log($0) }
     }

@@ -45,8 +45,9 @@ public func trainWeasel(
     var generator = SeededGenerator(seed: training.seed)
     let endModel = try spec.makeModel(for: dataset, seed: generator.next(), dtype: dtype)
     let encoder = WeaselEncoder(
-        options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c, dtype: dtype,
-        using: &generator)
+        options: options, featureCount: dataset.featureCount, lfCount: m, classCount: c,
+        standardizesFeatures: spec.standardizesFeatures, dtype: dtype, using: &generator)
+    if let features = dataset.train.features { encoder.network.inputStandardization?.fit(features) }
     // Batches are gathered from the full split (training row k is split row `rows[k]`), and the
     // encoder's vote inputs are built per batch from the byte votes: nothing of size N is copied.
     let inputs = try spec.inputs(dataset.train, dtype: dtype)
