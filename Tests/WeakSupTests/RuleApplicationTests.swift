@@ -73,6 +73,69 @@ struct RuleApplicationTests {
         #expect(set.rules[0].summary == "if text has any of [free offer, WIN] then b")
     }
 
+    @Test("any, not, booleans and ignore_case: a wrapping hour range, an exception, pandas' True, case-free regexes")
+    func combinators() throws {
+        let columns = ["text", "hour", "is_reply", "who"]
+        let set = try rules(
+            """
+            {"classes": ["a", "b"], "rules": [
+              {"name": "night", "class": "b", "any": [{"column": "hour", ">=": 22}, {"column": "hour", "<": 3}]},
+              {"name": "not_reply", "class": "a", "not": {"column": "is_reply", "equals": true}},
+              {"name": "reply", "class": "b", "column": "is_reply", "equals": true},
+              {"name": "re", "class": "a", "regex": "^re:", "ignore_case": true},
+              {"name": "who", "class": "b", "column": "who", "equals": "alice", "ignore_case": true},
+              {"name": "except", "class": "a", "all": [{"keywords": ["sale"]}, {"not": {"keywords": ["spam"]}}]}]}
+            """, columns: columns)
+        let data = table(
+            columns,
+            [
+                ["RE: sale", "23", "True", "ALICE"],  // night (≥ 22); pandas' True; any-case regex and equals
+                ["sale spam", "2", "false", "bob"],  // night (< 3); not a reply; the exception excludes it
+                ["sale", "12", "TRUE", nil],  // a reply in capitals; sale without spam
+                ["re: x", "x", nil, "alice "],  // hour not a number; is_reply missing: not(reply) holds
+            ])
+        let votes = RuleApplication.votes(set, on: data)
+        #expect(
+            (0..<4).map { Array(votes.row($0)) } == [
+                [1, -1, 1, 0, 1, 0],
+                [1, 0, -1, -1, -1, -1],
+                [-1, -1, 1, -1, -1, 0],
+                [-1, 0, -1, 0, 1, -1],
+            ])
+        #expect(set.rules[0].summary == "if (hour >= 22) or (hour < 3) then b")
+        #expect(set.rules[1].summary == "if not (is_reply is true) then a")
+        #expect(set.rules[3].summary == "if text matches /^re:/i then a")
+    }
+
+    @Test(
+        "warnings: a keyword whose punctuation is dropped, a rule that fires on no (or few) training rows, a value in another case"
+    )
+    func warnings() throws {
+        let columns = ["text", "who"]
+        let set = try rules(
+            """
+            {"classes": ["a", "b"], "rules": [
+              {"name": "sad", "class": "a", "keywords": ["sad!", "so sad", "C++"]},
+              {"name": "bob", "class": "b", "column": "who", "equals": "Bob"},
+              {"name": "never", "class": "b", "regex": "zzz"},
+              {"name": "rare", "class": "a", "keywords": ["once"]}]}
+            """, columns: columns)
+        #expect(set.warnings.count == 2)
+        #expect(set.warnings[0].contains("rule 'sad' (#1), field 'keywords': 'sad!' is matched as the words 'sad'"))
+        #expect(set.warnings[1].contains("'C++' is matched as the words 'c'"))
+        let rows: [[String?]] = (0..<40).map { i in [i == 0 ? "once sad" : "so sad", i % 2 == 0 ? "bob" : "BOB"] }
+        let data = table(columns, rows)
+        let votes = RuleApplication.votes(set, on: data)
+        let warnings = RuleApplication.coverageWarnings(set, table: data, trainVotes: votes)
+        #expect(warnings.count == 3)
+        #expect(
+            warnings[0]
+                == "rule 'bob' fires on no training row; 40 rows hold 'bob' in column 'who', another case of 'Bob' (equals compares case; \"ignore_case\": true does not)"
+        )
+        #expect(warnings[1] == "rule 'never' fires on no training row")
+        #expect(warnings[2] == "rule 'rare' fires on only 1 of 40 training rows")
+    }
+
     @Test("words: the ASCII fast path splits and lowercases exactly as the Unicode path")
     func tokenizer() {
         var generator = SeededGenerator(seed: 9)
@@ -91,7 +154,28 @@ struct RuleApplicationTests {
         let cases: [(String, String)] = [
             (
                 #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "keyword": ["x"]}]}"#,
-                "rule 'r' (#1): needs one condition"
+                "rule 'r' (#1), field 'keyword': unknown key: a condition is one of keywords, regex"
+            ),
+            (
+                #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "or": [{"keywords": ["x"]}]}]}"#,
+                "rule 'r' (#1), field 'or': unknown key: a condition is one of keywords, regex, a comparison (>, >=, <, <=), equals, all, any or not"
+            ),
+            (#"{"classes": ["a"], "rules": [{"name": "r", "class": "a"}]}"#, "rule 'r' (#1): needs one condition"),
+            (
+                #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "regex": "x", "ignore_case": "yes"}]}"#,
+                "rule 'r' (#1), field 'ignore_case': expected true or false"
+            ),
+            (
+                #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "keywords": ["x"], "ignore_case": true}]}"#,
+                "field 'ignore_case': unknown key for a keywords condition"
+            ),
+            (
+                #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "not": [{"keywords": ["x"]}]}]}"#,
+                "rule 'r' (#1), field 'not': expected one condition (an object)"
+            ),
+            (
+                #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "any": [{"keywords": ["x"]}, {"regx": "y"}]}]}"#,
+                "rule 'r' (#1) any[1], field 'regx': unknown key"
             ),
             (
                 #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "keywords": ["x"], "fild": "text"}]}"#,
@@ -131,7 +215,7 @@ struct RuleApplicationTests {
             ),
             (
                 #"{"classes": ["a"], "rules": [{"name": "r", "class": "a", "all": [{"column": "n", "equals": [1]}]}]}"#,
-                "rule 'r' (#1) all[0], field 'equals': expected a string or a number"
+                "rule 'r' (#1) all[0], field 'equals': expected a string, a number or a boolean"
             ),
             (#"{"classes": ["a"], "rules": [{"class": "a", "keywords": ["x"]}]}"#, "rule #1, field 'name'"),
             (

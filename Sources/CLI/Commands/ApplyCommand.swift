@@ -40,6 +40,7 @@ let applyCommand = Command(
 
         let table = try RawTable.load(URL(fileURLWithPath: dataPath))
         let rules = try RuleSet.load(URL(fileURLWithPath: rulesPath), columns: table.columns)
+        for warning in rules.warnings { printError("warning: \(warning)") }
         let loaded = ContinuousClock.now
         let votes = RuleApplication.votes(rules, on: table)
         let applied = ContinuousClock.now
@@ -51,6 +52,9 @@ let applyCommand = Command(
                 "class": rules.classNames[rule.classIndex], "label": rule.classIndex,
                 "definition": (try? JSONSerialization.jsonObject(with: Data(rule.definition.utf8))) ?? rule.definition,
             ]
+        }
+        for warning in RuleApplication.coverageWarnings(rules, table: table, trainVotes: dataset.train.labelMatrix) {
+            printError("warning: \(warning)")
         }
         let built = ContinuousClock.now
         try dataset.writeWRENCHFolder(atPath: out, lfDetails: details)

@@ -49,6 +49,34 @@ public enum RuleApplication {
         return LabelMatrix(rowCount: rowCount, lfCount: ruleCount, compactVotes: votes)
     }
 
+    /// A rule firing on fewer training rows than this gets a warning (none: surely a mistake; a few:
+    /// too rare to estimate its accuracy, or a near-miss such as a value in another case).
+    public static let rareRuleRowCount = 5
+
+    /// One line for each rule that fires on no training row or on fewer than `rareRuleRowCount`,
+    /// saying why when the reason is visible: an `equals` text that the data holds only in another
+    /// case. `trainVotes` are the training split's votes (`dataset.train.labelMatrix`).
+    public static func coverageWarnings(_ rules: RuleSet, table: RawTable, trainVotes: LabelMatrix) -> [String] {
+        rules.rules.enumerated().compactMap { j, rule in
+            let fired = (0..<trainVotes.rowCount).reduce(0) { $0 + (trainVotes[$1, j] == LabelMatrix.abstain ? 0 : 1) }
+            guard fired < rareRuleRowCount else { return nil }
+            var line =
+                "rule '\(rule.name)' fires on "
+                + (fired == 0 ? "no training row" : "only \(fired) of \(trainVotes.rowCount) training rows")
+            for (column, text) in rule.condition.caseSensitiveEquals {
+                let variants = table.rows.compactMap { $0[column]?.trimmedCell }.filter {
+                    $0 != text && $0.caseInsensitiveCompare(text) == .orderedSame
+                }
+                if let example = variants.first {
+                    line +=
+                        "; \(variants.count) rows hold '\(example)' in column '\(table.columns[column])', another case "
+                        + "of '\(text)' (equals compares case; \"ignore_case\": true does not)"
+                }
+            }
+            return line
+        }
+    }
+
     /// The dataset: rules applied (unless their `votes` are given), rows split, features and tokens made.
     public static func dataset(
         name: String, rules: RuleSet, table: RawTable, votes: LabelMatrix? = nil, options: Options = Options()

@@ -10,10 +10,15 @@ public indirect enum RuleCondition: Sendable {
     case regex(column: Int, expression: SendableRegex)
     /// The cell, read as a number, lies within the bounds (a cell that is not a number: no).
     case threshold(column: Int, lower: Bound?, upper: Bound?)
-    /// The cell equals the text (both trimmed), or — when the rule gave a number — the number.
-    case equals(column: Int, text: String, number: Double?)
+    /// The cell equals the text (both trimmed; ignoring case when asked), or — when the rule gave a
+    /// number — the number.
+    case equals(column: Int, text: String, number: Double?, ignoringCase: Bool)
     /// Every condition holds.
     case all([RuleCondition])
+    /// At least one condition holds.
+    case any([RuleCondition])
+    /// The condition does not hold (a missing cell makes its inner condition false, so `not` true).
+    case not(RuleCondition)
 
     public struct Bound: Sendable {
         public var value: Double
@@ -24,7 +29,19 @@ public indirect enum RuleCondition: Sendable {
     var keywordColumns: Set<Int> {
         switch self {
         case .keywords(let column, _): return [column]
-        case .all(let conditions): return conditions.reduce(into: []) { $0.formUnion($1.keywordColumns) }
+        case .all(let conditions), .any(let conditions):
+            return conditions.reduce(into: []) { $0.formUnion($1.keywordColumns) }
+        case .not(let condition): return condition.keywordColumns
+        default: return []
+        }
+    }
+
+    /// The case-sensitive text comparisons inside the condition (`equals` with a string).
+    var caseSensitiveEquals: [(column: Int, text: String)] {
+        switch self {
+        case .equals(let column, let text, nil, false): return [(column, text)]
+        case .all(let conditions), .any(let conditions): return conditions.flatMap(\.caseSensitiveEquals)
+        case .not(let condition): return condition.caseSensitiveEquals
         default: return []
         }
     }
@@ -46,12 +63,16 @@ public indirect enum RuleCondition: Sendable {
             if let lower, lower.inclusive ? value < lower.value : value <= lower.value { return false }
             if let upper, upper.inclusive ? value > upper.value : value >= upper.value { return false }
             return true
-        case .equals(let column, let text, let number):
+        case .equals(let column, let text, let number, let ignoringCase):
             guard let cell = row[column]?.trimmedCell else { return false }
             if let number, let value = Double(cell) { return value == number }
-            return cell == text
+            return ignoringCase ? cell.caseInsensitiveCompare(text) == .orderedSame : cell == text
         case .all(let conditions):
             return conditions.allSatisfy { $0.holds(row, words: words) }
+        case .any(let conditions):
+            return conditions.contains { $0.holds(row, words: words) }
+        case .not(let condition):
+            return !condition.holds(row, words: words)
         }
     }
 
@@ -71,9 +92,9 @@ public struct SendableRegex: @unchecked Sendable {
     public let pattern: String
     let expression: NSRegularExpression
 
-    public init(_ pattern: String) throws {
+    public init(_ pattern: String, ignoringCase: Bool = false) throws {
         self.pattern = pattern
-        expression = try NSRegularExpression(pattern: pattern)
+        expression = try NSRegularExpression(pattern: pattern, options: ignoringCase ? [.caseInsensitive] : [])
     }
 
     func matches(_ text: String) -> Bool {

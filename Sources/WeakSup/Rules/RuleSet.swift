@@ -8,12 +8,16 @@ import Foundation
 ///        {"name": "link", "class": "spam", "regex": "https?://", "field": "text"},
 ///        {"name": "short", "class": "ham", "column": "length", "<": 20},
 ///        {"name": "known", "class": "ham", "column": "sender", "equals": "alice"},
-///        {"name": "both", "class": "spam", "all": [{"keywords": ["money"]}, {"column": "links", ">=": 2}]}]}
+///        {"name": "both", "class": "spam", "all": [{"keywords": ["money"]}, {"column": "links", ">=": 2}]},
+///        {"name": "night", "class": "spam", "any": [{"column": "hour", ">=": 22}, {"column": "hour", "<": 3}]},
+///        {"name": "not_reply", "class": "ham", "not": {"column": "is_reply", "equals": true}}]}
 ///
 /// A rule votes its class when its condition holds and abstains otherwise. `field` defaults to
-/// `text`; thresholds take any of `>`, `>=`, `<`, `<=` (two of them make a range). Every mistake —
-/// an unknown key, a class not in `classes`, a column the data does not have, a bad regular
-/// expression — is an error naming the rule and the field.
+/// `text`; thresholds take any of `>`, `>=`, `<`, `<=` (two of them make a range); `all`, `any`
+/// and `not` combine conditions; `equals: true/false` matches boolean cells in any case (pandas
+/// writes `True`); `"ignore_case": true` makes a regex or an `equals` text case-insensitive. Every
+/// mistake — an unknown key, a class not in `classes`, a column the data does not have, a bad
+/// regular expression — is an error naming the rule and the field.
 public struct RuleSet: Sendable {
     public struct Rule: Sendable {
         public var name: String
@@ -27,6 +31,9 @@ public struct RuleSet: Sendable {
 
     public var classNames: [String]
     public var rules: [Rule]
+    /// What is legal but probably not meant, one line each (a keyword whose punctuation the
+    /// tokenizer drops); `apply` prints them.
+    public var warnings: [String] = []
 
     /// Reads a rules file, resolving column names against `columns` (the raw table's header).
     public static func load(_ url: URL, columns: [String]) throws -> RuleSet {
@@ -92,32 +99,59 @@ public struct RuleSet: Sendable {
         }
         classNames = classes
         self.rules = rules
+        warnings = parser.warnings
     }
 }
 
-/// Turns one rule's condition keys into a `RuleCondition` and its one-line reading.
-private struct ConditionParser {
+/// Turns one rule's condition keys into a `RuleCondition` and its one-line reading, and notes
+/// what is legal but probably not what the author meant (`warnings`).
+private final class ConditionParser {
     let file: String
     let columns: [String]
+    var warnings: [String] = []
     static let comparisons = [">", ">=", "<", "<="]
 
+    init(file: String, columns: [String]) {
+        self.file = file
+        self.columns = columns
+    }
+
+    /// An optional boolean key (`ignore_case`), false when absent.
+    private func flag(_ object: [String: Any], _ key: String, rule: String) throws -> Bool {
+        guard let value = object[key] else { return false }
+        guard let flag = jsonBoolean(value) else {
+            throw RuleError(file: file, rule: rule, field: key, "expected true or false")
+        }
+        return flag
+    }
+
+    /// What each rule's condition can be (a comparison stands for `>`, `>=`, `<`, `<=`).
+    static let kinds = ["keywords", "regex", "equals", "all", "any", "not"]
+
     func parse(_ object: [String: Any], rule: String) throws -> (RuleCondition, String) {
-        let kinds = ["keywords", "regex", "equals", "all"].filter { object[$0] != nil }
+        let kinds = Self.kinds.filter { object[$0] != nil }
         let hasThreshold = Self.comparisons.contains { object[$0] != nil }
-        guard kinds.count + (hasThreshold ? 1 : 0) == 1 else {
+        let count = kinds.count + (hasThreshold ? 1 : 0)
+        guard count == 1 else {
+            let described = "keywords, regex, a comparison (>, >=, <, <=), equals, all, any or not"
+            if count == 0, let unknown = object.keys.sorted().first {
+                throw RuleError(
+                    file: file, rule: rule, field: unknown, "unknown key: a condition is one of \(described)")
+            }
             throw RuleError(
                 file: file, rule: rule,
-                kinds.count + (hasThreshold ? 1 : 0) == 0
-                    ? "needs one condition: keywords, regex, a comparison (>, >=, <, <=), equals or all"
-                    : "has more than one condition (\((kinds + (hasThreshold ? ["comparison"] : [])).joined(separator: ", "))); combine them with 'all'"
+                count == 0
+                    ? "needs one condition: \(described)"
+                    : "has more than one condition (\((kinds + (hasThreshold ? ["comparison"] : [])).joined(separator: ", "))); combine them with 'all' or 'any'"
             )
         }
         let kind = kinds.first ?? "threshold"
         let allowed: [String]
         switch kind {
-        case "keywords", "regex": allowed = [kind, "field"]
-        case "equals": allowed = ["equals", "column"]
-        case "all": allowed = ["all"]
+        case "keywords": allowed = [kind, "field"]
+        case "regex": allowed = [kind, "field", "ignore_case"]
+        case "equals": allowed = ["equals", "column", "ignore_case"]
+        case "all", "any", "not": allowed = [kind]
         default: allowed = Self.comparisons + ["column"]
         }
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
@@ -125,6 +159,7 @@ private struct ConditionParser {
                 file: file, rule: rule, field: unknown,
                 "unknown key for a \(kind) condition (allowed: \(allowed.joined(separator: ", ")))")
         }
+        let ignoringCase = try flag(object, "ignore_case", rule: rule)
         switch kind {
         case "keywords":
             let (column, field) = try textColumn(object, rule: rule)
@@ -136,6 +171,15 @@ private struct ConditionParser {
                 throw RuleError(
                     file: file, rule: rule, field: "keywords", "'\(words[index])' has no letters or digits to match")
             }
+            for (word, phrase) in zip(words, phrases)
+            where word.unicodeScalars.contains(where: {
+                !CharacterSet.alphanumerics.contains($0) && !CharacterSet.whitespaces.contains($0)
+            }) {
+                warnings.append(
+                    "rule \(rule), field 'keywords': '\(word)' is matched as the words '\(phrase.joined(separator: " "))' "
+                        + "(keywords are whole words of letters and digits; its other characters are ignored — "
+                        + "use a regex to match them)")
+            }
             return (
                 .keywords(column: column, phrases: phrases),
                 "\(field) has any of [\(words.joined(separator: ", "))]"
@@ -146,36 +190,58 @@ private struct ConditionParser {
                 throw RuleError(file: file, rule: rule, field: "regex", "expected a non-empty string")
             }
             do {
-                return (.regex(column: column, expression: try SendableRegex(pattern)), "\(field) matches /\(pattern)/")
+                return (
+                    .regex(column: column, expression: try SendableRegex(pattern, ignoringCase: ignoringCase)),
+                    "\(field) matches /\(pattern)/\(ignoringCase ? "i" : "")"
+                )
             } catch {
                 throw RuleError(
                     file: file, rule: rule, field: "regex", "'\(pattern)' is not a valid regular expression")
             }
         case "equals":
             let (column, name) = try namedColumn(object, rule: rule)
+            let caseNote = ignoringCase ? " (any case)" : ""
             switch object["equals"] {
-            case let text as String: return (.equals(column: column, text: text, number: nil), "\(name) = \"\(text)\"")
+            case let text as String:
+                return (
+                    .equals(column: column, text: text, number: nil, ignoringCase: ignoringCase),
+                    "\(name) = \"\(text)\"\(caseNote)"
+                )
+            case let value? where jsonBoolean(value) != nil:
+                // A boolean cell as pandas writes it ("True"/"False") or as JSON does ("true"/"false").
+                let text = jsonBoolean(value)! ? "true" : "false"
+                return (.equals(column: column, text: text, number: nil, ignoringCase: true), "\(name) is \(text)")
             case let value? where jsonNumber(value) != nil:
                 let number = jsonNumber(value)!
-                return (.equals(column: column, text: "\(value)", number: number), "\(name) = \(value)")
+                return (
+                    .equals(column: column, text: "\(value)", number: number, ignoringCase: ignoringCase),
+                    "\(name) = \(value)"
+                )
             default:
-                throw RuleError(file: file, rule: rule, field: "equals", "expected a string or a number")
+                throw RuleError(file: file, rule: rule, field: "equals", "expected a string, a number or a boolean")
             }
-        case "all":
-            guard let parts = object["all"] as? [Any], !parts.isEmpty else {
-                throw RuleError(file: file, rule: rule, field: "all", "expected a non-empty list of conditions")
+        case "all", "any":
+            guard let parts = object[kind] as? [Any], !parts.isEmpty else {
+                throw RuleError(file: file, rule: rule, field: kind, "expected a non-empty list of conditions")
             }
             var conditions: [RuleCondition] = []
             var summaries: [String] = []
             for (index, part) in parts.enumerated() {
                 guard let partObject = part as? [String: Any] else {
-                    throw RuleError(file: file, rule: rule, field: "all[\(index)]", "is not an object")
+                    throw RuleError(file: file, rule: rule, field: "\(kind)[\(index)]", "is not an object")
                 }
-                let (condition, summary) = try parse(partObject, rule: "\(rule) all[\(index)]")
+                let (condition, summary) = try parse(partObject, rule: "\(rule) \(kind)[\(index)]")
                 conditions.append(condition)
                 summaries.append(summary)
             }
-            return (.all(conditions), summaries.map { "(\($0))" }.joined(separator: " and "))
+            let joined = summaries.map { "(\($0))" }.joined(separator: kind == "all" ? " and " : " or ")
+            return (kind == "all" ? .all(conditions) : .any(conditions), joined)
+        case "not":
+            guard let inner = object["not"] as? [String: Any] else {
+                throw RuleError(file: file, rule: rule, field: "not", "expected one condition (an object)")
+            }
+            let (condition, summary) = try parse(inner, rule: "\(rule) not")
+            return (.not(condition), "not (\(summary))")
         default:
             let (column, name) = try namedColumn(object, rule: rule)
             var lower: RuleCondition.Bound?
@@ -239,4 +305,10 @@ private struct ConditionParser {
 private func jsonNumber(_ value: Any) -> Double? {
     guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
     return number.doubleValue
+}
+
+/// A JSON `true` or `false` as parsed by `JSONSerialization` (an `NSNumber` of type char), not 0 or 1.
+private func jsonBoolean(_ value: Any) -> Bool? {
+    guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else { return nil }
+    return number.boolValue
 }
