@@ -3,12 +3,15 @@ import Influence
 /// The one line the CLI prints for an error that ends a command: the library's message, plus the
 /// flag that changes the outcome where there is one (library messages never name flags).
 func errorMessage(for error: Error) -> String {
+    let message: String
     switch error {
-    case let error as CLIError: return error.description
-    case let error as InfluenceError: return "error: \(error.description)" + (hint(for: error).map { "; \($0)" } ?? "")
-    case let error as CustomStringConvertible: return "error: \(error.description)"
-    default: return "error: \(error)"
+    case let error as CLIError: message = error.description
+    case let error as InfluenceError:
+        message = "error: \(error.description)" + (hint(for: error).map { "; \($0)" } ?? "")
+    case let error as CustomStringConvertible: message = "error: \(error.description)"
+    default: message = "error: \(error)"
     }
+    return message.escapingControlCharacters
 }
 
 private func hint(for error: InfluenceError) -> String? {

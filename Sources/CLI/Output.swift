@@ -6,6 +6,8 @@ import WeakSup
 /// (task-local, so parallel tests each see their own).
 enum Output {
     @TaskLocal static var write: @Sendable (String) -> Void = { StandardOutput.shared.append($0) }
+    /// Where diagnostics go (stderr above the progress line; a test may gather or drop them).
+    @TaskLocal static var diagnostic: @Sendable (String) -> Void = { StatusLine.shared.permanent($0) }
 }
 
 /// Writes one result line (or block of lines) to the command's output.
@@ -54,7 +56,7 @@ final class StandardOutput: @unchecked Sendable {
 
 /// Writes one line to stderr (diagnostics; stdout is for results), above any progress line.
 func printError(_ message: String) {
-    StatusLine.shared.permanent(message)
+    Output.diagnostic(message)
 }
 
 /// Serializes a JSON-compatible value with sorted keys, as one line. A NaN or infinite number is

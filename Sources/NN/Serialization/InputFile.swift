@@ -45,11 +45,15 @@ public enum InputFile {
         return data.starts(with: [0xEF, 0xBB, 0xBF]) ? Data(data.dropFirst(3)) : data
     }
 
-    /// The file's JSON as Foundation objects (`JSONSerialization`).
+    /// The file's JSON as Foundation objects (`JSONSerialization`), after checking it is JSON as
+    /// RFC 8259 and Python's `json` define it: Foundation also takes a trailing comma.
     public static func jsonObject(_ path: String) throws(InputFileError) -> Any {
         let data = try contents(path)
+        if let problem = JSONProblem.first(in: data, allowingByteOrderMark: false) {
+            throw InputFileError(path: path, reason: .invalidJSON(problem))
+        }
         do { return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-            throw InputFileError(path: path, reason: .invalidJSON(JSONProblem.first(in: data)))
+            throw InputFileError(path: path, reason: .invalidJSON(nil))
         }
     }
 }

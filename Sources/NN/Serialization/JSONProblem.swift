@@ -16,11 +16,12 @@ public struct JSONProblem: Equatable, Sendable, CustomStringConvertible {
         "line \(line)" + (field.map { ", field '\($0)'" } ?? "") + ": \(message)"
     }
 
-    /// The first problem of `data` as JSON (a leading UTF-8 byte-order mark is allowed), or nil if
-    /// it is a valid JSON text whose numbers are all finite Doubles.
-    public static func first(in data: Data) -> JSONProblem? {
+    /// The first problem of `data` as JSON, or nil if it is a valid JSON text whose numbers are all
+    /// finite Doubles. One leading UTF-8 byte-order mark is allowed unless the caller removed it
+    /// already (`allowingByteOrderMark: false`: a second one is not JSON).
+    public static func first(in data: Data, allowingByteOrderMark: Bool = true) -> JSONProblem? {
         var scan = Scan(bytes: [UInt8](data))
-        if scan.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scan.position = 3 }
+        if allowingByteOrderMark && scan.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scan.position = 3 }
         do {
             try scan.value(depth: 0)
             scan.skipWhitespace()

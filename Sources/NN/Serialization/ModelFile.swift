@@ -227,9 +227,12 @@ public func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) 
         throw ModelFileError(
             path: url.path, problem: error.reason == .directory ? "is a directory, not a \(what)" : error.problem)
     }
+    // Strict JSON first (Foundation also takes a trailing comma), with the line and field where it
+    // breaks — Foundation's decoder says only "not valid JSON".
+    if let problem = JSONProblem.first(in: data, allowingByteOrderMark: false) {
+        throw ModelFileError(path: url.path, problem: "\(problem)")
+    }
     do { return try JSONDecoder().decode(type, from: data) } catch {
-        // Foundation says only "not valid JSON": find the line and field where it breaks.
-        if let problem = JSONProblem.first(in: data) { throw ModelFileError(path: url.path, problem: "\(problem)") }
         guard let error = error as? DecodingError else {
             throw ModelFileError(path: url.path, problem: "cannot be decoded (\(error.localizedDescription))")
         }

@@ -295,6 +295,9 @@ struct CSVCell {
             .trimmingCharacters(in: .whitespaces)
     }
 
+    /// The trimmed text as a message quotes it (`String.quotable`).
+    var quotable: String { trimmed.quotable }
+
     var isBlank: Bool {
         guard let (s, e) = asciiTrimmed else { return trimmed.isEmpty }
         return s == e

@@ -166,14 +166,14 @@ struct CSVRowParser {
                     } else {
                         guard let label = cell.integer else {
                             throw CSVLoader.RowError(
-                                line: line, field: header[k], message: "'\(cell.trimmed)' is not an integer label")
+                                line: line, field: header[k], message: "'\(cell.quotable)' is not an integer label")
                         }
                         split.labels.append(label)
                     }
                 case .feature:
                     guard let value = cell.number, value.isFinite else {
                         throw CSVLoader.RowError(
-                            line: line, field: header[k], message: "'\(cell.trimmed)' is not a finite number")
+                            line: line, field: header[k], message: "'\(cell.quotable)' is not a finite number")
                     }
                     guard Float(value).isFinite else {
                         throw CSVLoader.RowError(
@@ -184,7 +184,7 @@ struct CSVRowParser {
                 case .vote:
                     guard let vote = cell.integer else {
                         throw CSVLoader.RowError(
-                            line: line, field: header[k], message: "'\(cell.trimmed)' is not an integer vote")
+                            line: line, field: header[k], message: "'\(cell.quotable)' is not an integer vote")
                     }
                     split.votes.append(vote)
                 }

@@ -20,3 +20,19 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         return "\(location): \(problem)"
     }
 }
+
+extension String {
+    /// Control characters (a line break, a tab, a NUL) spelled out as `\u{a}`, so a message quoting
+    /// input stays one line and shows what is really there.
+    public var escapingControlCharacters: String {
+        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
+        return unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
+    }
+
+    /// Input text as an error message quotes it: at most 80 characters, control characters escaped.
+    public var quotable: String {
+        (count > 80 ? String(prefix(80)) + "…" : self).escapingControlCharacters
+    }
+}

@@ -17,8 +17,11 @@ enum DecimalParsing {
     ]
 
     /// The number spelled by `bytes[start..<end]` (no surrounding whitespace), as `Double(String)` reads it.
+    /// A NUL byte anywhere makes it no number: `Double(String)` reads through a C string, which
+    /// would end at the NUL (`5\00` read as 5).
     static func parseDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Double? {
         if let (value, stop) = scanDouble(bytes, start, end), stop == end { return value }
+        guard end > start, memchr(bytes.baseAddress! + start, 0, end - start) == nil else { return nil }
         return Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
     }
 

@@ -170,9 +170,16 @@ struct JSONReader {
         // Most strings (keys, ids) have no escapes: one validated copy of their bytes.
         var end = position
         var highBits: UInt8 = 0
+        var lowest: UInt8 = 0xFF
         while end < bytes.count && bytes[end] != UInt8(ascii: "\"") && bytes[end] != UInt8(ascii: "\\") {
             highBits |= bytes[end]
+            lowest = min(lowest, bytes[end])
             end += 1
+        }
+        // JSON strings hold control characters only escaped (Python's json refuses them raw too).
+        guard lowest >= 0x20 else {
+            position = bytes[position..<end].firstIndex { $0 < 0x20 }!
+            throw controlCharacterError(bytes[position])
         }
         if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: bytes[position..<end])
@@ -235,8 +242,18 @@ struct JSONReader {
                 start = position
                 continue
             }
+            guard byte >= 0x20 else { throw controlCharacterError(byte) }
             position += 1
         }
+    }
+
+    /// A raw control character inside a string, at `position`: JSON escapes them (Python's json
+    /// refuses them too); a line break there usually means the string was never closed.
+    private func controlCharacterError(_ byte: UInt8) -> SyntaxError {
+        error(
+            byte == 0x0A || byte == 0x0D
+                ? "a string runs past the end of its line (a missing closing quote?)"
+                : "a string holds a raw control character (byte \(byte)); JSON writes it escaped")
     }
 
     private mutating func readHex4() throws -> UInt32 {
@@ -260,12 +277,36 @@ struct JSONReader {
         }
     }
 
+    /// Whether `bytes[start..<end]`, a run that the decimal scanner read as a number, is spelled as
+    /// JSON allows (RFC 8259): no `+` sign, no leading zero before a digit, digits on both sides of
+    /// a point. Python's `json` refuses `+1`, `01`, `1.` and `.5`, so a file holding them is not the
+    /// JSON other tools read, and we refuse it too.
+    @inline(__always)
+    private func isJSONNumberSpelling(_ start: Int, _ end: Int) -> Bool {
+        var i = start
+        if i < end && bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end, bytes[i] &- UInt8(ascii: "0") < 10 else { return false }
+        if bytes[i] == UInt8(ascii: "0") && i + 1 < end && bytes[i + 1] &- UInt8(ascii: "0") < 10 { return false }
+        while i < end && bytes[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+        if i < end && bytes[i] == UInt8(ascii: ".") {
+            guard i + 1 < end, bytes[i + 1] &- UInt8(ascii: "0") < 10 else { return false }
+        }
+        return true
+    }
+
+    private func notJSONNumber(_ start: Int, _ end: Int) -> SyntaxError {
+        error(
+            "'\(String(decoding: bytes[start..<end], as: UTF8.self))' is not a JSON number "
+                + "(JSON has no '+' sign, no leading zeros, and digits on both sides of a '.')")
+    }
+
     mutating func readNumber() throws -> Double {
         skipWhitespace()
         // The exact fast path, when the number it reads is the whole run of number bytes.
         if let (value, stop) = DecimalParsing.scanDouble(bytes, position, bytes.count),
             stop == bytes.count || !Self.isNumberByte(bytes[stop])
         {
+            guard isJSONNumberSpelling(position, stop) else { throw notJSONNumber(position, stop) }
             position = stop
             return value
         }
@@ -284,8 +325,9 @@ struct JSONReader {
             }
             throw error(position < bytes.count ? "expected a number" : "unexpected end of file (truncated JSON?)")
         }
+        guard isJSONNumberSpelling(start, position) else { throw notJSONNumber(start, position) }
         guard let value = DecimalParsing.parseDouble(bytes, start, position) else {
-            throw error("malformed number")
+            throw error("malformed number '\(String(decoding: bytes[start..<position], as: UTF8.self))'")
         }
         return value
     }
@@ -294,7 +336,7 @@ struct JSONReader {
     mutating func readOptionalInt() throws -> Int? {
         skipWhitespace()
         if let (value, stop) = DecimalParsing.scanInt(bytes, position, bytes.count),
-            stop == bytes.count || !Self.isNumberByte(bytes[stop])
+            stop == bytes.count || !Self.isNumberByte(bytes[stop]), isJSONNumberSpelling(position, stop)
         {
             position = stop
             return value

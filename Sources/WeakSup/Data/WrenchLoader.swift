@@ -40,9 +40,11 @@ public enum WrenchLoader {
                     file: other.file, record: other.ids.first, field: "weak_labels", "has \(n) LFs, train.json has \(m)"
                 )
             }
-            if let d = reference.featureWidth, let e = other.featureWidth, d != e {
+            // A split without features beside one with them is as wrong as another width.
+            let (d, e) = (reference.featureWidth ?? 0, other.featureWidth ?? 0)
+            if d != e {
                 throw DataError(
-                    file: other.file, record: other.ids.first, field: "data.feature",
+                    file: other.file, record: other.schemaRecord, field: "data.feature",
                     "has \(e) features, train.json has \(d)")
             }
         }
@@ -102,6 +104,14 @@ public enum WrenchLoader {
                     }
                 }
             }
+        }
+
+        /// The error for a field that a later record has and the schema record (the file's first)
+        /// lacks: every record of a split has the same fields, so the first is the one at fault.
+        func missingInSchema(_ field: String, _ what: String, record: String) -> DataError {
+            DataError(
+                file: file, record: schemaRecord, field: field,
+                "is missing, but record \(record) has \(what) (every record of a split has the same fields)")
         }
 
         /// Refuses an id that appears twice, naming both records.
@@ -394,16 +404,20 @@ public enum WrenchLoader {
                     file: split.file, record: id, field: "data.feature",
                     "has \(featureCount) values, expected \(width) (as in record \(split.schemaRecord!))")
             }
-        } else {
-            split.features.removeLast(split.features.count - featureStart)  // the first record had none: ignored
+        } else if let featureCount, featureCount > 0 {
+            throw split.missingInSchema("data.feature", "\(featureCount) values", record: id)
         }
         if split.texts != nil {
             guard let text else { throw DataError(file: split.file, record: id, field: "data.text", "is missing") }
             split.texts!.append(text)
+        } else if text != nil {
+            throw split.missingInSchema("data.text", "one", record: id)
         }
         if split.tokens != nil {
             guard let tokens else { throw DataError(file: split.file, record: id, field: "data.tokens", "is missing") }
             split.tokens!.append(tokens)
+        } else if tokens != nil {
+            throw split.missingInSchema("data.tokens", "them", record: id)
         }
         split.ids.append(id)
         split.labels.append(label)

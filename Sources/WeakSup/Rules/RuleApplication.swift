@@ -152,7 +152,7 @@ public enum RuleApplication {
             if let first = seen[id] {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
-                    "id '\(id)' is also the id of \(table.locations[first])")
+                    "id '\(id.quotable)' is also the id of \(table.locations[first])")
             }
             seen[id] = row
             return id
@@ -166,7 +166,7 @@ public enum RuleApplication {
             guard let label = classes.firstIndex(of: name) else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
-                    "'\(name)' is not one of the classes (\(classes.joined(separator: ", ")))")
+                    "'\(name.quotable)' is not one of the classes (\(classes.joined(separator: ", ")))")
             }
             return label
         }
@@ -178,7 +178,7 @@ public enum RuleApplication {
             guard let split = WeakDataset.Split(rawValue: value) else {
                 throw DataError(
                     file: table.file, record: table.locations[row], field: table.columns[index],
-                    "'\(cells[index] ?? "")' is not a split (train, valid or test)")
+                    "'\((cells[index] ?? "").quotable)' is not a split (train, valid or test)")
             }
             return split
         }

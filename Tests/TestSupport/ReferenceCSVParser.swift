@@ -2,17 +2,20 @@ import Foundation
 
 /// The CSV loader as it was before loading was made fast — a `Character` state machine over a
 /// `String`, then `Double(String)` / `Int(String)` per trimmed cell — kept as the reference the
-/// fast loader must reproduce bit for bit.
-enum ReferenceCSVParser {
-    struct Table {
-        var header: [String]
-        var ids: [String]
-        var labels: [Int?]
-        var features: [Float]
-        var votes: [Int]
+/// fast loader must reproduce bit for bit, and as the fuzzer's independent reading of CSV rows.
+/// Rows end at LF, CRLF or a lone CR (Python's csv module does the same).
+public enum ReferenceCSVParser {
+    public struct Table {
+        public var header: [String]
+        public var ids: [String]
+        public var labels: [Int?]
+        public var features: [Float]
+        public var votes: [Int]
     }
 
-    static func parse(_ url: URL, idColumn: String = "id", labelColumn: String = "label", lfPrefix: String = "lf_")
+    public static func parse(
+        _ url: URL, idColumn: String = "id", labelColumn: String = "label", lfPrefix: String = "lf_"
+    )
         throws -> Table
     {
         let rows = try readCSV(url)
@@ -32,8 +35,13 @@ enum ReferenceCSVParser {
         return table
     }
 
-    static func readCSV(_ url: URL) throws -> [[String]] {
-        var data = try Data(contentsOf: url)
+    public static func readCSV(_ url: URL) throws -> [[String]] {
+        rows(try Data(contentsOf: url))
+    }
+
+    /// The rows of CSV bytes (a leading byte-order mark skipped, blank lines dropped).
+    public static func rows(_ bytes: Data) -> [[String]] {
+        var data = bytes
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = Data(data.dropFirst(3)) }
         let text = String(decoding: data, as: UTF8.self)
         var rows: [[String]] = []
@@ -60,13 +68,12 @@ enum ReferenceCSVParser {
                 fields.append(field)
                 field = ""
                 afterQuote = false
-            case "\n", "\r\n":
+            case "\n", "\r\n", "\r":
                 fields.append(field)
                 field = ""
                 afterQuote = false
                 if !(fields.count == 1 && fields[0].isEmpty) { rows.append(fields) }
                 fields = []
-            case "\r": continue
             default:
                 field.append(character)
                 afterQuote = false
