@@ -87,6 +87,8 @@ extension InfluenceMethod: ArgumentValue {}
 extension InverseHVPSolver.Kind: ArgumentValue {}
 extension GradientSimilarity: ArgumentValue {}
 extension GroupKind: ArgumentValue {}
+extension LFRemoval: ArgumentValue {}
+extension EffectEstimator: ArgumentValue {}
 extension RobustnessMode: ArgumentValue {}
 extension CleaningEndModel: ArgumentValue {}
 

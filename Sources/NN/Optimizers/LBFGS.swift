@@ -5,7 +5,10 @@
 /// - Parameters:
 ///   - valueAndGradient: the function's value and gradient at a point.
 ///   - start: the initial point.
-///   - tolerance: stop when the gradient's largest absolute entry is below it.
+///   - tolerance: stop when the gradient's largest absolute entry is below it — or when ten
+///     iterations in a row lower the value by less than its rounding (1e-16 relative): the
+///     floating-point floor, which a tolerance below it would otherwise chase to `maxIterations`
+///     (5,000 iterations of a 300-row logistic regression whose gradient stalled at 3e-8 of its start).
 /// - Returns: the minimizer found and the number of iterations.
 public func minimizeLBFGS(
     start: [Double], memory: Int = 10, tolerance: Double = 1e-6, maxIterations: Int = 1000,
@@ -15,6 +18,7 @@ public func minimizeLBFGS(
     var x = start
     var (value, gradient) = valueAndGradient(x)
     var pairs: [(s: [Double], y: [Double], rho: Double)] = []
+    var stalled = 0
     for iteration in 0..<maxIterations {
         guard gradient.contains(where: { abs($0) > tolerance }) else { return (x, iteration) }
         // Two-loop recursion: direction = −H_k ∇f with the initial scaling sᵀy / yᵀy.
@@ -56,7 +60,9 @@ public func minimizeLBFGS(
             pairs.append((s, y, 1 / sy))
             if pairs.count > memory { pairs.removeFirst() }
         }
+        stalled = value - next.value <= 1e-16 * max(abs(value), 1) ? stalled + 1 : 0
         (x, value, gradient) = (candidate, next.value, next.gradient)
+        if stalled >= 10 { return (x, iteration + 1) }
     }
     return (x, maxIterations)
 }

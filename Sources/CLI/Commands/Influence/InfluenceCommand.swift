@@ -4,7 +4,9 @@ let influenceCommand = Command(
     summary: "which LFs, votes and training rows help or hurt a trained model (influence functions)",
     options: influenceScoresCommand.options,
     subcommands: [
-        influenceScoresCommand, explainCommand, mislabelsCommand, similarityCommand, improveCommand, validateCommand,
+        influenceScoresCommand, influenceLFsCommand, explainCommand, mislabelsCommand, similarityCommand,
+        improveCommand,
+        validateCommand,
     ],
     run: influenceScoresCommand.run
 )
