@@ -81,55 +81,16 @@ extension InfluenceSetup {
         solver: InverseHVPSolver, testPoint: String? = nil, progress: ((String) -> Void)? = nil
     ) throws -> LFRemovalAnalysis {
         guard file.method.isWeaklySupervised else { throw InfluenceError.noLabelingFunctionVotes(method: file.method) }
-        let validLabels = try dataset.goldLabels(.valid, for: "the effect of removing LFs")
-        let targets =
-            [try target(.validation, dataset: dataset)]
-            + (try testPoint.map { [try target(.testPoints([$0]), dataset: dataset)] } ?? [])
-        let context = try RemovalContext(setup: self, dataset: dataset, removal: removal)
-        // One solve per target on the full-data curvature; its damping is every estimate's.
-        let solvedValid = try context.base.solve(target: targets[0], damping: damping, solver: solver)
-        let solved =
-            try [solvedValid]
-            + targets.dropFirst().map {
-                try context.base.solve(target: $0, damping: .fixed(solvedValid.damping), solver: solver)
-            }
-        let metric = MetricOnValidation(labels: validLabels, classCount: dataset.classCount, threshold: file.threshold)
-        let anchor = context.base.flatParameters
-        let baselineLosses = targets.map { context.base.targetLoss(inputs: $0.inputs, targets: $0.targets) }
-        let validInputs = targets[0].inputs
-        let baselineMetric = metric.score(withoutGradients { context.base.model(validInputs).softmax() })
-        let traces = context.base.rowCurvatureTraces()
-        let totalTrace = max(traces.reduce(0, +), 1e-300)
-
+        let estimation = try RemovalEstimation(
+            base: try removalBase(removal, dataset: dataset), setup: self, dataset: dataset, testPoint: testPoint,
+            damping: damping, solver: solver)
+        let estimators =
+            [EffectEstimator.firstOrder] + (estimator == .firstOrder ? [] : [estimator])
+            + (verify && estimator != .exact ? [.exact] : [])
         var rows: [LFRemovalRow] = []
         for (index, group) in groups.enumerated() {
             let objective = try objective(removing: group, removal: removal, dataset: dataset)
-            let response = try ProximalResponse(
-                base: context.base, rows: objective.rows, targets: objective.targets, damping: solvedValid.damping,
-                baseGradient: context.baseGradient)
-            let kept = Set(objective.rows)
-            let dropped = (0..<labelMatrix.rowCount).filter { !kept.contains($0) }
-            func effect(_ kind: EffectEstimator) throws -> RemovalEffect {
-                let theta: [Double]
-                switch kind {
-                case .firstOrder:
-                    return RemovalEffect(
-                        estimator: kind, lossChanges: solved.map { response.firstOrderEffect($0) }, metricChange: nil,
-                        distance: nil)
-                case .newton: theta = try response.newton(steps: newtonSteps)
-                case .exact: theta = try response.minimize()
-                }
-                return RemovalEffect(
-                    estimator: kind,
-                    lossChanges: targets.indices.map {
-                        response.targetLoss(targets[$0], at: theta) - baselineLosses[$0]
-                    },
-                    metricChange: metric.score(response.probabilities(validInputs, at: theta)) - baselineMetric,
-                    distance: response.distance(theta))
-            }
-            let firstOrder = try effect(.firstOrder)
-            let estimate = estimator == .firstOrder ? firstOrder : try effect(estimator)
-            let exact = verify && estimator != .exact ? try effect(.exact) : nil
+            let effects = try estimation.effects(of: objective, estimators, newtonSteps: newtonSteps)
             let members = Set(group)
             rows.append(
                 LFRemovalRow(
@@ -140,38 +101,111 @@ extension InfluenceSetup {
                         let voters = (0..<labelMatrix.lfCount).filter { labelMatrix[i, $0] >= 0 }
                         return !voters.isEmpty && voters.allSatisfy(members.contains)
                     }.count,
-                    droppedRows: dropped.count,
-                    curvatureShare: dropped.reduce(0) { $0 + traces[$1] } / totalTrace,
-                    firstOrder: firstOrder, estimate: estimate, exact: exact))
-            precondition(context.base.flatParameters == anchor, "a removal moved the trained parameters")
+                    droppedRows: labelMatrix.rowCount - objective.rows.count,
+                    curvatureShare: estimation.curvatureShare(keeping: objective.rows),
+                    firstOrder: effects[0], estimate: effects[estimator == .firstOrder ? 0 : 1],
+                    exact: verify && estimator != .exact ? effects.last : nil))
             progress?(
                 "lfs: \(group.map { dataset.lfNames[$0] }.joined(separator: ",")) (\(index + 1)/\(groups.count)) "
-                    + String(format: "Δ validation loss %.3e", estimate.lossChanges[0]))
+                    + String(format: "Δ validation loss %.3e", rows.last!.estimate.lossChanges[0]))
         }
         return LFRemovalAnalysis(
-            removal: removal, estimator: estimator, newtonSteps: newtonSteps, damping: solvedValid.damping,
-            solve: solved[0].report, baselineLosses: baselineLosses, baselineMetric: baselineMetric,
-            metricName: metric.name, rows: rows)
+            removal: removal, estimator: estimator, newtonSteps: newtonSteps, damping: estimation.damping,
+            solve: estimation.solved[0].report, baselineLosses: estimation.baselineLosses,
+            baselineMetric: estimation.baselineMetric, metricName: estimation.metric.name, rows: rows)
+    }
+
+    /// The objective every LF removal is measured against: the training labels as `removal` makes
+    /// them with nothing removed, on the model's rows, at θ* (for `refit` and `renormalize` the
+    /// label model's own soft labels — not the identity surrogate source-aware scores differentiate).
+    func removalBase(_ removal: LFRemoval, dataset: WeakDataset) throws -> InfluenceProblem {
+        let baseline = try objective(removing: [], removal: removal, dataset: dataset)
+        precondition(baseline.rows == Array(0..<problem.rowCount), "the trained model's rows all have votes")
+        return try problem.withTargets(baseline.targets)
     }
 }
 
-/// The objective every removal is measured against: the training labels as `removal` makes them
-/// with nothing removed, on the model's rows, at θ* (for `refit` and `renormalize` the label
-/// model's own soft labels — not the identity surrogate that source-aware scores differentiate).
-struct RemovalContext {
+extension InfluenceProblem {
+    /// The same model, rows and weight decay at the current parameters, with other targets `[N·C]`.
+    func withTargets(_ targets: [Double]) throws -> InfluenceProblem {
+        let copy = try InfluenceProblem(
+            model: model, inputs: inputs,
+            targets: Tensor(shape: [rowCount, classCount], scalars: targets, dtype: .float64), weights: weights, l2: l2,
+            selection: selection, batchSize: batchSize, dtype: dtype)
+        copy.curvature = curvature
+        return copy
+    }
+}
+
+/// Removal effects measured against one base objective R at θ*: the solves (one per target, on
+/// R's curvature) and the damping they chose, which every estimate shares — the prediction's and
+/// the "actual" (`exact`) alike.
+final class RemovalEstimation {
     let base: InfluenceProblem
     let baseGradient: [Double]
+    let targets: [InfluenceTarget]
+    let solved: [SolvedTarget]
+    var damping: Double { solved[0].damping }
+    let metric: MetricOnValidation
+    let baselineLosses: [Double]
+    let baselineMetric: Double
+    /// Each row's share of the curvature's trace (`rowCurvatureTraces`), normalized to sum to 1.
+    private let curvatureShares: [Double]
 
-    init(setup: InfluenceSetup, dataset: WeakDataset, removal: LFRemoval) throws {
-        let problem = setup.problem
-        let baseline = try setup.objective(removing: [], removal: removal, dataset: dataset)
-        precondition(baseline.rows == Array(0..<problem.rowCount), "the trained model's rows all have votes")
-        base = try InfluenceProblem(
-            model: problem.model, inputs: problem.inputs,
-            targets: Tensor(shape: [problem.rowCount, problem.classCount], scalars: baseline.targets, dtype: .float64),
-            l2: problem.l2, selection: problem.selection, batchSize: problem.batchSize, dtype: problem.dtype)
-        base.curvature = problem.curvature
+    /// - Parameter testPoint: a test record whose loss is a second target (after the validation loss).
+    init(
+        base: InfluenceProblem, setup: InfluenceSetup, dataset: WeakDataset, testPoint: String?, damping: Damping,
+        solver: InverseHVPSolver
+    ) throws {
+        self.base = base
+        let validLabels = try dataset.goldLabels(.valid, for: "the effect of a removal")
+        targets =
+            [try setup.target(.validation, dataset: dataset)]
+            + (try testPoint.map { [try setup.target(.testPoints([$0]), dataset: dataset)] } ?? [])
+        let first = try base.solve(target: targets[0], damping: damping, solver: solver)
+        solved =
+            try [first]
+            + targets.dropFirst().map { try base.solve(target: $0, damping: .fixed(first.damping), solver: solver) }
         baseGradient = base.gradient()
+        metric = MetricOnValidation(
+            labels: validLabels, classCount: dataset.classCount, threshold: setup.file.threshold)
+        baselineLosses = targets.map { base.targetLoss(inputs: $0.inputs, targets: $0.targets) }
+        let validInputs = targets[0].inputs
+        baselineMetric = metric.score(withoutGradients { base.model(validInputs.converted(to: base.dtype)).softmax() })
+        let traces = base.rowCurvatureTraces()
+        let total = max(traces.reduce(0, +), 1e-300)
+        curvatureShares = traces.map { $0 / total }
+    }
+
+    /// The curvature share of the rows an objective drops.
+    func curvatureShare(keeping rows: [Int]) -> Double {
+        let kept = Set(rows)
+        return curvatureShares.indices.reduce(0) { kept.contains($1) ? $0 : $0 + curvatureShares[$1] }
+    }
+
+    /// The effect of moving from R to `objective`'s R₋, by each estimator in order.
+    func effects(of objective: RemovalObjective, _ estimators: [EffectEstimator], newtonSteps: Int) throws
+        -> [RemovalEffect]
+    {
+        let response = try ProximalResponse(
+            base: base, rows: objective.rows, targets: objective.targets, damping: damping, baseGradient: baseGradient)
+        let validInputs = targets[0].inputs
+        return try estimators.map { kind in
+            let theta: [Double]
+            switch kind {
+            case .firstOrder:
+                return RemovalEffect(
+                    estimator: kind, lossChanges: solved.map { response.firstOrderEffect($0) }, metricChange: nil,
+                    distance: nil)
+            case .newton: theta = try response.newton(steps: newtonSteps)
+            case .exact: theta = try response.minimize()
+            }
+            return RemovalEffect(
+                estimator: kind,
+                lossChanges: targets.indices.map { response.targetLoss(targets[$0], at: theta) - baselineLosses[$0] },
+                metricChange: metric.score(response.probabilities(validInputs, at: theta)) - baselineMetric,
+                distance: response.distance(theta))
+        }
     }
 }
 

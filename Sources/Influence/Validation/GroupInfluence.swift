@@ -25,6 +25,19 @@ public struct GroupValidation: Sendable {
     public var underestimation: Double {
         Double(effects.filter { abs($0.predicted) < abs($0.actual) }.count) / Double(max(effects.count, 1))
     }
+    /// The fraction of groups whose predicted effect has the actual effect's sign.
+    public var signAgreement: Double {
+        Double(effects.filter { ($0.predicted < 0) == ($0.actual < 0) }.count) / Double(max(effects.count, 1))
+    }
+    /// Of the `k` groups predicted most harmful (most negative), the fraction among the `k` actually
+    /// most harmful.
+    public func topHarmfulPrecision(_ k: Int = 3) -> Double {
+        let k = min(k, effects.count)
+        guard k > 0 else { return .nan }
+        let predicted = Set(effects.indices.sorted { effects[$0].predicted < effects[$1].predicted }.prefix(k))
+        let actual = Set(effects.indices.sorted { effects[$0].actual < effects[$1].actual }.prefix(k))
+        return Double(predicted.intersection(actual).count) / Double(k)
+    }
     public init(effects: [GroupEffect], solve: SolveReport? = nil, damping: Double? = nil) {
         self.effects = effects
         self.solve = solve
