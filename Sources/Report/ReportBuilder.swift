@@ -316,6 +316,14 @@ public struct ReportBuilder {
             }
             progress?("report: influence of \(name)")
             let setup = try InfluenceSetup(file: model.file, dataset: dataset, path: model.path)
+            if model.file.method.isWeaklySupervised {
+                progress?("report: removing each LF from \(name)")
+                body += lfRemovalCharts(
+                    try setup.analyzeLFRemoval(
+                        dataset: dataset, groups: (0..<dataset.lfCount).map { [$0] }, removal: .refit,
+                        estimator: EffectEstimator.preferred(for: model.file.endModelSpec), damping: .automatic,
+                        solver: .conjugateGradient()))
+            }
             let scores = try setup.scores(
                 .reweighting, target: try setup.target(.validation, dataset: dataset), damping: .automatic,
                 solver: .conjugateGradient())
@@ -341,6 +349,41 @@ public struct ReportBuilder {
                 classes.indices.map { [classes[$0]] + matrix[$0].map(String.init) }, textColumns: ["true class"])
     }
 
+    /// What removing each LF does (`influence lfs`): the chart of the estimated change of the
+    /// validation loss, and the table beside the first-order screen.
+    private func lfRemovalCharts(_ analysis: LFRemovalAnalysis) -> String {
+        let estimator = analysis.estimator.rawValue
+        var body = note(
+            "Removing each LF (the label model refitted without it) and retraining, estimated by \(estimator): "
+                + "the change of the validation loss (negative = the LF hurts) and of the validation \(analysis.metricName). "
+                + "Damping \(formatted(analysis.damping, digits: 2)); the curvature share is that of the rows the LF "
+                + "alone votes on, where first-order influence is unreliable.")
+        let ordered = analysis.rows.sorted { $0.estimate.lossChanges[0] < $1.estimate.lossChanges[0] }
+        let name = { (row: LFRemovalRow) in row.lfs.map { self.dataset.lfNames[$0] }.joined(separator: "+") }
+        let harmful = ordered.prefix(top).filter { $0.estimate.lossChanges[0] < 0 }
+        let helpful = ordered.reversed().prefix(top).filter { $0.estimate.lossChanges[0] > 0 }.reversed()
+        let shown = Array(harmful) + Array(helpful)
+        if !shown.isEmpty {
+            body += Chart.divergingBars(
+                shown.map { (name($0), $0.estimate.lossChanges[0]) }, title: "What removing each LF does",
+                axis: "change of the validation loss (\(estimator))", negative: "harmful", positive: "helpful")
+        }
+        body += numbersTable(
+            [
+                "LF", "coverage", "only voter", "curvature share", "first-order Δ loss", "\(estimator) Δ loss",
+                "Δ \(analysis.metricName)",
+            ],
+            ordered.map { row in
+                [
+                    name(row), "\(row.coverage)", "\(row.soleVoterRows)", String(format: "%.3f", row.curvatureShare),
+                    String(format: "%.4e", row.firstOrder.lossChanges[0]),
+                    String(format: "%.4e", row.estimate.lossChanges[0]),
+                    row.estimate.metricChange.map { String(format: "%+.4f", $0) } ?? "—",
+                ]
+            }, textColumns: ["LF"])
+        return body
+    }
+
     private func influenceTables(_ scores: InfluenceScores, setup: InfluenceSetup) -> String {
         let names = dataset.lfNames + ["(prior)"]
         let ids = dataset.train.ids
@@ -349,17 +392,6 @@ public struct ReportBuilder {
             "Source-aware reweighting influence on the validation loss (removal convention: negative = removing it lowers the loss = harmful). "
                 + "Solve: \(solve.solver.rawValue), \(solve.iterations) iterations, relative residual \(formatted(solve.relativeResidual, digits: 2)), damping \(formatted(scores.damping, digits: 2)), "
                 + "gradient norm ratio \(formatted(setup.gradientNormRatio, digits: 2)).")
-        let ordered = scores.lfs.sorted { $0.score < $1.score }
-        let harmful = ordered.prefix(top).filter { $0.score < 0 }
-        let helpful = ordered.reversed().prefix(top).filter { $0.score > 0 }.reversed()
-        let shown = Array(harmful) + Array(helpful)
-        if !shown.isEmpty {
-            body += Chart.divergingBars(
-                shown.map { (names[$0.lf], $0.score) }, title: "Most harmful and most helpful LFs",
-                axis: "influence on the validation loss", negative: "harmful", positive: "helpful")
-        }
-        body += numbersTable(
-            ["LF", "score"], ordered.map { [names[$0.lf], String(format: "%.4e", $0.score)] }, textColumns: ["LF"])
         let rows = scores.rows.sorted { $0.score < $1.score }
         body += "<h3>Most harmful training rows</h3>"
         body += htmlTable(

@@ -86,7 +86,14 @@ struct ReportTests {
         }
         // Training curves and the kept epoch, from the model files.
         #expect(html.contains("encoder loss") && html.contains("end model loss") && html.contains("kept epoch"))
-        #expect(html.contains("Most harmful and most helpful LFs"))
+        // The LF chart and table are `influence lfs`'s: its estimate for every LF of the majority model.
+        #expect(html.contains("What removing each LF does"))
+        let removal = try jsonObject(
+            try weasel(["influence", "lfs", "--model", majorityModel, "--data", data, "--json", "--quiet"]))
+        for row in try #require(removal["lfs"] as? [[String: Any]]) {
+            let estimate = try #require((row["estimate"] as? [String: Any])?["loss_changes"] as? [Double])
+            #expect(html.contains(String(format: "%.4e", estimate[0])), "\(row["lfs"] ?? "")")
+        }
     }
 
     @Test("without models or a comparison every section is there and says what to give")

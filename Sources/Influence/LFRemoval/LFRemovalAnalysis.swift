@@ -11,9 +11,10 @@ public enum EffectEstimator: String, CaseIterable, Sendable {
     /// Line-searched Newton steps on the proximal objective with the group-reweighted curvature
     /// (Koh et al. 2019 §4), the loss evaluated at the new parameters, not linearised.
     case newton
-    /// The proximal objective minimized to convergence: for logistic regression, retraining
-    /// without the group (with the same damping as a proximal term); for a network, its proximal
-    /// Bregman response (Bae et al. 2022) — what influence on a network approximates.
+    /// Retraining from θ* without the group, with the damping as a proximal term, against the
+    /// same retraining of the unchanged objective: for logistic regression to convergence (Newton);
+    /// for a network by its own optimizer for `ProximalRetraining.defaultEpochs` passes, averaged
+    /// over seeds (`ProximalResponse`).
     case exact
 
     /// The default: `exact` where it is cheap (a convex model), else `newton`.
@@ -32,8 +33,10 @@ public struct RemovalEffect: Sendable {
     /// The change of the validation metric (F1 at the model's threshold, or accuracy for
     /// multi-class); nil for `firstOrder`, which moves no parameters.
     public var metricChange: Double?
-    /// ‖θ − θ*‖ of the new parameters (nil for `firstOrder`).
+    /// ‖θ − θ*‖ of the new parameters (nil for `firstOrder`; the mean over seeds for a network's `exact`).
     public var distance: Double?
+    /// For a network's `exact`: the standard deviation of the validation loss change over the seeds.
+    public var spread: Double? = nil
 }
 
 /// One group of LFs removed: what it touches and its estimated effects.
@@ -149,6 +152,9 @@ final class RemovalEstimation {
     let metric: MetricOnValidation
     let baselineLosses: [Double]
     let baselineMetric: Double
+    /// How a network's `exact` response is retrained (nil for a convex model: Newton to convergence).
+    let retraining: ProximalRetraining?
+    let seed: UInt64
     /// Each row's share of the curvature's trace (`rowCurvatureTraces`), normalized to sum to 1.
     private let curvatureShares: [Double]
 
@@ -158,6 +164,11 @@ final class RemovalEstimation {
         solver: InverseHVPSolver
     ) throws {
         self.base = base
+        let options = setup.file.trainingOptions
+        retraining =
+            setup.file.endModelSpec.isConvex
+            ? nil : ProximalRetraining(learningRate: options.learningRate, batchSize: options.batchSize)
+        seed = setup.file.seed
         let validLabels = try dataset.goldLabels(.valid, for: "the effect of a removal")
         targets =
             [try setup.target(.validation, dataset: dataset)]
@@ -183,28 +194,66 @@ final class RemovalEstimation {
         return curvatureShares.indices.reduce(0) { kept.contains($1) ? $0 : $0 + curvatureShares[$1] }
     }
 
+    /// The control's outcomes (the target losses and the validation metric) for an estimator that
+    /// moves the parameters: R itself retrained the same way, once per estimator and seed.
+    private var controls: [String: [(losses: [Double], metric: Double)]] = [:]
+
+    private func outcome(_ response: ProximalResponse, at theta: [Double]) -> (losses: [Double], metric: Double) {
+        (
+            targets.map { response.targetLoss($0, at: theta) },
+            metric.score(response.probabilities(targets[0].inputs, at: theta))
+        )
+    }
+
+    /// Where the response lands: one point for Newton, one per seed for a network's retraining.
+    private func points(_ response: ProximalResponse, _ kind: EffectEstimator, newtonSteps: Int) throws -> [[Double]] {
+        switch (kind, retraining) {
+        case (.newton, _): return [try response.newton(steps: newtonSteps)]
+        case (_, let retraining?):
+            return (0..<UInt64(retraining.seeds)).map { response.retrain(retraining, seed: seed &+ 0x5EED &+ $0) }
+        default: return [try response.minimize()]
+        }
+    }
+
+    private func control(_ kind: EffectEstimator, newtonSteps: Int) throws -> [(losses: [Double], metric: Double)] {
+        let key = kind == .newton ? "newton \(newtonSteps)" : kind.rawValue
+        if let known = controls[key] { return known }
+        let response = try ProximalResponse(
+            base: base, rows: Array(0..<base.rowCount), targets: base.targets.scalars, damping: damping)
+        let result = try points(response, kind, newtonSteps: newtonSteps).map { outcome(response, at: $0) }
+        controls[key] = result
+        return result
+    }
+
     /// The effect of moving from R to `objective`'s R₋, by each estimator in order.
     func effects(of objective: RemovalObjective, _ estimators: [EffectEstimator], newtonSteps: Int) throws
         -> [RemovalEffect]
     {
         let response = try ProximalResponse(
-            base: base, rows: objective.rows, targets: objective.targets, damping: damping, baseGradient: baseGradient)
-        let validInputs = targets[0].inputs
+            base: base, rows: objective.rows, targets: objective.targets, damping: damping)
         return try estimators.map { kind in
-            let theta: [Double]
-            switch kind {
-            case .firstOrder:
+            guard kind != .firstOrder else {
                 return RemovalEffect(
-                    estimator: kind, lossChanges: solved.map { response.firstOrderEffect($0) }, metricChange: nil,
-                    distance: nil)
-            case .newton: theta = try response.newton(steps: newtonSteps)
-            case .exact: theta = try response.minimize()
+                    estimator: kind,
+                    lossChanges: solved.map { response.firstOrderEffect($0, baseGradient: baseGradient) },
+                    metricChange: nil, distance: nil)
             }
+            let landed = try points(response, kind, newtonSteps: newtonSteps)
+            let reference = try control(kind, newtonSteps: newtonSteps)
+            let changes = zip(landed, reference).map { theta, control -> (losses: [Double], metric: Double) in
+                let (losses, score) = outcome(response, at: theta)
+                return (zip(losses, control.losses).map { $0 - $1 }, score - control.metric)
+            }
+            let count = Double(changes.count)
+            let validation = changes.map { $0.losses[0] }
+            let mean = validation.reduce(0, +) / count
             return RemovalEffect(
                 estimator: kind,
-                lossChanges: targets.indices.map { response.targetLoss(targets[$0], at: theta) - baselineLosses[$0] },
-                metricChange: metric.score(response.probabilities(validInputs, at: theta)) - baselineMetric,
-                distance: response.distance(theta))
+                lossChanges: targets.indices.map { t in changes.reduce(0) { $0 + $1.losses[t] } / count },
+                metricChange: changes.reduce(0) { $0 + $1.metric } / count,
+                distance: landed.reduce(0) { $0 + response.distance($1) } / count,
+                spread: changes.count > 1
+                    ? (validation.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)).squareRoot() : nil)
         }
     }
 }

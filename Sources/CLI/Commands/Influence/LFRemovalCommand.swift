@@ -84,6 +84,11 @@ private func firstOrderDisagrees(_ row: LFRemovalRow) -> Bool {
         && (screen * estimate < 0 || abs(screen - estimate) > abs(estimate))
 }
 
+/// A validation-loss change, with its spread over seeds when it has one (a network's exact effect).
+private func lossChangeText(_ effect: RemovalEffect) -> String {
+    formattedScore(effect.lossChanges[0]) + (effect.spread.map { " ± " + number($0, "%.1e") } ?? "")
+}
+
 private func groupName(_ row: LFRemovalRow, _ dataset: WeakDataset) -> String {
     row.lfs.map { dataset.lfNames[$0] }.joined(separator: "+")
 }
@@ -116,10 +121,10 @@ func lfRemovalText(_ analysis: LFRemovalAnalysis, setup: InfluenceSetup, dataset
         var cells = [
             groupName(row, dataset), "\(row.coverage)", "\(row.soleVoterRows)",
             number(row.curvatureShare * 100, "%.1f") + "%", formattedScore(row.firstOrder.lossChanges[0]),
-            formattedScore(row.estimate.lossChanges[0]),
+            lossChangeText(row.estimate),
             row.estimate.metricChange.map { number($0, "%+.4f") } ?? "n/a",
         ]
-        if verified { cells.append(row.exact.map { formattedScore($0.lossChanges[0]) } ?? "") }
+        if verified { cells.append(row.exact.map(lossChangeText) ?? "") }
         if testPoint != nil { cells.append(formattedScore(row.estimate.lossChanges.last!)) }
         cells.append(firstOrderDisagrees(row) ? "!" : "")
         return cells
@@ -141,6 +146,7 @@ func lfRemovalJSON(_ analysis: LFRemovalAnalysis, setup: InfluenceSetup, dataset
         var object: [String: Any] = ["estimator": e.estimator.rawValue, "loss_changes": e.lossChanges]
         if let metric = e.metricChange { object["metric_change"] = metric }
         if let distance = e.distance { object["parameter_distance"] = distance }
+        if let spread = e.spread { object["spread"] = spread }
         return object
     }
     return [
