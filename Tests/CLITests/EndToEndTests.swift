@@ -85,6 +85,28 @@ struct CommandEndToEndTests {
         let validate = try jsonObject(
             try weasel(["influence", "validate", "--groups", "lfs", "--count", "3", "--quiet", "--json"] + common))
         #expect(validate["groups"] as? Int == 3)
+        let predictors = try #require(validate["predictors"] as? [[String: Any]])
+        #expect(predictors.map { $0["predictor"] as? String } == ["first-order", "newton (3 steps)"])
+        // influence lfs: every LF with its estimate; --remove estimates a group jointly, --verify adds
+        // the exact effect (a network's: retraining over seeds, with its spread).
+        let lfs = try jsonObject(try weasel(["influence", "lfs", "--quiet", "--json"] + common))
+        let rows = try #require(lfs["lfs"] as? [[String: Any]])
+        #expect(rows.count == 4 && lfs["estimator"] as? String == "newton" && lfs["removal"] as? String == "refit")
+        let joint = try jsonObject(
+            try weasel(["influence", "lfs", "--remove", "lf0,lf3", "--verify", "--quiet", "--json"] + common))
+        let group = try #require((joint["lfs"] as? [[String: Any]])?.first)
+        #expect(group["lfs"] as? [String] == ["lf0", "lf3"])
+        #expect((group["exact"] as? [String: Any])?["spread"] as? Double != nil)
+        #expect(
+            failure(["influence", "lfs", "--remove", "lf9"] + common).contains("--remove: 'lf9' is not an LF"))
+        #expect(
+            failure(["influence", "validate", "--estimator", "exact"] + common).contains(
+                "--estimator exact is what validate measures against"))
+        let triples = try jsonObject(
+            try weasel(
+                ["influence", "validate", "--groups", "lf-triples", "--count", "3", "--quiet", "--json"] + common))
+        #expect(
+            (triples["predictors"] as? [[String: Any]])?.first?["predictor"] as? String == "summed first-order")
     }
 
     @Test(

@@ -50,7 +50,8 @@ extension InfluenceSetup {
         let trainInputs = try spec.inputs(dataset.train).gatheringRows(trainingRows)
         func figures(_ model: any Layer, threshold: Double?) -> (Double, Double, Double, Double) {
             func on(_ x: Tensor, _ y: [Int]) -> (Double, Double) {
-                let e = evaluate(model, inputs: x, labels: y, threshold: threshold)
+                let e = evaluate(
+                    model, inputs: x.converted(to: model.parameters[0].dtype), labels: y, threshold: threshold)
                 return (e.logLoss, e.f1 ?? e.accuracy)
             }
             let (vl, vf) = on(validInputs, validLabels)
