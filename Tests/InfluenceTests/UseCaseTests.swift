@@ -25,9 +25,10 @@ struct UseCaseTests {
         let report = try setup.improve(
             dataset: dataset, damping: 0.1, solver: .conjugateGradient(), fractions: [0.25], options: options)
         let erm = report.lines.first { $0.name == "ERM" }!
-        let dropLFs = report.lines.first { $0.name == "RW LFs" }!
+        let dropLFs = try #require(report.lines.first { $0.removedLFs != nil })
         print(
-            "ERM valid loss \(erm.validationLoss), after dropping \(dropLFs.removed) LF(s): \(dropLFs.validationLoss)")
+            "ERM valid loss \(erm.validationLoss), after dropping \(dropLFs.removedLFs!) (\(dropLFs.name)): \(dropLFs.validationLoss)")
+        #expect(dropLFs.name == "LFs by newton" && dropLFs.removedLFs == [dataset.lfNames[3]])
         #expect(dropLFs.validationLoss < erm.validationLoss)
     }
 }
