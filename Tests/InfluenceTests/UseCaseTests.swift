@@ -27,7 +27,8 @@ struct UseCaseTests {
         let erm = report.lines.first { $0.name == "ERM" }!
         let dropLFs = try #require(report.lines.first { $0.removedLFs != nil })
         print(
-            "ERM valid loss \(erm.validationLoss), after dropping \(dropLFs.removedLFs!) (\(dropLFs.name)): \(dropLFs.validationLoss)")
+            "ERM valid loss \(erm.validationLoss), after dropping \(dropLFs.removedLFs!) (\(dropLFs.name)): \(dropLFs.validationLoss)"
+        )
         #expect(dropLFs.name == "LFs by newton" && dropLFs.removedLFs == [dataset.lfNames[3]])
         #expect(dropLFs.validationLoss < erm.validationLoss)
     }
